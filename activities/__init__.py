@@ -1,0 +1,1 @@
+"""Temporal activities: classes with injected dependencies, one module per area."""

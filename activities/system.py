@@ -1,0 +1,37 @@
+"""Activities the platform uses to check itself from the worker's side."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlalchemy import text
+from temporalio import activity
+
+from core.db import SessionMaker, platform_session
+
+
+class DatabaseStatus(BaseModel):
+    server_version: str
+    pgvector_version: str | None
+    schema_revision: str | None
+
+
+class SystemActivities:
+    def __init__(self, session_maker: SessionMaker) -> None:
+        self._session_maker = session_maker
+
+    @activity.defn
+    async def check_database(self) -> DatabaseStatus:
+        """What the worker sees of PostgreSQL: version, pgvector, applied migration."""
+        async with platform_session(self._session_maker) as session:
+            version = (await session.execute(text("SHOW server_version"))).scalar_one()
+            vector = (
+                await session.execute(
+                    text("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+                )
+            ).scalar_one_or_none()
+            revision = (
+                await session.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar_one_or_none()
+        return DatabaseStatus(
+            server_version=str(version), pgvector_version=vector, schema_revision=revision
+        )

@@ -1,0 +1,1 @@
+"""The support agent (LangGraph), retrieval, and the model providers behind small Protocols."""

@@ -1,0 +1,1 @@
+"""The thin HTTP layer: auth, routes, streaming. Workflows do the work."""

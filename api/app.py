@@ -1,0 +1,90 @@
+"""The FastAPI application factory and its lifespan."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.routes import auth, health, organizations, pages
+from api.state import AppState
+from core.db import create_engine, create_session_maker
+from core.identity import ClerkVerifier, LocalTokens
+from core.logging import get_logger
+from core.settings import AuthMode, Settings
+from core.temporal import connect_temporal
+
+log = get_logger(__name__)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, AppState]]:
+        engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
+        clerk = None
+        if settings.effective_auth_mode is AuthMode.CLERK:
+            clerk = ClerkVerifier(
+                jwks_url=settings.clerk_jwks_url,
+                public_key_pem=settings.clerk_jwt_key,
+                authorized_parties=settings.clerk_authorized_parties,
+            )
+        state = AppState(
+            settings=settings,
+            engine=engine,
+            session_maker=create_session_maker(engine),
+            temporal=await connect_temporal(settings, lazy=True),
+            local_tokens=LocalTokens(
+                settings.secret_key.get_secret_value(),
+                timedelta(minutes=settings.session_ttl_minutes),
+            ),
+            clerk=clerk,
+        )
+        log.info("api started", auth_mode=settings.effective_auth_mode.value)
+        try:
+            yield {"app_state": state}
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Perceptron",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+    )
+    app.middleware("http")(_request_context(settings))
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(organizations.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _request_context(
+    settings: Settings,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Bind a request id to every log line of the request; add security headers."""
+
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        with structlog.contextvars.bound_contextvars(request_id=request_id[:64]):
+            try:
+                response = await call_next(request)
+            except Exception:
+                log.exception("unhandled error", path=request.url.path)
+                response = JSONResponse({"detail": "internal error"}, status_code=500)
+        response.headers["x-request-id"] = request_id[:64]
+        response.headers["x-content-type-options"] = "nosniff"
+        response.headers["referrer-policy"] = "strict-origin-when-cross-origin"
+        if not settings.is_local:
+            response.headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+        return response
+
+    return middleware

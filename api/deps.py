@@ -1,0 +1,104 @@
+"""Dependencies that keep route signatures short: settings, state, the caller, the session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.state import AppState
+from core.accounts import Principal, api_key_principal, clerk_principal, member_principal
+from core.db import org_session
+from core.identity import API_KEY_PREFIX, InvalidTokenError
+from core.models import Role
+
+SESSION_COOKIE = "perceptron_session"
+CLERK_COOKIE = "__session"
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.state.app_state
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def _credential(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(CLERK_COOKIE)
+
+
+async def current_principal(request: Request, state: StateDep) -> Principal:
+    credential = _credential(request)
+    if credential is None:
+        raise _unauthorized("sign in first")
+    principal: Principal | None
+    try:
+        if credential.startswith(API_KEY_PREFIX):
+            principal = await api_key_principal(state.session_maker, credential)
+        elif state.clerk is not None:
+            principal = await clerk_principal(state.session_maker, state.clerk.verify(credential))
+            if principal is None:
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN, detail="choose an organization to continue"
+                )
+        else:
+            claims = state.local_tokens.verify(credential)
+            principal = await member_principal(state.session_maker, claims.member_id)
+            if principal is not None and principal.org_id != claims.org_id:
+                principal = None
+    except InvalidTokenError as error:
+        raise _unauthorized(str(error)) from error
+    if principal is None:
+        raise _unauthorized("unknown or revoked credential")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency that lets through only the named roles of the organization in the path."""
+    allowed = set(roles)
+
+    async def dependency(org_id: uuid.UUID, principal: CurrentPrincipal) -> Principal:
+        if principal.org_id != org_id:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail="not a member of this organization"
+            )
+        if principal.role not in allowed:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"this needs one of the roles: {', '.join(sorted(allowed))}",
+            )
+        return principal
+
+    return dependency
+
+
+ANY_ROLE = tuple(Role)
+OrgMember = Annotated[Principal, Depends(require_roles(*ANY_ROLE))]
+OrgAdmin = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN))]
+
+
+async def get_org_session(principal: OrgMember, state: StateDep) -> AsyncIterator[AsyncSession]:
+    """The one session for organization routes: scoped to the caller's organization,
+    committed on success, rolled back on error."""
+    async with org_session(state.session_maker, principal.org_id) as session:
+        yield session
+
+
+OrgSessionDep = Annotated[AsyncSession, Depends(get_org_session)]

@@ -1,0 +1,110 @@
+"""An organization's settings, members and API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
+from core.accounts import audit_entry, create_api_key
+from core.models import ApiKey, Member, Organization, Role
+
+router = APIRouter(prefix="/api/orgs/{org_id}", tags=["organizations"])
+
+
+class OrganizationPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    settings: dict[str, Any]
+    created_at: datetime
+
+
+class OrganizationUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    settings: dict[str, Any] | None = None
+
+
+class MemberPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    email: str | None
+    role: Role
+    created_at: datetime
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role = Role.ADMIN
+
+
+class ApiKeyPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    role: Role
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyPublic):
+    secret: str = Field(description="Shown once; only a hash is stored.")
+
+
+@router.get("")
+async def get_organization(_: OrgMember, session: OrgSessionDep) -> OrganizationPublic:
+    organization = (await session.exec(select(Organization))).one()
+    return OrganizationPublic.model_validate(organization, from_attributes=True)
+
+
+@router.patch("")
+async def update_organization(
+    body: OrganizationUpdate, principal: OrgAdmin, session: OrgSessionDep
+) -> OrganizationPublic:
+    organization = (await session.exec(select(Organization))).one()
+    if body.name is not None:
+        organization.name = body.name
+    if body.settings is not None:
+        organization.settings = {**organization.settings, **body.settings}
+    organization.updated_at = datetime.now(UTC)
+    session.add(organization)
+    session.add(audit_entry(principal, "organization.updated", "organization", organization.id))
+    return OrganizationPublic.model_validate(organization, from_attributes=True)
+
+
+@router.get("/members")
+async def list_members(_: OrgMember, session: OrgSessionDep) -> list[MemberPublic]:
+    members = (await session.exec(select(Member).order_by(col(Member.created_at)))).all()
+    return [MemberPublic.model_validate(member, from_attributes=True) for member in members]
+
+
+@router.get("/api-keys")
+async def list_api_keys(_: OrgAdmin, session: OrgSessionDep) -> list[ApiKeyPublic]:
+    keys = (await session.exec(select(ApiKey).order_by(col(ApiKey.created_at)))).all()
+    return [ApiKeyPublic.model_validate(key, from_attributes=True) for key in keys]
+
+
+@router.post("/api-keys", status_code=status.HTTP_201_CREATED)
+async def create_key(body: ApiKeyCreate, principal: OrgAdmin, state: StateDep) -> ApiKeyCreated:
+    if body.role is Role.OWNER:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, detail="API keys cannot be owners"
+        )
+    key, secret = await create_api_key(state.session_maker, principal, body.name, body.role)
+    public = ApiKeyPublic.model_validate(key, from_attributes=True)
+    return ApiKeyCreated(**public.model_dump(), secret=secret)
+
+
+@router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_key(key_id: uuid.UUID, principal: OrgAdmin, session: OrgSessionDep) -> None:
+    key = (await session.exec(select(ApiKey).where(ApiKey.id == key_id))).first()
+    if key is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such API key")
+    key.revoked_at = key.revoked_at or datetime.now(UTC)
+    session.add(key)
+    session.add(audit_entry(principal, "api_key.revoked", "api_key", key.id))

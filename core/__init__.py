@@ -1,0 +1,1 @@
+"""Perceptron's shared core: settings, database, logging, Temporal client, embedded stack, CLI."""

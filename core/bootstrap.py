@@ -1,0 +1,62 @@
+"""What `perceptron up` does between starting the servers and starting the worker and API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from core.accounts import bootstrap_default_organization, create_sign_in_link
+from core.db import create_engine, create_session_maker
+from core.logging import get_logger
+from core.migrate import upgrade
+from core.settings import AuthMode, Settings
+from core.temporal import connect_temporal, ensure_namespace
+
+log = get_logger(__name__)
+
+
+async def prepare_stack(settings: Settings) -> str | None:
+    """Migrate, create the default organization on first run, set up the namespace.
+
+    Returns a fresh one-time sign-in token for the owner in local auth mode.
+    """
+    applied = upgrade(settings.resolved_database_url)
+    if applied:
+        log.info("migrations applied", revisions=applied)
+    engine = create_engine(settings.resolved_database_url, pool_size=2)
+    try:
+        maker = create_session_maker(engine)
+        bootstrap = await bootstrap_default_organization(maker)
+        if bootstrap.created:
+            log.info("default organization created", org_id=str(bootstrap.org_id))
+        client = await connect_temporal(settings, namespace="default")
+        await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
+        if settings.effective_auth_mode is not AuthMode.LOCAL:
+            return None
+        return await create_sign_in_link(
+            maker,
+            bootstrap.org_id,
+            bootstrap.owner_id,
+            timedelta(minutes=settings.sign_in_link_ttl_minutes),
+        )
+    finally:
+        await engine.dispose()
+
+
+async def run_system_check(settings: Settings, execution_timeout: timedelta) -> None:
+    from workflows.system_check import SystemCheckInput, SystemCheckWorkflow
+
+    client = await connect_temporal(settings)
+    result = await client.execute_workflow(
+        SystemCheckWorkflow.run,
+        SystemCheckInput(requested_by="perceptron up"),
+        id=f"system-check-{uuid.uuid4()}",
+        task_queue=settings.temporal.task_queues.system,
+        execution_timeout=execution_timeout,
+    )
+    log.info(
+        "system check passed",
+        postgres=result.database.server_version,
+        pgvector=result.database.pgvector_version,
+        schema=result.database.schema_revision,
+    )

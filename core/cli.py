@@ -1,0 +1,217 @@
+"""The `perceptron` command: `up` runs everything; `api`, `worker`, `migrate` run one part."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from datetime import timedelta
+from typing import Annotated
+
+import psycopg
+import typer
+from pydantic import ValidationError
+
+from core.db import describe_database
+from core.logging import configure_logging, get_logger
+from core.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="Perceptron: AI customer support.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+log = get_logger(__name__)
+
+
+def _settings() -> Settings:
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        typer.echo(f"error: invalid settings:\n{error}", err=True)
+        raise typer.Exit(2) from error
+    configure_logging(settings.effective_log_format, settings.log_level)
+    return settings
+
+
+def _require_database(settings: Settings) -> None:
+    """Fail fast, naming host and port, when PostgreSQL cannot be reached."""
+    url = settings.resolved_database_url
+    dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    try:
+        with psycopg.connect(dsn, connect_timeout=5):
+            return
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        typer.echo(
+            f"error: cannot reach PostgreSQL at {describe_database(url)} ({reason}). "
+            "Check DATABASE_URL, or unset it to use the embedded server.",
+            err=True,
+        )
+        raise typer.Exit(1) from error
+
+
+@app.command()
+def up() -> None:
+    """Run the whole product on this machine: PostgreSQL, Temporal, worker, API."""
+    from core.embedded.process import PortInUseError
+    from core.embedded.supervisor import Supervisor
+
+    settings = _settings()
+    if not settings.embedded_postgres:
+        _require_database(settings)
+    try:
+        code = Supervisor(settings).run()
+    except PortInUseError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    raise typer.Exit(code)
+
+
+@app.command()
+def api() -> None:
+    """Serve the HTTP API (uvicorn)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    uvicorn.run(
+        create_app(settings),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run the Temporal worker for every task queue."""
+    settings = _settings()
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    from core.db import create_engine, create_session_maker
+    from core.temporal import connect_temporal
+    from workflows.worker import build_workers
+
+    engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
+    client = await connect_temporal(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            for built in build_workers(client, settings, create_session_maker(engine)):
+                await stack.enter_async_context(built)
+            log.info("worker started", namespace=settings.resolved_namespace)
+            await stop.wait()
+            log.info("worker stopping")
+    finally:
+        await engine.dispose()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (safe to run again: nothing changes when current)."""
+    from core.migrate import upgrade
+
+    settings = _settings()
+    _require_database(settings)
+    applied = upgrade(settings.resolved_database_url)
+    typer.echo(
+        f"applied {len(applied)} migration(s): {', '.join(applied)}"
+        if applied
+        else "database schema is up to date"
+    )
+
+
+@app.command("sign-in-link")
+def sign_in_link() -> None:
+    """Print a fresh one-time sign-in link for the owner (local auth mode)."""
+    from core.accounts import bootstrap_default_organization, create_sign_in_link
+    from core.db import create_engine, create_session_maker
+
+    settings = _settings()
+    _require_database(settings)
+
+    async def make() -> str:
+        engine = create_engine(settings.resolved_database_url, pool_size=1)
+        try:
+            maker = create_session_maker(engine)
+            boot = await bootstrap_default_organization(maker)
+            return await create_sign_in_link(
+                maker,
+                boot.org_id,
+                boot.owner_id,
+                timedelta(minutes=settings.sign_in_link_ttl_minutes),
+            )
+        finally:
+            await engine.dispose()
+
+    typer.echo(f"{settings.api_url}/auth/sign-in?token={asyncio.run(make())}")
+
+
+@app.command("platform-staff")
+def platform_staff(
+    member: Annotated[str, typer.Argument(help="Email or identity-provider user id")],
+    remove: Annotated[bool, typer.Option("--remove", help="Take the flag away")] = False,
+) -> None:
+    """Flag the people who run this installation (they may use platform-only tools)."""
+    from core.accounts import set_platform_staff
+    from core.db import create_engine, create_session_maker
+
+    settings = _settings()
+    _require_database(settings)
+
+    async def change() -> int:
+        engine = create_engine(settings.resolved_database_url, pool_size=1)
+        try:
+            return await set_platform_staff(create_session_maker(engine), member, not remove)
+        finally:
+            await engine.dispose()
+
+    changed = asyncio.run(change())
+    if changed == 0:
+        typer.echo("error: no member with that email or user id", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{'removed from' if remove else 'added to'} platform staff: {changed} member(s)")
+
+
+@app.command()
+def check() -> None:
+    """Run the system check workflow: API-independent proof that worker and database work."""
+    from core.bootstrap import run_system_check
+
+    settings = _settings()
+    asyncio.run(run_system_check(settings, execution_timeout=timedelta(seconds=30)))
+    typer.echo("ok: Temporal, worker and PostgreSQL answer")
+
+
+@app.command("temporal-setup")
+def temporal_setup() -> None:
+    """Create the namespace and search attributes from temporal.yaml on a Temporal cluster."""
+    from core.temporal import connect_temporal, ensure_namespace
+
+    settings = _settings()
+
+    async def setup() -> None:
+        client = await connect_temporal(settings, namespace="default")
+        await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
+
+    asyncio.run(setup())
+    typer.echo(f"namespace {settings.resolved_namespace} is set up")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

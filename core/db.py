@@ -1,0 +1,122 @@
+"""The database engine, sessions, and the tenant scoping every query passes through.
+
+A session is opened either *for one organization* (``org_session``) or, for the few places
+that work across organizations (sign-in, the platform's own maintenance), *for the platform*
+(``platform_session``). In an organization's session every ORM query on an ``OrgOwned`` table
+(and on ``organizations`` itself) is filtered to that organization automatically, and every new
+row must belong to it. A plain session bound to neither refuses to touch tenant data at all,
+so an unscoped query cannot be written by accident.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlmodel import Session as SQLModelSession
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import Organization, OrgOwned
+
+ORG_KEY = "org_id"
+PLATFORM_KEY = "platform"
+
+SessionMaker = async_sessionmaker[AsyncSession]
+
+
+class UnscopedQueryError(RuntimeError):
+    """Raised when tenant data is touched without naming the organization."""
+
+
+class TenantSession(SQLModelSession):
+    """The synchronous session behind every ``AsyncSession``; carries the tenant scope."""
+
+
+def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+def create_session_maker(engine: AsyncEngine) -> SessionMaker:
+    return async_sessionmaker(
+        engine, class_=AsyncSession, sync_session_class=TenantSession, expire_on_commit=False
+    )
+
+
+@asynccontextmanager
+async def org_session(maker: SessionMaker, org_id: uuid.UUID) -> AsyncIterator[AsyncSession]:
+    """A session that sees only ``org_id``'s rows. Commits on success, rolls back on error."""
+    async with maker() as session:
+        session.sync_session.info[ORG_KEY] = org_id
+        async with _transaction(session):
+            yield session
+
+
+@asynccontextmanager
+async def platform_session(maker: SessionMaker) -> AsyncIterator[AsyncSession]:
+    """A session across all organizations, for sign-in and platform maintenance only."""
+    async with maker() as session:
+        session.sync_session.info[PLATFORM_KEY] = True
+        async with _transaction(session):
+            yield session
+
+
+@asynccontextmanager
+async def _transaction(session: AsyncSession) -> AsyncIterator[None]:
+    try:
+        yield
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()
+
+
+def describe_database(url: str) -> str:
+    """``host:port/database`` for messages, never the password."""
+    parsed = make_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_to_organization(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    info = state.session.info
+    if info.get(PLATFORM_KEY):
+        return
+    touches_tenant_data = any(
+        issubclass(mapper.class_, OrgOwned | Organization) for mapper in state.all_mappers
+    )
+    if not touches_tenant_data:
+        return
+    org_id = info.get(ORG_KEY)
+    if org_id is None:
+        raise UnscopedQueryError(
+            "this query reads organization data: open the session with org_session(maker, org_id)"
+        )
+    state.statement = state.statement.options(
+        with_loader_criteria(OrgOwned, lambda cls: cls.org_id == org_id, include_aliases=True),
+        with_loader_criteria(Organization, lambda cls: cls.id == org_id, include_aliases=True),
+    )
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _refuse_rows_of_other_organizations(session: Session, _: Any, __: Any) -> None:
+    info = session.info
+    if info.get(PLATFORM_KEY):
+        return
+    org_id = info.get(ORG_KEY)
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, OrgOwned) and (org_id is None or obj.org_id != org_id):
+            raise UnscopedQueryError(
+                f"a {type(obj).__name__} of another organization cannot be written here"
+            )
+        if isinstance(obj, Organization) and obj.id != org_id:
+            raise UnscopedQueryError("an organization can only be changed in its own session")

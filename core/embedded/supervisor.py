@@ -1,0 +1,204 @@
+"""`perceptron up`: the whole product on one machine, as one supervised group.
+
+Order of start: PostgreSQL, Temporal dev server, migrations, first-run bootstrap, namespace
+setup, worker, API; then a system check through the worker. Order of stop: the reverse. Any
+child that dies takes the group down with a message, rather than leaving half a stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from types import FrameType
+
+import httpx
+import typer
+
+from core.embedded.postgres import EmbeddedPostgres
+from core.embedded.process import ChildProcess, ensure_port_free, wait_until
+from core.embedded.temporal import EmbeddedTemporal
+from core.logging import get_logger
+from core.settings import AuthMode, Settings
+
+log = get_logger(__name__)
+
+
+class StopRequested(Exception):  # noqa: N818 - a signal, not an error
+    pass
+
+
+class ChildExitedError(RuntimeError):
+    pass
+
+
+@dataclass
+class StackUrls:
+    api: str
+    sign_in: str | None
+    dashboard: str
+    demo: str
+    temporal_ui: str | None
+
+
+class Supervisor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir.resolve()
+        self.postgres: EmbeddedPostgres | None = None
+        self.temporal: EmbeddedTemporal | None = None
+        self.children: list[ChildProcess] = []
+        self._stopping = False
+
+    def run(self) -> int:
+        self._check_ports()
+        self._install_signal_handlers()
+        started = time.monotonic()
+        try:
+            urls = self.start()
+            self._announce(urls, time.monotonic() - started)
+            self._watch()
+        except StopRequested:
+            log.info("stopping")
+        except ChildExitedError as error:
+            typer.echo(f"error: {error}", err=True)
+            return 1
+        finally:
+            self._stopping = True
+            self.stop()
+        return 0
+
+    def start(self) -> StackUrls:
+        from core.bootstrap import prepare_stack
+
+        settings = self.settings
+        env = dict(os.environ)
+        env["PERCEPTRON_DATA_DIR"] = str(self.data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if settings.embedded_postgres:
+            self.postgres = EmbeddedPostgres(self.data_dir, settings.postgres_port)
+            self.postgres.start()
+            env["DATABASE_URL"] = self.postgres.url
+        if settings.embedded_temporal:
+            self.temporal = EmbeddedTemporal(
+                self.data_dir,
+                settings.temporal_port,
+                settings.temporal_ui_port,
+                settings.temporal,
+                settings.resolved_namespace,
+            )
+            self.temporal.start()
+            env["TEMPORAL_ADDRESS"] = self.temporal.address
+        child_settings = settings.model_copy(
+            update={
+                "database_url": env.get("DATABASE_URL", settings.database_url),
+                "temporal_address": env.get("TEMPORAL_ADDRESS", settings.temporal_address),
+            }
+        )
+        sign_in_token = asyncio.run(prepare_stack(child_settings))
+        for name in ("worker", "api"):
+            child = ChildProcess(
+                name=name,
+                argv=[sys.executable, "-m", "core.cli", name],
+                log_path=self.data_dir / "logs" / f"{name}.log",
+                env=env,
+            )
+            child.start()
+            self.children.append(child)
+        self._wait_ready(child_settings)
+        api = settings.api_url
+        return StackUrls(
+            api=api,
+            sign_in=f"{api}/auth/sign-in?token={sign_in_token}" if sign_in_token else None,
+            dashboard=f"{api}/dashboard/",
+            demo=f"{api}/demo/",
+            temporal_ui=(
+                f"{settings.temporal_ui_url}/namespaces/{settings.resolved_namespace}/workflows"
+                if self.temporal
+                else None
+            ),
+        )
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+        if self.temporal:
+            self.temporal.stop()
+        if self.postgres:
+            self.postgres.stop()
+
+    def _check_ports(self) -> None:
+        s = self.settings
+        ensure_port_free(s.api_port, "the API", "PERCEPTRON_API_PORT", s.api_host)
+        if s.embedded_postgres:
+            ensure_port_free(s.postgres_port, "embedded PostgreSQL", "PERCEPTRON_POSTGRES_PORT")
+        if s.embedded_temporal:
+            ensure_port_free(s.temporal_port, "the Temporal dev server", "PERCEPTRON_TEMPORAL_PORT")
+            ensure_port_free(
+                s.temporal_ui_port, "the Temporal Web UI", "PERCEPTRON_TEMPORAL_UI_PORT"
+            )
+
+    def _install_signal_handlers(self) -> None:
+        def handler(signum: int, _: FrameType | None) -> None:
+            if not self._stopping:
+                self._stopping = True
+                raise StopRequested(signal.Signals(signum).name)
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def _raise_if_a_child_died(self) -> None:
+        for child in self.children:
+            code = child.exited()
+            if code is not None:
+                raise ChildExitedError(
+                    f"the {child.name} exited with code {code}; "
+                    f"its log ({child.log_path}) ends with:\n{child.tail()}"
+                )
+        if self.temporal and self.temporal.child.exited() is not None:
+            raise ChildExitedError(f"the Temporal dev server exited:\n{self.temporal.child.tail()}")
+        if self.postgres and self.postgres.child.exited() is not None:
+            raise ChildExitedError(f"PostgreSQL exited:\n{self.postgres.child.tail()}")
+
+    def _wait_ready(self, settings: Settings, timeout: float = 90.0) -> None:
+        from core.bootstrap import run_system_check
+
+        url = f"http://{settings.api_host}:{settings.api_port}/readyz"
+
+        def api_ready() -> bool:
+            self._raise_if_a_child_died()
+            try:
+                return httpx.get(url, timeout=1.0).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        if not wait_until(api_ready, timeout, interval=0.1):
+            raise ChildExitedError(f"the API did not become ready within {timeout:.0f}s")
+        asyncio.run(run_system_check(settings, execution_timeout=timedelta(seconds=timeout)))
+
+    def _watch(self) -> None:
+        while True:
+            self._raise_if_a_child_died()
+            time.sleep(0.5)
+
+    def _announce(self, urls: StackUrls, seconds: float) -> None:
+        lines = [
+            f"Perceptron is ready ({seconds:.1f}s). Data: {self.data_dir}",
+            f"  API:          {urls.api}",
+        ]
+        if urls.sign_in and self.settings.effective_auth_mode is AuthMode.LOCAL:
+            minutes = self.settings.sign_in_link_ttl_minutes
+            lines.append(f"  Dashboard:    {urls.sign_in}")
+            lines.append(f"                (one-time sign-in link, valid {minutes} minutes)")
+        else:
+            lines.append(f"  Dashboard:    {urls.dashboard}")
+        lines.append(f"  Widget demo:  {urls.demo}")
+        if urls.temporal_ui:
+            lines.append(f"  Temporal UI:  {urls.temporal_ui}")
+        lines.append(f"  Logs:         {self.data_dir / 'logs'}")
+        lines.append("Press Ctrl-C to stop.")
+        typer.echo("\n".join(lines))

@@ -1,0 +1,44 @@
+"""SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
+
+from core.models.activity import AuditLogEntry, WidgetEvent
+from core.models.base import OrgOwned
+from core.models.conversation import (
+    Call,
+    Channel,
+    Contact,
+    Conversation,
+    ConversationStatus,
+    Message,
+    MessageRole,
+    MessageStatus,
+)
+from core.models.knowledge import (
+    EMBEDDING_DIMENSIONS,
+    DocumentStatus,
+    KnowledgeChunk,
+    KnowledgeDocument,
+)
+from core.models.organization import ApiKey, Member, Organization, Role, SignInLink
+
+__all__ = [
+    "EMBEDDING_DIMENSIONS",
+    "ApiKey",
+    "AuditLogEntry",
+    "Call",
+    "Channel",
+    "Contact",
+    "Conversation",
+    "ConversationStatus",
+    "DocumentStatus",
+    "KnowledgeChunk",
+    "KnowledgeDocument",
+    "Member",
+    "Message",
+    "MessageRole",
+    "MessageStatus",
+    "OrgOwned",
+    "Organization",
+    "Role",
+    "SignInLink",
+    "WidgetEvent",
+]

@@ -1,0 +1,118 @@
+"""Contacts (the organization's customers), conversations, messages and calls."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, Text
+from sqlmodel import Field
+
+from core.models.base import OrgOwned, enum_field, id_field, json_field, timestamp_field
+
+
+class Channel(StrEnum):
+    CHAT = "chat"
+    VOICE = "voice"
+    PHONE = "phone"
+
+
+class ConversationStatus(StrEnum):
+    OPEN = "open"
+    WAITING_FOR_HUMAN = "waiting_for_human"
+    WITH_OPERATOR = "with_operator"
+    RESOLVED = "resolved"
+
+
+class MessageRole(StrEnum):
+    VISITOR = "visitor"
+    ASSISTANT = "assistant"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+
+
+class MessageStatus(StrEnum):
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+class Contact(OrgOwned, table=True):
+    __tablename__ = "contacts"
+
+    id: uuid.UUID = id_field()
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320, index=True)
+    phone: str | None = Field(default=None, max_length=40)
+    # True when the organization's backend vouched for the identity (signed widget identify).
+    verified: bool = False
+    external_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class Conversation(OrgOwned, table=True):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        Index("ix_conversations_org_status_updated", "org_id", "status", "updated_at"),
+    )
+
+    id: uuid.UUID = id_field()
+    contact_id: uuid.UUID | None = Field(
+        default=None, foreign_key="contacts.id", ondelete="CASCADE"
+    )
+    channel: Channel = enum_field(Channel, Channel.CHAT)
+    status: ConversationStatus = enum_field(ConversationStatus, ConversationStatus.OPEN)
+    assignee_id: uuid.UUID | None = Field(
+        default=None, foreign_key="members.id", ondelete="SET NULL"
+    )
+    workflow_id: str | None = Field(default=None, max_length=200)
+    needs_human: bool = False
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+    last_message_at: datetime | None = timestamp_field(nullable=True)
+    resolved_at: datetime | None = timestamp_field(nullable=True)
+
+
+class Message(OrgOwned, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation_created", "conversation_id", "created_at"),)
+
+    id: uuid.UUID = id_field()
+    conversation_id: uuid.UUID = Field(foreign_key="conversations.id", ondelete="CASCADE")
+    role: MessageRole = enum_field(MessageRole)
+    content: str = Field(sa_type=Text)
+    status: MessageStatus = enum_field(MessageStatus, MessageStatus.COMPLETE)
+    citations: list[dict[str, Any]] = json_field(list)
+    # The decision trail of an assistant answer: retrieved chunks, decision and why.
+    trail: dict[str, Any] = json_field()
+    model: str | None = Field(default=None, max_length=100)
+    prompt_version: str | None = Field(default=None, max_length=40)
+    author_member_id: uuid.UUID | None = Field(
+        default=None, foreign_key="members.id", ondelete="SET NULL"
+    )
+    feedback: int | None = None
+    created_at: datetime = timestamp_field()
+
+
+class Call(OrgOwned, table=True):
+    """A phone call or in-browser voice session; its transcript lives in ``messages``."""
+
+    __tablename__ = "calls"
+
+    id: uuid.UUID = id_field()
+    conversation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="conversations.id", ondelete="CASCADE"
+    )
+    contact_id: uuid.UUID | None = Field(
+        default=None, foreign_key="contacts.id", ondelete="CASCADE"
+    )
+    direction: str = Field(default="inbound", max_length=10)
+    from_number: str | None = Field(default=None, max_length=40)
+    to_number: str | None = Field(default=None, max_length=40)
+    provider_call_id: str | None = Field(default=None, max_length=64, index=True)
+    status: str = Field(default="ringing", max_length=20)
+    started_at: datetime = timestamp_field()
+    ended_at: datetime | None = timestamp_field(nullable=True)
+    duration_seconds: int | None = None

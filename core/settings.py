@@ -1,0 +1,197 @@
+"""One settings class for the whole product.
+
+Everything configurable lives here and is read from the environment (prefix ``PERCEPTRON_``),
+plus the conventional names other tools use (``DATABASE_URL``, ``TEMPORAL_ADDRESS``,
+``OPENAI_API_KEY``, ...). Nothing else in the code reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.temporal_config import TemporalConfig, load_temporal_config
+
+DEFAULT_SECRET_KEY = "local-development-secret-key-change-me"  # noqa: S105 - refused outside local
+DEFAULT_MASTER_KEY = "local-development-master-key-change-me"
+
+
+class Environment(StrEnum):
+    LOCAL = "local"
+    PRODUCTION = "production"
+
+
+class AuthMode(StrEnum):
+    LOCAL = "local"
+    CLERK = "clerk"
+
+
+def _env(name: str) -> AliasChoices:
+    """Accept both the conventional name and the ``PERCEPTRON_`` prefixed one."""
+    return AliasChoices(name, f"PERCEPTRON_{name}")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PERCEPTRON_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    environment: Environment = Environment.LOCAL
+    data_dir: Path = Path(".perceptron")
+    log_format: str | None = Field(default=None, description="console or json; default by env")
+    log_level: str = "INFO"
+
+    # API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_url: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+
+    # PostgreSQL: DATABASE_URL wins; otherwise the embedded server on postgres_port.
+    database_url: str | None = Field(default=None, validation_alias=_env("DATABASE_URL"))
+    postgres_port: int = 5433
+    db_pool_size: int = 10
+
+    # Temporal: TEMPORAL_ADDRESS wins; otherwise the embedded dev server.
+    temporal_address: str | None = Field(default=None, validation_alias=_env("TEMPORAL_ADDRESS"))
+    temporal_namespace: str | None = Field(
+        default=None, validation_alias=_env("TEMPORAL_NAMESPACE")
+    )
+    temporal_tls_cert: Path | None = Field(default=None, validation_alias=_env("TEMPORAL_TLS_CERT"))
+    temporal_tls_key: Path | None = Field(default=None, validation_alias=_env("TEMPORAL_TLS_KEY"))
+    temporal_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_env("TEMPORAL_API_KEY")
+    )
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    temporal_config: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "temporal.yaml",
+        description="The Temporal settings the project owns",
+    )
+
+    # Secrets
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    master_key: SecretStr = SecretStr(DEFAULT_MASTER_KEY)
+
+    # Auth
+    auth_mode: AuthMode | None = None
+    session_ttl_minutes: int = 12 * 60
+    sign_in_link_ttl_minutes: int = 15
+    clerk_secret_key: SecretStr | None = Field(
+        default=None, validation_alias=_env("CLERK_SECRET_KEY")
+    )
+    clerk_jwks_url: str | None = Field(default=None, validation_alias=_env("CLERK_JWKS_URL"))
+    clerk_jwt_key: str | None = Field(default=None, validation_alias=_env("CLERK_JWT_KEY"))
+    clerk_authorized_parties: list[str] = Field(
+        default_factory=list, validation_alias=_env("CLERK_AUTHORIZED_PARTIES")
+    )
+    clerk_api_url: str = Field(
+        default="https://api.clerk.com/v1", validation_alias=_env("CLERK_API_URL")
+    )
+
+    # Providers (each contacted only when configured)
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
+    deepgram_api_key: SecretStr | None = Field(
+        default=None, validation_alias=_env("DEEPGRAM_API_KEY")
+    )
+    twilio_account_sid: str | None = Field(
+        default=None, validation_alias=_env("TWILIO_ACCOUNT_SID")
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("TWILIO_AUTH_TOKEN")
+    )
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_local(self) -> Self:
+        if self.environment is Environment.LOCAL:
+            return self
+        defaults = {
+            "PERCEPTRON_SECRET_KEY": (self.secret_key, DEFAULT_SECRET_KEY),
+            "PERCEPTRON_MASTER_KEY": (self.master_key, DEFAULT_MASTER_KEY),
+        }
+        for name, (value, default) in defaults.items():
+            secret = value.get_secret_value()
+            if secret == default or len(secret) < 32:
+                raise ValueError(
+                    f"{name} must be set to a random value of at least 32 characters "
+                    f"when PERCEPTRON_ENVIRONMENT={self.environment.value}"
+                )
+        if self.effective_auth_mode is AuthMode.LOCAL:
+            raise ValueError(
+                "local sign-in links are for the embedded default only: configure Clerk "
+                "(CLERK_JWKS_URL or CLERK_JWT_KEY) when PERCEPTRON_ENVIRONMENT=production"
+            )
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.environment is Environment.LOCAL
+
+    @property
+    def effective_auth_mode(self) -> AuthMode:
+        if self.auth_mode is not None:
+            return self.auth_mode
+        if self.clerk_jwks_url or self.clerk_jwt_key:
+            return AuthMode.CLERK
+        return AuthMode.LOCAL
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("console" if self.is_local else "json")
+
+    @property
+    def embedded_postgres(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def embedded_temporal(self) -> bool:
+        return self.temporal_address is None
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.postgres_port}/perceptron"
+
+    @property
+    def resolved_temporal_address(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def resolved_namespace(self) -> str:
+        return self.temporal_namespace or self.temporal.namespace
+
+    @property
+    def api_url(self) -> str:
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
+
+    @property
+    def temporal_ui_url(self) -> str:
+        return f"http://127.0.0.1:{self.temporal_ui_port}"
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @cached_property
+    def temporal(self) -> TemporalConfig:
+        return load_temporal_config(self.temporal_config)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment. Call once per process and pass the result along."""
+    return Settings()

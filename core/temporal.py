@@ -1,0 +1,124 @@
+"""The one Temporal client factory, and the namespace setup the project owns.
+
+Every process (API, worker, CLI) connects through :func:`connect_temporal`, so the data
+converter (pydantic), TLS and API-key settings are decided in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from google.protobuf.duration_pb2 import Duration
+from temporalio import activity
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.namespace.v1 import NamespaceConfig
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.api.workflowservice.v1 import (
+    DescribeNamespaceRequest,
+    RegisterNamespaceRequest,
+    UpdateNamespaceRequest,
+)
+from temporalio.client import Client, TLSConfig
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError, RPCStatusCode
+from temporalio.worker import (
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+)
+
+from core.settings import Settings
+from core.temporal_config import TemporalConfig
+
+_INDEXED_TYPES = {
+    "Text": IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+    "Keyword": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    "Int": IndexedValueType.INDEXED_VALUE_TYPE_INT,
+    "Double": IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+    "Bool": IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    "Datetime": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    "KeywordList": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+}
+
+
+async def connect_temporal(
+    settings: Settings, namespace: str | None = None, *, lazy: bool = False
+) -> Client:
+    """Connect with the project's converter and TLS settings. ``lazy`` defers the first call
+    to the server until it is needed, so the API can start while Temporal is still down."""
+    tls: TLSConfig | bool = False
+    if settings.temporal_tls_cert and settings.temporal_tls_key:
+        tls = TLSConfig(
+            client_cert=settings.temporal_tls_cert.read_bytes(),
+            client_private_key=settings.temporal_tls_key.read_bytes(),
+        )
+    api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
+    return await Client.connect(
+        settings.resolved_temporal_address,
+        namespace=namespace or settings.resolved_namespace,
+        data_converter=pydantic_data_converter,
+        tls=tls or bool(api_key),
+        api_key=api_key,
+        lazy=lazy,
+    )
+
+
+async def ensure_namespace(client: Client, config: TemporalConfig, namespace: str) -> None:
+    """Create the namespace with its retention and register the custom search attributes.
+
+    Idempotent; used on the dev server and on a self-hosted cluster alike.
+    """
+    retention = Duration()
+    retention.FromTimedelta(timedelta(days=config.namespace_retention_days))
+    service = client.workflow_service
+    try:
+        await service.describe_namespace(DescribeNamespaceRequest(namespace=namespace))
+        await service.update_namespace(
+            UpdateNamespaceRequest(
+                namespace=namespace,
+                config=NamespaceConfig(workflow_execution_retention_ttl=retention),
+            )
+        )
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        await service.register_namespace(
+            RegisterNamespaceRequest(
+                namespace=namespace, workflow_execution_retention_period=retention
+            )
+        )
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        name: _INDEXED_TYPES[kind]
+        for name, kind in config.search_attributes.items()
+        if name not in existing.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+
+
+class ActivityLoggingInterceptor(Interceptor):
+    """Binds the workflow id and activity name to structlog's context for each activity."""
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _BindActivityContext(next)
+
+
+class _BindActivityContext(ActivityInboundInterceptor):
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        info = activity.info()
+        with structlog.contextvars.bound_contextvars(
+            workflow_id=info.workflow_id,
+            activity=info.activity_type,
+            attempt=info.attempt,
+        ):
+            return await super().execute_activity(input)
