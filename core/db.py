@@ -91,20 +91,27 @@ def _scope_to_organization(state: ORMExecuteState) -> None:
     info = state.session.info
     if info.get(PLATFORM_KEY):
         return
-    touches_tenant_data = any(
-        issubclass(mapper.class_, OrgOwned | Organization) for mapper in state.all_mappers
-    )
-    if not touches_tenant_data:
+    tenant_classes = [
+        mapper.class_
+        for mapper in state.all_mappers
+        if issubclass(mapper.class_, OrgOwned | Organization)
+    ]
+    if not tenant_classes:
         return
     org_id = info.get(ORG_KEY)
     if org_id is None:
         raise UnscopedQueryError(
             "this query reads organization data: open the session with org_session(maker, org_id)"
         )
-    state.statement = state.statement.options(
-        with_loader_criteria(OrgOwned, lambda cls: cls.org_id == org_id, include_aliases=True),
-        with_loader_criteria(Organization, lambda cls: cls.id == org_id, include_aliases=True),
-    )
+    criteria = [
+        with_loader_criteria(cls, _organization_column(cls) == org_id, include_aliases=True)
+        for cls in tenant_classes
+    ]
+    state.statement = state.statement.options(*criteria)
+
+
+def _organization_column(cls: type[OrgOwned] | type[Organization]) -> Any:
+    return Organization.id if cls is Organization else cls.org_id  # type: ignore[union-attr]  # SQLModel metaclass hides org_id from mypy
 
 
 @event.listens_for(TenantSession, "before_flush")

@@ -22,9 +22,9 @@ def temporal_cli() -> Path:
     return Path(found)
 
 
-def dev_server_args(config: TemporalConfig, namespace: str) -> list[str]:
-    """Flags from temporal.yaml: namespace, search attributes, dynamic config, log level."""
-    args = ["--namespace", namespace, "--log-level", config.dev_server.log_level]
+def dev_server_args(config: TemporalConfig) -> list[str]:
+    """Flags from temporal.yaml: search attributes and dynamic config (tests reuse these)."""
+    args: list[str] = []
     for name, kind in config.search_attributes.items():
         args += ["--search-attribute", f"{name}={kind}"]
     for key, value in config.dev_server.dynamic_config.items():
@@ -59,7 +59,11 @@ class EmbeddedTemporal:
             "--db-filename",
             str(database),
             "--ui-disable-news-fetch",
-            *dev_server_args(config, namespace),
+            "--namespace",
+            namespace,
+            "--log-level",
+            config.dev_server.log_level,
+            *dev_server_args(config),
         ]
         if codec_endpoint:
             argv += ["--ui-codec-endpoint", codec_endpoint]

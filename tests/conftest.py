@@ -1,0 +1,168 @@
+"""Real servers for the tests: embedded PostgreSQL + pgvector and the Temporal dev server.
+
+Both start once per session from the binaries the project installs (nothing is downloaded).
+Every test gets its own database, cloned from a migrated template (fast, and fully isolated
+even for code that commits, listens or runs in the worker), and its own task queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from core.db import SessionMaker, create_engine, create_session_maker
+from core.embedded.postgres import EmbeddedPostgres
+from core.embedded.temporal import dev_server_args, temporal_cli
+from core.logging import configure_logging
+from core.migrate import upgrade
+from core.settings import Settings
+from core.temporal_config import load_temporal_config
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE_DATABASE = "perceptron_template"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logging() -> None:
+    configure_logging("console", "WARNING")
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
+    server = EmbeddedPostgres(
+        tmp_path_factory.mktemp("pg"), free_port(), database=TEMPLATE_DATABASE
+    )
+    server.start()
+    try:
+        upgrade(server.url)
+        yield server
+    finally:
+        server.stop()
+
+
+def _admin_dsn(server: EmbeddedPostgres) -> str:
+    return f"postgresql://postgres@127.0.0.1:{server.port}/postgres"
+
+
+@pytest.fixture
+def database_url(postgres: EmbeddedPostgres) -> Iterator[str]:
+    """A fresh, migrated database for this test only."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(_admin_dsn(postgres), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DATABASE}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{postgres.port}/{name}"
+    finally:
+        with psycopg.connect(_admin_dsn(postgres), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    config = load_temporal_config(REPO / "temporal.yaml")
+    env = await WorkflowEnvironment.start_local(
+        namespace=config.namespace,
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=str(temporal_cli()),
+        dev_server_extra_args=dev_server_args(config),
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture
+def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
+    return temporal_env.client
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"test-{uuid.uuid4()}"
+
+
+@pytest.fixture
+def settings(
+    database_url: str, temporal_client: Client, tmp_path: Path, task_queue: str
+) -> Settings:
+    return Settings(
+        database_url=database_url,
+        temporal_address=temporal_client.service_client.config.target_host,
+        data_dir=tmp_path / "data",
+        api_port=free_port(),
+    )
+
+
+@pytest.fixture
+async def session_maker(settings: Settings) -> AsyncIterator[SessionMaker]:
+    engine = create_engine(settings.resolved_database_url, pool_size=2)
+    try:
+        yield create_session_maker(engine)
+    finally:
+        await engine.dispose()
+
+
+class RunningApi:
+    def __init__(self, app: FastAPI, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.url = f"http://127.0.0.1:{settings.api_port}"
+
+    def client(self, **kwargs: Any) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=10, **kwargs)
+
+
+@contextlib.asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[RunningApi]:
+    """The real API on a real port (uvicorn), for as long as the block runs."""
+    app = create_app(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=settings.api_port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("the API stopped during startup")
+            await asyncio.sleep(0.01)
+        yield RunningApi(app, settings)
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[RunningApi]:
+    async with serve(settings) as running:
+        yield running

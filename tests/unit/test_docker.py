@@ -1,0 +1,345 @@
+"""Static checks of the Docker Compose stack in docker/: no Docker engine needed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import click
+import pytest
+import typer
+import yaml
+from pydantic import AliasChoices
+
+from core.cli import app
+from core.settings import AuthMode, Environment, Settings
+from core.temporal_config import load_temporal_config
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKER = ROOT / "docker"
+PROJECT_IMAGE_SERVICES = {"migrate", "temporal-setup", "api", "worker"}
+EXPECTED_SERVICES = PROJECT_IMAGE_SERVICES | {"postgres", "temporal", "temporal-ui", "proxy"}
+
+# ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; `$${` is an escape.
+_COMPOSE_VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
+_CADDY_VARIABLE = re.compile(r"\{\$([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
+_ENV_LINE = re.compile(r"^\s*(#\s*)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+
+
+# --- Readers -------------------------------------------------------------------------------
+
+
+def _compose() -> dict[str, Any]:
+    loaded = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def _services() -> dict[str, dict[str, Any]]:
+    services = _compose()["services"]
+    assert isinstance(services, dict)
+    return services
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str | None]:
+    environment = service.get("environment", {})
+    assert isinstance(environment, dict), "write `environment` as a mapping"
+    return {str(key): None if value is None else str(value) for key, value in environment.items()}
+
+
+def _env_example() -> tuple[dict[str, str], set[str]]:
+    """Values set in .env.example, and the names it documents (set or commented out)."""
+    values: dict[str, str] = {}
+    documented: set[str] = set()
+    for line in (DOCKER / ".env.example").read_text().splitlines():
+        match = _ENV_LINE.match(line)
+        if match is None:
+            continue
+        commented, name, raw = match.groups()
+        documented.add(name)
+        if not commented:
+            values[name] = _unquote(raw.strip())
+    return values, documented
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _interpolate(text: str, variables: dict[str, str]) -> str:
+    """Compose's interpolation, enough for this file; a required empty value is an error."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, operator, argument = match.groups()
+        value = variables.get(name)
+        if operator in {":?", "?"} and not value:
+            raise LookupError(f"{name}: {argument}")
+        if operator in {":-", "-"} and not value:
+            return argument or ""
+        return value or ""
+
+    return _COMPOSE_VARIABLE.sub(replace, text).replace("$$", "$")
+
+
+def _dockerfile_instructions() -> Iterator[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, with continuation lines joined and comments dropped."""
+    logical = ""
+    for line in (DOCKER / "Dockerfile").read_text().splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.endswith("\\"):
+            logical += stripped[:-1] + " "
+            continue
+        logical += stripped
+        instruction, _, arguments = logical.partition(" ")
+        yield instruction.upper(), arguments.strip()
+        logical = ""
+
+
+def _dockerfile_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for instruction, arguments in _dockerfile_instructions():
+        if instruction == "ENV":
+            for pair in shlex.split(arguments):
+                name, _, value = pair.partition("=")
+                env[name] = value
+    return env
+
+
+def _dockerfile_copies() -> Iterator[tuple[str, PurePosixPath]]:
+    """(source, where it lands in the image) for each COPY from the build context."""
+    workdir = PurePosixPath("/")
+    for instruction, arguments in _dockerfile_instructions():
+        if instruction == "WORKDIR":
+            workdir = workdir / arguments
+        elif instruction in {"COPY", "ADD"}:
+            assert "--from" not in arguments, "no multi-stage copies expected"
+            words = [word for word in shlex.split(arguments) if not word.startswith("--")]
+            *sources, destination = words
+            target = workdir / destination
+            into_directory = destination.endswith("/") or destination == "." or len(sources) > 1
+            for source in sources:
+                # A directory's contents land in the target; a file keeps its name inside it.
+                if into_directory and not (ROOT / source).is_dir():
+                    yield source, target / PurePosixPath(source).name
+                else:
+                    yield source, target
+
+
+def _perceptron_commands() -> set[str]:
+    command = typer.main.get_command(app)
+    assert isinstance(command, click.Group)
+    return set(command.commands)
+
+
+def _command_words(command: str | list[str]) -> list[str]:
+    return shlex.split(command) if isinstance(command, str) else [str(word) for word in command]
+
+
+def _published_ports(service: dict[str, Any]) -> set[int]:
+    ports: set[int] = set()
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            ports.add(int(entry["published"]))
+        else:
+            mapping = str(entry).split("/")[0]
+            ports.add(int(mapping.split(":")[-2]))
+    return ports
+
+
+def _api_port() -> int:
+    api_env = _environment(_services()["api"])
+    port = api_env.get("PERCEPTRON_API_PORT") or _dockerfile_env().get("PERCEPTRON_API_PORT")
+    return int(port) if port else int(Settings.model_fields["api_port"].default)
+
+
+# --- Compose -------------------------------------------------------------------------------
+
+
+def test_compose_file_declares_the_whole_stack() -> None:
+    assert set(_services()) == EXPECTED_SERVICES
+
+
+def test_every_image_service_runs_a_real_perceptron_command() -> None:
+    commands = _perceptron_commands()
+    image_services = {name for name, service in _services().items() if "build" in service}
+    assert image_services == PROJECT_IMAGE_SERVICES
+    for name in image_services:
+        service = _services()[name]
+        assert service["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
+        words = _command_words(service["command"])
+        assert words[0] in commands, f"{name}: `perceptron {words[0]}` does not exist"
+        assert words[0] == name, f"{name} runs `perceptron {words[0]}`"
+
+
+def test_all_image_services_share_one_image_tag() -> None:
+    images = {_services()[name]["image"] for name in PROJECT_IMAGE_SERVICES}
+    assert len(images) == 1
+
+
+def test_api_and_worker_start_after_the_one_shot_setup_jobs_succeed() -> None:
+    services = _services()
+    for name in ("api", "worker"):
+        depends_on = services[name]["depends_on"]
+        for job in ("migrate", "temporal-setup"):
+            assert depends_on[job] == {"condition": "service_completed_successfully"}, name
+            assert services[job]["restart"] == "no"
+
+
+def test_only_the_proxy_publishes_ports() -> None:
+    for name, service in _services().items():
+        if name == "proxy":
+            assert _published_ports(service) == {80, 443}
+        else:
+            assert "ports" not in service, f"{name} must stay internal"
+
+
+def test_every_compose_variable_is_documented_in_env_example() -> None:
+    text = (DOCKER / "compose.yaml").read_text()
+    referenced = {match.group(1) for match in _COMPOSE_VARIABLE.finditer(text)}
+    passed_through = {
+        key
+        for service in _services().values()
+        for key, value in _environment(service).items()
+        if value is None
+    }
+    _, documented = _env_example()
+    assert referenced, "compose.yaml reads no variables?"
+    assert sorted((referenced | passed_through) - documented) == []
+
+
+def test_env_example_leaves_every_secret_empty() -> None:
+    values, _ = _env_example()
+    for name in ("PERCEPTRON_SECRET_KEY", "PERCEPTRON_MASTER_KEY", "POSTGRES_PASSWORD"):
+        assert values[name] == "", f"{name} must not have a value in .env.example"
+    with pytest.raises(LookupError, match="PERCEPTRON_SECRET_KEY"):
+        _interpolate((DOCKER / "compose.yaml").read_text(), values)
+
+
+def test_filled_in_env_gives_valid_production_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    values, _ = _env_example()
+    values |= {
+        "PERCEPTRON_SECRET_KEY": "s" * 64,
+        "PERCEPTRON_MASTER_KEY": "m" * 64,
+        "POSTGRES_PASSWORD": "p" * 48,
+    }
+    compose = yaml.safe_load(_interpolate((DOCKER / "compose.yaml").read_text(), values))
+    api_env = _environment(compose["services"]["api"])
+    environment = _dockerfile_env() | {k: v for k, v in api_env.items() if v is not None}
+
+    # Start from a clean slate: nothing from this machine's environment leaks in.
+    alias_names = {
+        alias
+        for field in Settings.model_fields.values()
+        if isinstance(field.validation_alias, AliasChoices)
+        for alias in field.validation_alias.choices
+        if isinstance(alias, str)
+    }
+    for name in list(os.environ):
+        if name.startswith("PERCEPTRON_") or name in alias_names:
+            monkeypatch.delenv(name)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    settings = Settings(_env_file=None)
+    assert settings.environment is Environment.PRODUCTION
+    assert settings.effective_auth_mode is AuthMode.CLERK
+    assert settings.clerk_authorized_parties == ["https://support.example.com"]
+    assert settings.api_host == "0.0.0.0"  # noqa: S104 - listening inside the container
+    assert settings.api_url == "https://support.example.com"
+    assert settings.resolved_database_url.startswith("postgresql+psycopg://perceptron:")
+    assert settings.resolved_database_url.endswith("@postgres:5432/perceptron")
+    assert settings.resolved_temporal_address == "temporal:7233"
+
+
+def test_temporal_ui_uses_the_projects_namespace_and_codec_endpoint() -> None:
+    config = load_temporal_config(ROOT / "temporal.yaml")
+    ui = _environment(_services()["temporal-ui"])
+    assert ui["TEMPORAL_ADDRESS"] == "temporal:7233"
+    assert ui["TEMPORAL_DEFAULT_NAMESPACE"] == config.namespace
+    assert ui["TEMPORAL_CODEC_ENDPOINT"] == (
+        "https://${PERCEPTRON_DOMAIN:?set PERCEPTRON_DOMAIN in docker/.env}" + config.codec_endpoint
+    )
+
+
+def test_temporal_server_gets_the_dev_servers_dynamic_config() -> None:
+    config = load_temporal_config(ROOT / "temporal.yaml")
+    temporal = _services()["temporal"]
+    mount = next(v for v in temporal["volumes"] if v.startswith("./temporal-dynamic-config"))
+    source, target = mount.split(":")[:2]
+    assert _environment(temporal)["DYNAMIC_CONFIG_FILE_PATH"] == target
+    dynamic = yaml.safe_load((DOCKER / source).read_text())
+    expected = {key: [{"value": value}] for key, value in config.dev_server.dynamic_config.items()}
+    assert dynamic == expected
+
+
+def test_temporal_shares_the_postgres_server_with_its_own_databases() -> None:
+    services = _services()
+    temporal = _environment(services["temporal"])
+    assert temporal["DB"] == "postgres12"
+    assert temporal["POSTGRES_SEEDS"] == "postgres"
+    app_database = _environment(services["postgres"])["POSTGRES_DB"]
+    assert app_database not in {temporal["DBNAME"], temporal["VISIBILITY_DBNAME"]}
+    assert services["temporal"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
+
+
+# --- Dockerfile ----------------------------------------------------------------------------
+
+
+def test_dockerfile_copies_only_files_that_exist() -> None:
+    sources = [source for source, _ in _dockerfile_copies()]
+    assert sources
+    for source in sources:
+        assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
+
+
+def test_dockerfile_copies_the_package_and_its_build_files() -> None:
+    sources = {source.rstrip("/") for source, _ in _dockerfile_copies()}
+    expected = {"pyproject.toml", "requirements.lock", "README.md", "temporal.yaml"}
+    expected |= {"core", "api", "workflows", "activities", "agents"}
+    assert expected <= sources
+
+
+def test_dockerfile_points_the_settings_at_the_copied_temporal_yaml() -> None:
+    landed = dict(_dockerfile_copies())
+    assert str(landed["temporal.yaml"]) == _dockerfile_env()["PERCEPTRON_TEMPORAL_CONFIG"]
+
+
+def test_image_runs_perceptron_api_as_an_unprivileged_user() -> None:
+    instructions = list(_dockerfile_instructions())
+    assert instructions[0] == ("FROM", "python:3.11-slim")
+    last: dict[str, str] = dict(instructions)
+    assert last["ENTRYPOINT"] == '["perceptron"]'
+    assert last["CMD"] == '["api"]'
+    assert "api" in _perceptron_commands()
+    assert last["USER"].split(":")[0] not in {"root", "0"}
+    assert _dockerfile_env()["PERCEPTRON_API_HOST"] == "0.0.0.0"  # noqa: S104
+
+
+# --- Caddyfile -----------------------------------------------------------------------------
+
+
+def test_caddyfile_proxies_to_the_api_port() -> None:
+    caddyfile = (DOCKER / "Caddyfile").read_text()
+    targets = re.findall(r"reverse_proxy\s+api:(\d+)", caddyfile)
+    assert targets == [str(_api_port())]
+
+
+def test_caddyfile_serves_the_domain_with_hsts() -> None:
+    caddyfile = (DOCKER / "Caddyfile").read_text()
+    assert re.search(r"^\{\$PERCEPTRON_DOMAIN\}\s*\{", caddyfile, re.MULTILINE)
+    assert re.search(r'Strict-Transport-Security\s+"max-age=\d+', caddyfile)
+
+
+def test_caddyfile_variables_are_given_to_the_proxy() -> None:
+    caddyfile = (DOCKER / "Caddyfile").read_text()
+    used = set(_CADDY_VARIABLE.findall(caddyfile))
+    assert used
+    assert used <= set(_environment(_services()["proxy"]))
