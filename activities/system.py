@@ -23,14 +23,15 @@ class SystemActivities:
     async def check_database(self) -> DatabaseStatus:
         """What the worker sees of PostgreSQL: version, pgvector, applied migration."""
         async with platform_session(self._session_maker) as session:
-            version = (await session.execute(text("SHOW server_version"))).scalar_one()
+            connection = await session.connection()
+            version = (await connection.execute(text("SHOW server_version"))).scalar_one()
             vector = (
-                await session.execute(
+                await connection.execute(
                     text("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
                 )
             ).scalar_one_or_none()
             revision = (
-                await session.execute(text("SELECT version_num FROM alembic_version"))
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
             ).scalar_one_or_none()
         return DatabaseStatus(
             server_version=str(version), pgvector_version=vector, schema_revision=revision

@@ -1,0 +1,74 @@
+"""Settings: conventional names, derived addresses, and no default secrets in production."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from core.settings import AuthMode, Environment, Settings
+
+
+def test_conventional_environment_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.internal:6543/app")
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "temporal.internal:7233")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("PERCEPTRON_API_PORT", "9000")
+    settings = Settings()
+    assert settings.resolved_database_url == "postgresql+psycopg://u@db.internal:6543/app"
+    assert settings.resolved_temporal_address == "temporal.internal:7233"
+    assert settings.openai_api_key is not None
+    assert settings.api_port == 9000
+    assert not settings.embedded_postgres
+    assert not settings.embedded_temporal
+
+
+def test_embedded_default_needs_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "TEMPORAL_ADDRESS", "PERCEPTRON_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.environment is Environment.LOCAL
+    assert settings.embedded_postgres
+    assert settings.embedded_temporal
+    assert settings.effective_auth_mode is AuthMode.LOCAL
+    assert settings.resolved_namespace == "perceptron"
+    assert settings.temporal.task_queues.system == "perceptron-system"
+
+
+def test_production_refuses_default_secrets() -> None:
+    with pytest.raises(ValidationError, match="PERCEPTRON_SECRET_KEY"):
+        Settings(environment=Environment.PRODUCTION, clerk_jwt_key="pem")
+
+
+def test_production_refuses_short_secrets() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings(
+            environment=Environment.PRODUCTION,
+            secret_key="short",
+            master_key="m" * 40,
+            clerk_jwt_key="pem",
+        )
+
+
+def test_production_refuses_local_sign_in_links() -> None:
+    with pytest.raises(ValidationError, match="Clerk"):
+        Settings(
+            environment=Environment.PRODUCTION,
+            secret_key="s" * 40,
+            master_key="m" * 40,
+        )
+
+
+def test_production_with_real_secrets_and_clerk_is_accepted() -> None:
+    settings = Settings(
+        environment=Environment.PRODUCTION,
+        secret_key="s" * 40,
+        master_key="m" * 40,
+        clerk_jwks_url="https://clerk.example.com/.well-known/jwks.json",
+    )
+    assert settings.effective_auth_mode is AuthMode.CLERK
+    assert settings.effective_log_format == "json"
+
+
+def test_secrets_do_not_show_in_repr() -> None:
+    settings = Settings(openai_api_key="sk-very-secret")
+    assert "sk-very-secret" not in repr(settings)
