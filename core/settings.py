@@ -7,13 +7,14 @@ plus the conventional names other tools use (``DATABASE_URL``, ``TEMPORAL_ADDRES
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Any, Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.temporal_config import TemporalConfig, load_temporal_config
 
@@ -38,7 +39,11 @@ def _env(name: str) -> AliasChoices:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="PERCEPTRON_", env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix="PERCEPTRON_",
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        env_ignore_empty=True,
     )
 
     environment: Environment = Environment.LOCAL
@@ -50,7 +55,7 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     public_url: str | None = None
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # PostgreSQL: DATABASE_URL wins; otherwise the embedded server on postgres_port.
     database_url: str | None = Field(default=None, validation_alias=_env("DATABASE_URL"))
@@ -87,7 +92,7 @@ class Settings(BaseSettings):
     )
     clerk_jwks_url: str | None = Field(default=None, validation_alias=_env("CLERK_JWKS_URL"))
     clerk_jwt_key: str | None = Field(default=None, validation_alias=_env("CLERK_JWT_KEY"))
-    clerk_authorized_parties: list[str] = Field(
+    clerk_authorized_parties: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("CLERK_AUTHORIZED_PARTIES")
     )
     clerk_api_url: str = Field(
@@ -106,6 +111,17 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = Field(
         default=None, validation_alias=_env("TWILIO_AUTH_TOKEN")
     )
+
+    @field_validator("cors_origins", "clerk_authorized_parties", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """Lists come from the environment as ``a,b`` or as a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_local(self) -> Self:

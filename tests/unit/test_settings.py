@@ -72,3 +72,18 @@ def test_production_with_real_secrets_and_clerk_is_accepted() -> None:
 def test_secrets_do_not_show_in_repr() -> None:
     settings = Settings(openai_api_key="sk-very-secret")
     assert "sk-very-secret" not in repr(settings)
+
+
+def test_lists_accept_commas_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLERK_AUTHORIZED_PARTIES", "https://a.example, https://b.example")
+    assert Settings().clerk_authorized_parties == ["https://a.example", "https://b.example"]
+    monkeypatch.setenv("CLERK_AUTHORIZED_PARTIES", '["https://c.example"]')
+    assert Settings().clerk_authorized_parties == ["https://c.example"]
+
+
+def test_empty_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    monkeypatch.setenv("DATABASE_URL", "")
+    settings = Settings()
+    assert settings.openai_api_key is None
+    assert settings.embedded_postgres
