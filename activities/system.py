@@ -7,6 +7,9 @@ from sqlalchemy import text
 from temporalio import activity
 
 from core.db import SessionMaker, platform_session
+from core.logging import get_logger
+
+log = get_logger(__name__)
 
 
 class DatabaseStatus(BaseModel):
@@ -33,6 +36,7 @@ class SystemActivities:
             revision = (
                 await connection.execute(text("SELECT version_num FROM alembic_version"))
             ).scalar_one_or_none()
+        log.info("database checked", pgvector=vector, schema=revision)
         return DatabaseStatus(
             server_version=str(version), pgvector_version=vector, schema_revision=revision
         )

@@ -108,3 +108,28 @@ def test_a_port_in_use_is_named_with_the_setting_to_change(stack: Stack) -> None
     assert f"port {port}" in stack.output
     assert "PERCEPTRON_TEMPORAL_PORT" in stack.output
     assert not (stack.data_dir / "postgres").exists(), "nothing should have started"
+
+
+def test_an_external_database_is_used_and_no_embedded_server_started(
+    tmp_path: Path, database_url: str
+) -> None:
+    stack = Stack.fresh(tmp_path / "data", DATABASE_URL=database_url)
+    try:
+        stack.start()
+        stack.wait_for("Press Ctrl-C to stop.")
+        assert httpx.get(f"{stack.api_url}/readyz").json()["status"] == "ready"
+        assert _sign_in(stack)["role"] == "owner"
+        assert not (stack.data_dir / "postgres").exists()
+        assert stack.terminate() == 0
+    finally:
+        stack.kill_everything()
+
+
+def test_an_unreachable_external_database_stops_up_with_a_clear_message(tmp_path: Path) -> None:
+    stack = Stack.fresh(tmp_path / "data", DATABASE_URL="postgresql://u:pw@127.0.0.1:1/app")
+    stack.start()
+    assert stack.process is not None
+    code = stack.process.wait(60)
+    stack.drain()
+    assert code == 1
+    assert "cannot reach PostgreSQL at 127.0.0.1:1/app" in stack.output
