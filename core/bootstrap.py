@@ -15,8 +15,14 @@ from core.temporal import connect_temporal, ensure_namespace
 log = get_logger(__name__)
 
 
-async def prepare_stack(settings: Settings) -> str | None:
-    """Migrate, create the default organization on first run, set up the namespace.
+async def prepare_namespace(settings: Settings) -> None:
+    """The namespace, its retention and search attributes: before any worker polls it."""
+    client = await connect_temporal(settings, namespace="default")
+    await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
+
+
+async def prepare_database(settings: Settings) -> str | None:
+    """Migrate, and create the default organization and owner on first run.
 
     Returns a fresh one-time sign-in token for the owner in local auth mode.
     """
@@ -29,8 +35,6 @@ async def prepare_stack(settings: Settings) -> str | None:
         bootstrap = await bootstrap_default_organization(maker)
         if bootstrap.created:
             log.info("default organization created", org_id=str(bootstrap.org_id))
-        client = await connect_temporal(settings, namespace="default")
-        await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
         if settings.effective_auth_mode is not AuthMode.LOCAL:
             return None
         return await create_sign_in_link(

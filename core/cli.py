@@ -8,13 +8,11 @@ import signal
 from datetime import timedelta
 from typing import Annotated
 
-import psycopg
 import typer
 from pydantic import ValidationError
 
-from core.db import describe_database
 from core.logging import configure_logging, get_logger
-from core.settings import Settings, get_settings
+from core.settings import Settings, describe_database, get_settings
 
 app = typer.Typer(
     help="Perceptron: AI customer support.",
@@ -37,6 +35,8 @@ def _settings() -> Settings:
 
 def _require_database(settings: Settings) -> None:
     """Fail fast, naming host and port, when PostgreSQL cannot be reached."""
+    import psycopg
+
     url = settings.resolved_database_url
     dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
     try:

@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlmodel import Session as SQLModelSession
@@ -76,12 +75,6 @@ async def _transaction(session: AsyncSession) -> AsyncIterator[None]:
         await session.rollback()
         raise
     await session.commit()
-
-
-def describe_database(url: str) -> str:
-    """``host:port/database`` for messages, never the password."""
-    parsed = make_url(url)
-    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
 @event.listens_for(TenantSession, "do_orm_execute")

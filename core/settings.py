@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -206,6 +207,12 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
+
+
+def describe_database(url: str) -> str:
+    """``host:port/database`` for messages: never the user or password."""
+    parsed = urlsplit(url)
+    return f"{parsed.hostname or 'localhost'}:{parsed.port or 5432}{parsed.path or '/'}"
 
 
 def get_settings() -> Settings:

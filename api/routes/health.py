@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import text
 
 from api.deps import StateDep
-from core.db import describe_database
+from core.settings import describe_database
 
 router = APIRouter(tags=["health"])
 

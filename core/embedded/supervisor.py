@@ -73,16 +73,14 @@ class Supervisor:
         return 0
 
     def start(self) -> StackUrls:
-        from core.bootstrap import prepare_stack
+        """Servers first (Temporal spawned before PostgreSQL so their start-up overlaps), then
+        the worker and API processes, whose imports overlap with the migrations."""
+        from core.bootstrap import prepare_database, prepare_namespace
 
         settings = self.settings
         env = dict(os.environ)
         env["PERCEPTRON_DATA_DIR"] = str(self.data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        if settings.embedded_postgres:
-            self.postgres = EmbeddedPostgres(self.data_dir, settings.postgres_port)
-            self.postgres.start()
-            env["DATABASE_URL"] = self.postgres.url
         if settings.embedded_temporal:
             self.temporal = EmbeddedTemporal(
                 self.data_dir,
@@ -91,15 +89,21 @@ class Supervisor:
                 settings.temporal,
                 settings.resolved_namespace,
             )
-            self.temporal.start()
+            self.temporal.launch()
             env["TEMPORAL_ADDRESS"] = self.temporal.address
+        if settings.embedded_postgres:
+            self.postgres = EmbeddedPostgres(self.data_dir, settings.postgres_port)
+            self.postgres.start()
+            env["DATABASE_URL"] = self.postgres.url
+        if self.temporal:
+            self.temporal.wait_ready()
         child_settings = settings.model_copy(
             update={
                 "database_url": env.get("DATABASE_URL", settings.database_url),
                 "temporal_address": env.get("TEMPORAL_ADDRESS", settings.temporal_address),
             }
         )
-        sign_in_token = asyncio.run(prepare_stack(child_settings))
+        asyncio.run(prepare_namespace(child_settings))
         for name in ("worker", "api"):
             child = ChildProcess(
                 name=name,
@@ -109,6 +113,7 @@ class Supervisor:
             )
             child.start()
             self.children.append(child)
+        sign_in_token = asyncio.run(prepare_database(child_settings))
         self._wait_ready(child_settings)
         api = settings.api_url
         return StackUrls(

@@ -76,8 +76,14 @@ class EmbeddedTemporal:
         return f"127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Spawn the server without waiting, so other start-up work can overlap with it."""
         self.child.start()
 
+    def wait_ready(self, timeout: float = 60.0) -> None:
         def ready() -> bool:
             if self.child.exited() is not None:
                 raise RuntimeError(
