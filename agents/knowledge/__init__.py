@@ -1,0 +1,1 @@
+"""Knowledge: turning an organization's documents and web pages into retrievable chunks."""

@@ -1,0 +1,1 @@
+"""Model providers behind small Protocols: a real implementation and a keyless local default."""
