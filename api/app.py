@@ -11,18 +11,23 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.routes import auth, health, organizations, pages
+from agents.knowledge.retrieval import Retriever
+from agents.providers.embeddings import Embedder, create_embedder
+from api.routes import auth, health, knowledge, organizations, pages
 from api.state import AppState
 from core.db import create_engine, create_session_maker
 from core.identity import ClerkVerifier, LocalTokens
 from core.logging import get_logger
 from core.settings import AuthMode, Settings
+from core.storage import create_storage
 from core.temporal import connect_temporal
 
 log = get_logger(__name__)
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+    """The API. ``embedder`` lets tests share one loaded model; production creates its own."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, AppState]]:
         engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
@@ -33,16 +38,21 @@ def create_app(settings: Settings) -> FastAPI:
                 public_key_pem=settings.clerk_jwt_key,
                 authorized_parties=settings.clerk_authorized_parties,
             )
+        session_maker = create_session_maker(engine)
+        shared_embedder = embedder or create_embedder(settings)
         state = AppState(
             settings=settings,
             engine=engine,
-            session_maker=create_session_maker(engine),
+            session_maker=session_maker,
             temporal=await connect_temporal(settings, lazy=True),
             local_tokens=LocalTokens(
                 settings.secret_key.get_secret_value(),
                 timedelta(minutes=settings.session_ttl_minutes),
             ),
             clerk=clerk,
+            storage=create_storage(settings),
+            embedder=shared_embedder,
+            retriever=Retriever(session_maker, shared_embedder),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
@@ -61,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(organizations.router)
+    app.include_router(knowledge.router)
     app.include_router(pages.router)
     return app
 

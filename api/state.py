@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from agents.knowledge.retrieval import Retriever
+from agents.providers.embeddings import Embedder
 from core.db import SessionMaker
 from core.identity import ClerkVerifier, LocalTokens
 from core.settings import Settings
+from core.storage import FileStorage
 
 
 @dataclass
@@ -20,3 +23,6 @@ class AppState:
     temporal: Client
     local_tokens: LocalTokens
     clerk: ClerkVerifier | None
+    storage: FileStorage
+    embedder: Embedder
+    retriever: Retriever

@@ -185,6 +185,24 @@ def platform_staff(
 
 
 @app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs")],
+    org: Annotated[
+        str | None, typer.Option(help="Organization id (default: the first organization)")
+    ] = None,
+    site: Annotated[bool, typer.Option("--site", help="Crawl each URL as a website")] = False,
+    wait: Annotated[bool, typer.Option(help="Wait for ingestion, with a progress bar")] = True,
+) -> None:
+    """Add documents or web pages to the knowledge base."""
+    from core.ingest_command import run_ingest
+
+    settings = _settings()
+    _require_database(settings)
+    code = asyncio.run(run_ingest(settings, sources, org, site=site, wait=wait))
+    raise typer.Exit(code)
+
+
+@app.command()
 def check() -> None:
     """Run the system check workflow: API-independent proof that worker and database work."""
     from core.bootstrap import run_system_check

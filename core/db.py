@@ -13,12 +13,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session as SQLModelSession
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Organization, OrgOwned
@@ -84,23 +88,44 @@ def _scope_to_organization(state: ORMExecuteState) -> None:
     info = state.session.info
     if info.get(PLATFORM_KEY):
         return
-    tenant_classes = [
-        mapper.class_
-        for mapper in state.all_mappers
-        if issubclass(mapper.class_, OrgOwned | Organization)
-    ]
-    if not tenant_classes:
+    # Tables, not mappers: ``select(func.count()).select_from(Model)`` names no entity.
+    touched = {
+        table.name
+        for table in find_tables(
+            cast(ClauseElement, state.statement),
+            check_columns=True,
+            include_aliases=True,
+            include_joins=True,
+            include_selects=True,
+            include_crud=True,
+        )
+        if isinstance(table, Table)
+    }
+    tenants = _tenant_classes()
+    if not touched & tenants.keys():
         return
     org_id = info.get(ORG_KEY)
     if org_id is None:
         raise UnscopedQueryError(
             "this query reads organization data: open the session with org_session(maker, org_id)"
         )
-    criteria = [
-        with_loader_criteria(cls, _organization_column(cls) == org_id, include_aliases=True)
-        for cls in tenant_classes
-    ]
-    state.statement = state.statement.options(*criteria)
+    state.statement = state.statement.options(
+        *(
+            with_loader_criteria(cls, _organization_column(cls) == org_id, include_aliases=True)
+            for name, cls in tenants.items()
+            if name in touched
+        )
+    )
+
+
+@cache
+def _tenant_classes() -> dict[str, type[OrgOwned] | type[Organization]]:
+    """Table name -> mapped class, for every table that holds an organization's data."""
+    return {
+        mapper.local_table.name: mapper.class_  # type: ignore[attr-defined]  # always a Table here
+        for mapper in SQLModel._sa_registry.mappers
+        if issubclass(mapper.class_, OrgOwned | Organization)
+    }
 
 
 def _organization_column(cls: type[OrgOwned] | type[Organization]) -> Any:

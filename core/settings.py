@@ -80,6 +80,25 @@ class Settings(BaseSettings):
         description="The Temporal settings the project owns",
     )
 
+    # Knowledge base
+    max_upload_mb: int = Field(default=25, ge=1, le=1024)
+    max_docx_expanded_mb: int = Field(default=100, ge=1)
+    crawl_max_pages: int = Field(default=50, ge=1, le=5000)
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    url_sync_interval_hours: int = Field(default=24, ge=1)
+    embedding_batch_size: int = Field(default=64, ge=1, le=2048)
+    embedding_threads: int = Field(default=2, ge=1)
+    embedding_model: str = Field(
+        default="text-embedding-3-small",
+        description="The OpenAI embedding model, used when OPENAI_API_KEY is set",
+    )
+    embedding_dimensions: int | None = Field(
+        default=None, description="Vector size of an OpenAI-compatible model that is not known"
+    )
+    corpus_dir: Path | None = Field(
+        default=None, description="The Arduino help-center corpus, for the corpus suite"
+    )
+
     # Secrets
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     master_key: SecretStr = SecretStr(DEFAULT_MASTER_KEY)
@@ -195,6 +214,10 @@ class Settings(BaseSettings):
     @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
     @cached_property
     def temporal(self) -> TemporalConfig:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import socket
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,11 +21,13 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+import yaml
 from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from agents.providers.embeddings import Embedder, LocalMiniLMEmbedder
 from api.app import create_app
 from core.db import SessionMaker, create_engine, create_session_maker
 from core.embedded.postgres import EmbeddedPostgres
@@ -32,6 +36,7 @@ from core.logging import configure_logging
 from core.migrate import upgrade
 from core.settings import Settings
 from core.temporal_config import load_temporal_config
+from workflows.worker import build_workers
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_DATABASE = "perceptron_template"
@@ -50,16 +55,18 @@ def _logging() -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    server = EmbeddedPostgres(
-        tmp_path_factory.mktemp("pg"), free_port(), database=TEMPLATE_DATABASE
-    )
+def postgres() -> Iterator[EmbeddedPostgres]:
+    # Not under pytest's tmp folder: pytest resets that to mode 0700 whenever a session starts,
+    # which would lock out the unprivileged user PostgreSQL runs as when tests run as root.
+    data_dir = Path(tempfile.mkdtemp(prefix="perceptron-test-pg-"))
+    server = EmbeddedPostgres(data_dir, free_port(), database=TEMPLATE_DATABASE)
     server.start()
     try:
         upgrade(server.url)
         yield server
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _admin_dsn(server: EmbeddedPostgres) -> str:
@@ -105,15 +112,50 @@ def task_queue() -> str:
 
 
 @pytest.fixture
+def temporal_config(tmp_path: Path) -> Path:
+    """temporal.yaml with task queues of this test's own, so workers of different tests
+    never take each other's work."""
+    document = yaml.safe_load((REPO / "temporal.yaml").read_text())
+    suffix = uuid.uuid4().hex[:8]
+    document["task_queues"] = {
+        name: f"{queue}-{suffix}" for name, queue in document["task_queues"].items()
+    }
+    path = tmp_path / "temporal.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+@pytest.fixture
 def settings(
-    database_url: str, temporal_client: Client, tmp_path: Path, task_queue: str
+    database_url: str, temporal_client: Client, tmp_path: Path, temporal_config: Path
 ) -> Settings:
     return Settings(
         database_url=database_url,
         temporal_address=temporal_client.service_client.config.target_host,
+        temporal_config=temporal_config,
         data_dir=tmp_path / "data",
         api_port=free_port(),
     )
+
+
+@pytest.fixture(scope="session")
+def embedder() -> LocalMiniLMEmbedder:
+    """The real keyless embedding model, loaded once for the session."""
+    return LocalMiniLMEmbedder()
+
+
+@pytest.fixture
+async def worker(
+    temporal_client: Client,
+    settings: Settings,
+    session_maker: SessionMaker,
+    embedder: LocalMiniLMEmbedder,
+) -> AsyncIterator[None]:
+    """Real workers for every task queue of this test, with the shared embedder."""
+    async with contextlib.AsyncExitStack() as stack:
+        for built in build_workers(temporal_client, settings, session_maker, embedder=embedder):
+            await stack.enter_async_context(built)
+        yield
 
 
 @pytest.fixture
@@ -136,9 +178,9 @@ class RunningApi:
 
 
 @contextlib.asynccontextmanager
-async def serve(settings: Settings) -> AsyncIterator[RunningApi]:
+async def serve(settings: Settings, embedder: Embedder | None = None) -> AsyncIterator[RunningApi]:
     """The real API on a real port (uvicorn), for as long as the block runs."""
-    app = create_app(settings)
+    app = create_app(settings, embedder)
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -163,6 +205,6 @@ async def serve(settings: Settings) -> AsyncIterator[RunningApi]:
 
 
 @pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[RunningApi]:
-    async with serve(settings) as running:
+async def api(settings: Settings, embedder: LocalMiniLMEmbedder) -> AsyncIterator[RunningApi]:
+    async with serve(settings, embedder) as running:
         yield running

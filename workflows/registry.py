@@ -1,7 +1,13 @@
-"""Every workflow the product defines, for the worker and for the replay tests."""
+"""Every workflow the product defines, for the replay tests."""
 
 from __future__ import annotations
 
+from workflows.ingest_document import IngestDocumentWorkflow
+from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
-ALL_WORKFLOWS: list[type] = [SystemCheckWorkflow]
+ALL_WORKFLOWS: list[type] = [
+    IngestDocumentWorkflow,
+    SyncKnowledgeSourceWorkflow,
+    SystemCheckWorkflow,
+]

@@ -1,14 +1,27 @@
-"""Worker assembly: which workflows and activities run on which task queue."""
+"""Worker assembly: which workflows and activities run on which task queue.
+
+The providers (embedder, storage) are created here once per worker process and injected
+into the activity classes; tests pass their own.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.knowledge import IngestionLimits, KnowledgeActivities
+from activities.knowledge_sources import KnowledgeSourceActivities
 from activities.system import SystemActivities
+from agents.providers.embeddings import Embedder, create_embedder
 from core.db import SessionMaker
 from core.settings import Settings
+from core.storage import FileStorage, create_storage
 from core.temporal import ActivityLoggingInterceptor
+from workflows.ingest_document import IngestDocumentWorkflow
+from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
 
@@ -17,17 +30,53 @@ def build_workers(
     settings: Settings,
     session_maker: SessionMaker,
     task_queue_override: str | None = None,
+    *,
+    embedder: Embedder | None = None,
+    storage: FileStorage | None = None,
 ) -> list[Worker]:
-    """One worker per task queue. Tests pass ``task_queue_override`` to isolate themselves."""
+    """One worker per task queue. Tests pass ``task_queue_override`` to run every workflow
+    on one queue of their own."""
     queues = settings.temporal.task_queues
+    storage = storage or create_storage(settings)
+    embedder = embedder or create_embedder(settings)
     system = SystemActivities(session_maker)
+    knowledge = KnowledgeActivities(
+        session_maker,
+        storage,
+        embedder,
+        IngestionLimits(
+            max_bytes=settings.max_upload_bytes,
+            max_expanded_bytes=settings.max_docx_expanded_mb * 1024 * 1024,
+            fetch_timeout=settings.fetch_timeout_seconds,
+        ),
+    )
+    sources = KnowledgeSourceActivities(session_maker, storage, settings.fetch_timeout_seconds)
     interceptors = [ActivityLoggingInterceptor()]
+    assignments: dict[str, tuple[list[type], list[Callable[..., Any]]]] = {
+        queues.system: ([SystemCheckWorkflow], [system.check_database]),
+        queues.ingestion: (
+            [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow],
+            [
+                knowledge.prepare_document,
+                knowledge.embed_chunks,
+                knowledge.finish_document,
+                sources.refresh_source_pages,
+                sources.mark_source_synced,
+            ],
+        ),
+    }
+    if task_queue_override:
+        workflows = [w for ws, _ in assignments.values() for w in ws]
+        activities = [a for _, acts in assignments.values() for a in acts]
+        assignments = {task_queue_override: (workflows, activities)}
     return [
         Worker(
             client,
-            task_queue=task_queue_override or queues.system,
-            workflows=[SystemCheckWorkflow],
-            activities=[system.check_database],
+            task_queue=queue,
+            workflows=workflows,
+            activities=activities,
             interceptors=interceptors,
+            max_concurrent_activities=8,
         )
+        for queue, (workflows, activities) in assignments.items()
     ]

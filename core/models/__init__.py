@@ -17,6 +17,8 @@ from core.models.knowledge import (
     DocumentStatus,
     KnowledgeChunk,
     KnowledgeDocument,
+    KnowledgeSource,
+    SourceKind,
 )
 from core.models.organization import ApiKey, Member, Organization, Role, SignInLink
 
@@ -32,6 +34,7 @@ __all__ = [
     "DocumentStatus",
     "KnowledgeChunk",
     "KnowledgeDocument",
+    "KnowledgeSource",
     "Member",
     "Message",
     "MessageRole",
@@ -40,5 +43,6 @@ __all__ = [
     "Organization",
     "Role",
     "SignInLink",
+    "SourceKind",
     "WidgetEvent",
 ]

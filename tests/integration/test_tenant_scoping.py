@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import delete, inspect, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, func, select
 
 from core.db import SessionMaker, UnscopedQueryError, org_session
 from core.models import Contact, Member, Organization, OrgOwned
@@ -41,6 +41,36 @@ async def test_an_organization_session_sees_only_its_own_rows(
     assert [organization.name for organization in organizations] == ["Acme"]
     assert leaked == []
     assert by_primary_key is None
+
+
+async def test_counts_and_subqueries_are_scoped_too(session_maker: SessionMaker) -> None:
+    acme = await create_organization(session_maker, "Acme")
+    globex = await create_organization(session_maker, "Globex")
+    for organization in (acme, globex, globex):
+        async with org_session(session_maker, organization.id) as session:
+            session.add(Contact(org_id=organization.id, name="someone"))
+    async with org_session(session_maker, acme.id) as session:
+        count = (await session.exec(select(func.count()).select_from(Contact))).one()
+        subquery = select(Contact.id).subquery()
+        nested = (await session.exec(select(func.count()).select_from(subquery))).one()
+        where_only = (
+            await session.exec(select(func.count()).where(col(Contact.name) == "someone"))
+        ).one()
+    assert (count, nested, where_only) == (1, 1, 1)
+
+
+async def test_bulk_updates_and_deletes_are_scoped(session_maker: SessionMaker) -> None:
+    acme = await create_organization(session_maker, "Acme")
+    globex = await create_organization(session_maker, "Globex")
+    for organization in (acme, globex):
+        async with org_session(session_maker, organization.id) as session:
+            session.add(Contact(org_id=organization.id, name="before"))
+    async with org_session(session_maker, acme.id) as session:
+        await session.exec(update(Contact).values(name="after"))
+        await session.exec(delete(Contact).where(col(Contact.name) == "before"))
+    async with org_session(session_maker, globex.id) as session:
+        names = (await session.exec(select(Contact.name))).all()
+    assert names == ["before"]
 
 
 async def test_joins_are_scoped_on_every_tenant_table(session_maker: SessionMaker) -> None:

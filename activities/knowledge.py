@@ -1,0 +1,294 @@
+"""Ingestion activities: prepare (fetch or load, extract, chunk, store), embed a batch, finish.
+
+Each is idempotent: ``prepare_document`` replaces the document's chunks in one transaction,
+``embed_chunks`` overwrites the vectors of its ordinal range, ``finish_document`` sets a
+final state. A bad document raises a non-retryable ``ApplicationError`` whose message is the
+reason shown to the member.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from agents.knowledge.chunking import chunk_document
+from agents.knowledge.documents import Chunk, ExtractionError
+from agents.knowledge.extraction import extract
+from agents.knowledge.web import FetchError, fetch_page
+from agents.providers.embeddings import Embedder
+from core.db import SessionMaker, org_session
+from core.logging import get_logger
+from core.models import DocumentStatus, KnowledgeChunk, KnowledgeDocument, SourceKind
+from core.storage import FileStorage
+
+log = get_logger(__name__)
+
+EXTRACTION_ERROR = "ExtractionError"
+FETCH_ERROR = "FetchError"
+DOCUMENT_GONE = "DocumentGone"
+NON_RETRYABLE_ERRORS = [EXTRACTION_ERROR, FETCH_ERROR, DOCUMENT_GONE]
+
+
+@dataclass
+class DocumentRef:
+    org_id: uuid.UUID
+    document_id: uuid.UUID
+    force: bool = False
+
+
+@dataclass
+class PreparedDocument:
+    chunks: int
+    unchanged: bool = False
+
+
+@dataclass
+class EmbedBatch:
+    org_id: uuid.UUID
+    document_id: uuid.UUID
+    start: int
+    end: int
+
+
+@dataclass
+class DocumentOutcome:
+    status: str  # ready, unchanged, failed
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestionLimits:
+    max_bytes: int
+    max_expanded_bytes: int
+    fetch_timeout: float
+
+
+class KnowledgeActivities:
+    def __init__(
+        self,
+        session_maker: SessionMaker,
+        storage: FileStorage,
+        embedder: Embedder,
+        limits: IngestionLimits,
+    ) -> None:
+        self._session_maker = session_maker
+        self._storage = storage
+        self._embedder = embedder
+        self._limits = limits
+
+    @activity.defn
+    async def prepare_document(self, ref: DocumentRef) -> PreparedDocument:
+        document = await self._load(ref)
+        await self._set_status(ref, DocumentStatus.PROCESSING)
+        data, filename, content_type, fetched = await self._content(document)
+        digest = hashlib.sha256(data).hexdigest()
+        if (
+            not ref.force
+            and document.status is DocumentStatus.READY
+            and document.sha256 == digest
+            and document.embedding_model == self._embedder.model_name
+        ):
+            return PreparedDocument(chunks=document.chunk_count, unchanged=True)
+        try:
+            extracted = await asyncio.to_thread(
+                extract,
+                data,
+                filename,
+                content_type,
+                max_uncompressed_bytes=self._limits.max_expanded_bytes,
+            )
+        except ExtractionError as error:
+            raise ApplicationError(
+                error.reason, type=EXTRACTION_ERROR, non_retryable=True
+            ) from None
+        chunks = await asyncio.to_thread(chunk_document, extracted, self._embedder.count_tokens)
+        if not chunks:
+            raise ApplicationError("no extractable text", type=EXTRACTION_ERROR, non_retryable=True)
+        await self._replace_chunks(
+            ref, chunks, extracted.title, extracted.content_type, digest, fetched
+        )
+        log.info("document prepared", document_id=str(ref.document_id), chunks=len(chunks))
+        return PreparedDocument(chunks=len(chunks))
+
+    @activity.defn
+    async def embed_chunks(self, batch: EmbedBatch) -> int:
+        async with org_session(self._session_maker, batch.org_id) as session:
+            chunks = (
+                await session.exec(
+                    select(KnowledgeChunk)
+                    .where(
+                        KnowledgeChunk.document_id == batch.document_id,
+                        col(KnowledgeChunk.ordinal) >= batch.start,
+                        col(KnowledgeChunk.ordinal) < batch.end,
+                    )
+                    .order_by(col(KnowledgeChunk.ordinal))
+                )
+            ).all()
+        if not chunks:
+            raise ApplicationError(
+                "the document was deleted during ingestion", type=DOCUMENT_GONE, non_retryable=True
+            )
+        activity.heartbeat(batch.start)
+        texts = [
+            Chunk(c.ordinal, c.content, c.title, c.section, c.token_count).embedding_text()
+            for c in chunks
+        ]
+        vectors = await self._embedder.embed_documents(texts)
+        activity.heartbeat(batch.end)
+        async with org_session(self._session_maker, batch.org_id) as session:
+            for chunk, vector in zip(chunks, vectors, strict=True):
+                chunk.embedding = vector
+                chunk.embedding_model = self._embedder.model_name
+                chunk.embedding_dimensions = self._embedder.dimensions
+                session.add(chunk)
+            await session.flush()
+            embedded = (
+                await session.exec(
+                    select(func.count())
+                    .select_from(KnowledgeChunk)
+                    .where(
+                        KnowledgeChunk.document_id == batch.document_id,
+                        col(KnowledgeChunk.embedding).is_not(None),
+                    )
+                )
+            ).one()
+            document = await session.get(KnowledgeDocument, batch.document_id)
+            if document is not None:
+                document.chunks_embedded = embedded
+                document.updated_at = datetime.now(UTC)
+                session.add(document)
+        return len(chunks)
+
+    @activity.defn
+    async def finish_document(self, ref: DocumentRef, outcome: DocumentOutcome) -> None:
+        async with org_session(self._session_maker, ref.org_id) as session:
+            document = await session.get(KnowledgeDocument, ref.document_id)
+            if document is None:
+                return  # deleted meanwhile: nothing left to mark
+            now = datetime.now(UTC)
+            if outcome.status == "failed":
+                document.status = DocumentStatus.FAILED
+                document.failure_reason = (outcome.reason or "ingestion failed")[:1000]
+                await session.exec(
+                    delete(KnowledgeChunk).where(col(KnowledgeChunk.document_id) == ref.document_id)
+                )
+                document.chunk_count = 0
+                document.chunks_embedded = 0
+            else:
+                document.status = DocumentStatus.READY
+                document.failure_reason = None
+                document.embedding_model = self._embedder.model_name
+                document.ingested_at = now
+            document.updated_at = now
+            session.add(document)
+
+    async def _load(self, ref: DocumentRef) -> KnowledgeDocument:
+        async with org_session(self._session_maker, ref.org_id) as session:
+            document = await session.get(KnowledgeDocument, ref.document_id)
+        if document is None:
+            raise ApplicationError(
+                "the document was deleted", type=DOCUMENT_GONE, non_retryable=True
+            )
+        return document
+
+    async def _set_status(self, ref: DocumentRef, status: DocumentStatus) -> None:
+        async with org_session(self._session_maker, ref.org_id) as session:
+            document = await session.get(KnowledgeDocument, ref.document_id)
+            if document is not None:
+                document.status = status
+                document.updated_at = datetime.now(UTC)
+                session.add(document)
+
+    async def _content(
+        self, document: KnowledgeDocument
+    ) -> tuple[bytes, str, str | None, dict[str, str | None]]:
+        """The document's bytes: from storage for uploads, from the web for pages."""
+        if document.source_type is SourceKind.FILE:
+            if document.storage_key is None:
+                raise ApplicationError(
+                    "the uploaded file is missing", type=DOCUMENT_GONE, non_retryable=True
+                )
+            data = await self._storage.get(document.storage_key)
+            return data, document.filename or "document", document.content_type, {}
+        if document.source_url is None:
+            raise ApplicationError("the page has no address", type=FETCH_ERROR, non_retryable=True)
+        try:
+            async with httpx.AsyncClient() as client:
+                page = await fetch_page(
+                    client,
+                    document.source_url,
+                    max_bytes=self._limits.max_bytes,
+                    timeout=self._limits.fetch_timeout,
+                )
+        except FetchError as error:
+            raise ApplicationError(error.reason, type=FETCH_ERROR, non_retryable=True) from None
+        filename = _filename_for(page.final_url, page.content_type)
+        meta = {"etag": page.etag, "last_modified": page.last_modified}
+        return page.body, filename, page.content_type, meta
+
+    async def _replace_chunks(
+        self,
+        ref: DocumentRef,
+        chunks: list[Chunk],
+        title: str,
+        content_type: str,
+        digest: str,
+        fetched: dict[str, str | None],
+    ) -> None:
+        """Swap the document's chunks in one transaction: a retry never leaves duplicates."""
+        async with org_session(self._session_maker, ref.org_id) as session:
+            document = await session.get(KnowledgeDocument, ref.document_id)
+            if document is None:
+                raise ApplicationError(
+                    "the document was deleted", type=DOCUMENT_GONE, non_retryable=True
+                )
+            await session.exec(
+                delete(KnowledgeChunk).where(col(KnowledgeChunk.document_id) == ref.document_id)
+            )
+            for chunk in chunks:
+                session.add(
+                    KnowledgeChunk(
+                        org_id=ref.org_id,
+                        document_id=ref.document_id,
+                        ordinal=chunk.ordinal,
+                        content=chunk.content,
+                        title=chunk.title[:500],
+                        section=chunk.section[:1000],
+                        token_count=chunk.token_count,
+                    )
+                )
+            document.title = title[:500]
+            document.content_type = content_type
+            document.sha256 = digest
+            document.chunk_count = len(chunks)
+            document.chunks_embedded = 0
+            document.failure_reason = None
+            document.etag = fetched.get("etag")
+            document.last_modified = fetched.get("last_modified")
+            document.updated_at = datetime.now(UTC)
+            session.add(document)
+
+
+def _filename_for(url: str, content_type: str) -> str:
+    """A name whose extension matches what the server says it sent."""
+    kind = content_type.split(";", maxsplit=1)[0].strip().lower()
+    extension = {
+        "text/html": ".html",
+        "application/xhtml+xml": ".html",
+        "application/pdf": ".pdf",
+        "text/plain": ".txt",
+        "text/markdown": ".md",
+        "text/csv": ".csv",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    }.get(kind, ".html")
+    stem = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or "page"
+    return stem if stem.lower().endswith(extension) else f"{stem}{extension}"

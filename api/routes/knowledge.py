@@ -1,0 +1,222 @@
+"""The knowledge base: upload, import from the web, list with progress, delete, re-ingest,
+and search (the dashboard's "test your assistant")."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from agents.knowledge.retrieval import SearchMode
+from api.deps import OrgAdmin, OrgMember, StateDep
+from api.state import AppState
+from core.accounts import Principal, audit_entry
+from core.db import org_session
+from core.knowledge import KnowledgeBase, KnowledgeError
+from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
+
+router = APIRouter(prefix="/api/orgs/{org_id}/knowledge", tags=["knowledge"])
+
+
+class Progress(BaseModel):
+    stage: str
+    done: int
+    total: int
+
+
+class DocumentPublic(BaseModel):
+    id: uuid.UUID
+    title: str
+    source_type: SourceKind
+    source_url: str | None
+    source_id: uuid.UUID | None
+    filename: str | None
+    content_type: str | None
+    size_bytes: int | None
+    status: DocumentStatus
+    failure_reason: str | None
+    chunk_count: int
+    embedding_model: str | None
+    created_at: datetime
+    updated_at: datetime
+    ingested_at: datetime | None
+    progress: Progress
+    duplicate: bool = False
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentPublic]
+    total: int
+
+
+class ImportRequest(BaseModel):
+    url: str = Field(min_length=4, max_length=2000)
+    kind: SourceKind = Field(default=SourceKind.URL, description="url, website or sitemap")
+    max_pages: int | None = Field(default=None, ge=1, le=5000)
+
+
+class SourcePublic(BaseModel):
+    id: uuid.UUID
+    kind: SourceKind
+    url: str
+    max_pages: int
+    last_synced_at: datetime | None
+    last_error: str | None
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=2000)
+    k: int = Field(default=5, ge=1, le=50)
+    mode: SearchMode | None = None
+
+
+class SearchHit(BaseModel):
+    chunk_id: uuid.UUID
+    document_id: uuid.UUID
+    title: str
+    section: str
+    content: str
+    source_url: str | None
+    score: float
+    rank: int
+
+
+def knowledge_base(state: StateDep) -> KnowledgeBase:
+    return KnowledgeBase(state.session_maker, state.storage, state.temporal, state.settings)
+
+
+KnowledgeDep = Annotated[KnowledgeBase, Depends(knowledge_base)]
+
+
+def _refuse(error: KnowledgeError) -> HTTPException:
+    return HTTPException(error.status, detail=error.message)
+
+
+async def _public(
+    knowledge: KnowledgeBase, document: KnowledgeDocument, duplicate: bool = False
+) -> DocumentPublic:
+    progress = await knowledge.progress(document)
+    return DocumentPublic.model_validate(
+        {
+            **document.model_dump(),
+            "progress": Progress(stage=progress.stage, done=progress.done, total=progress.total),
+            "duplicate": duplicate,
+        }
+    )
+
+
+async def _audit(state: AppState, principal: Principal, action: str, target: uuid.UUID) -> None:
+    async with org_session(state.session_maker, principal.org_id) as session:
+        session.add(audit_entry(principal, action, "knowledge_document", target))
+
+
+@router.post("/documents", status_code=status.HTTP_202_ACCEPTED)
+async def upload_document(
+    request: Request,
+    principal: OrgAdmin,
+    knowledge: KnowledgeDep,
+    state: StateDep,
+    file: Annotated[UploadFile, File(description="PDF, TXT, Markdown, HTML, DOCX or CSV")],
+) -> JSONResponse:
+    limit = state.settings.max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            detail=f"the file is larger than the {state.settings.max_upload_mb} MB limit",
+        )
+    data = await file.read(limit + 1)
+    try:
+        added = await knowledge.add_file(
+            principal.org_id, file.filename or "document", file.content_type, data
+        )
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+    if not added.duplicate:
+        await _audit(state, principal, "knowledge.document_uploaded", added.document.id)
+    body = await _public(knowledge, added.document, duplicate=added.duplicate)
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=status.HTTP_200_OK if added.duplicate else status.HTTP_202_ACCEPTED,
+    )
+
+
+@router.post("/imports", status_code=status.HTTP_202_ACCEPTED)
+async def import_from_web(
+    body: ImportRequest, principal: OrgAdmin, knowledge: KnowledgeDep, state: StateDep
+) -> DocumentPublic | SourcePublic:
+    try:
+        created = await knowledge.import_url(principal.org_id, body.url, body.kind, body.max_pages)
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+    await _audit(state, principal, f"knowledge.{body.kind.value}_imported", created.id)
+    if isinstance(created, KnowledgeSource):
+        return SourcePublic.model_validate(created, from_attributes=True)
+    return await _public(knowledge, created)
+
+
+@router.get("/documents")
+async def list_documents(
+    principal: OrgMember,
+    knowledge: KnowledgeDep,
+    status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentPage:
+    documents, total = await knowledge.list_documents(
+        principal.org_id, status_filter, limit, offset
+    )
+    return DocumentPage(
+        items=[await _public(knowledge, document) for document in documents], total=total
+    )
+
+
+@router.get("/documents/{document_id}")
+async def get_document(
+    document_id: uuid.UUID, principal: OrgMember, knowledge: KnowledgeDep
+) -> DocumentPublic:
+    try:
+        document = await knowledge.get_document(principal.org_id, document_id)
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+    return await _public(knowledge, document)
+
+
+@router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_document(
+    document_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep, state: StateDep
+) -> None:
+    try:
+        await knowledge.delete_document(principal.org_id, document_id)
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+    await _audit(state, principal, "knowledge.document_deleted", document_id)
+
+
+@router.post("/documents/{document_id}/reingest", status_code=status.HTTP_202_ACCEPTED)
+async def reingest_document(
+    document_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep
+) -> DocumentPublic:
+    try:
+        document = await knowledge.reingest(principal.org_id, document_id)
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+    return await _public(knowledge, document)
+
+
+@router.delete("/sources/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_source(source_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep) -> None:
+    try:
+        await knowledge.delete_source(principal.org_id, source_id)
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+
+
+@router.post("/search")
+async def search(body: SearchRequest, principal: OrgMember, state: StateDep) -> list[SearchHit]:
+    passages = await state.retriever.search(principal.org_id, body.query, body.k, body.mode)
+    return [SearchHit.model_validate(passage, from_attributes=True) for passage in passages]

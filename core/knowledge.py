@@ -1,0 +1,286 @@
+"""The knowledge base as the API and the CLI use it: add, import, list, delete, re-ingest.
+
+Rows and files are written here; the work (extracting, embedding) happens in workflows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import PurePath
+
+from sqlmodel import col, func, select
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleIntervalSpec,
+    ScheduleSpec,
+    WorkflowHandle,
+)
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from agents.knowledge.web import normalize_url
+from core.db import SessionMaker, org_session
+from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
+from core.settings import Settings
+from core.storage import FileStorage, document_key
+from workflows.ids import ingest_document_id, search_attributes, sync_source_id
+from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow, IngestProgress
+from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
+
+ALLOWED_EXTENSIONS = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv"}
+
+
+class KnowledgeError(Exception):
+    """Refused input, with the HTTP status the API answers and a message for the member."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Added:
+    document: KnowledgeDocument
+    duplicate: bool
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        session_maker: SessionMaker,
+        storage: FileStorage,
+        temporal: Client,
+        settings: Settings,
+    ) -> None:
+        self._session_maker = session_maker
+        self._storage = storage
+        self._temporal = temporal
+        self._settings = settings
+
+    async def add_file(
+        self, org_id: uuid.UUID, filename: str, content_type: str | None, data: bytes
+    ) -> Added:
+        """Store an upload and start its ingestion. The same content twice is not embedded
+        twice: the existing document is returned instead."""
+        name = PurePath(filename or "document").name
+        if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
+            raise KnowledgeError(
+                415,
+                f"{name} is not a supported file type: upload PDF, TXT, Markdown, HTML, "
+                "DOCX or CSV",
+            )
+        if len(data) > self._settings.max_upload_bytes:
+            raise KnowledgeError(
+                413, f"the file is larger than the {self._settings.max_upload_mb} MB limit"
+            )
+        digest = hashlib.sha256(data).hexdigest()
+        async with org_session(self._session_maker, org_id) as session:
+            existing = (
+                await session.exec(
+                    select(KnowledgeDocument).where(
+                        KnowledgeDocument.sha256 == digest,
+                        KnowledgeDocument.status != DocumentStatus.FAILED,
+                    )
+                )
+            ).first()
+            if existing is not None:
+                return Added(existing, duplicate=True)
+            document = KnowledgeDocument(
+                org_id=org_id,
+                title=PurePath(name).stem.replace("-", " ").replace("_", " ") or name,
+                source_type=SourceKind.FILE,
+                filename=name,
+                content_type=content_type,
+                size_bytes=len(data),
+                sha256=digest,
+            )
+            document.storage_key = document_key(org_id, document.id, name)
+            document.workflow_id = ingest_document_id(org_id, document.id)
+            # The file first: a row never points at a file that was not written.
+            await self._storage.put(document.storage_key, data)
+            session.add(document)
+        await self._start_ingestion(document)
+        return Added(document, duplicate=False)
+
+    async def import_url(
+        self, org_id: uuid.UUID, url: str, kind: SourceKind, max_pages: int | None = None
+    ) -> KnowledgeDocument | KnowledgeSource:
+        """One page becomes one document; a website or sitemap becomes a source whose pages
+        are documents, re-synced on a schedule."""
+        normalized = normalize_url(url, url)
+        if normalized is None or not normalized.startswith(("http://", "https://")):
+            raise KnowledgeError(422, "enter a web address starting with http:// or https://")
+        if kind is SourceKind.URL:
+            async with org_session(self._session_maker, org_id) as session:
+                document = KnowledgeDocument(
+                    org_id=org_id, title=normalized, source_type=kind, source_url=normalized
+                )
+                document.workflow_id = ingest_document_id(org_id, document.id)
+                session.add(document)
+            await self._start_ingestion(document)
+            return document
+        if kind not in {SourceKind.WEBSITE, SourceKind.SITEMAP}:
+            raise KnowledgeError(422, "import a page, a website or a sitemap")
+        pages = min(max_pages or self._settings.crawl_max_pages, self._settings.crawl_max_pages)
+        async with org_session(self._session_maker, org_id) as session:
+            source = KnowledgeSource(org_id=org_id, kind=kind, url=normalized, max_pages=pages)
+            source.schedule_id = sync_source_id(org_id, source.id)
+            session.add(source)
+        await self._schedule_sync(source)
+        return source
+
+    async def list_documents(
+        self,
+        org_id: uuid.UUID,
+        status: DocumentStatus | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[KnowledgeDocument], int]:
+        async with org_session(self._session_maker, org_id) as session:
+            query = select(KnowledgeDocument)
+            counter = select(func.count()).select_from(KnowledgeDocument)
+            if status is not None:
+                query = query.where(KnowledgeDocument.status == status)
+                counter = counter.where(KnowledgeDocument.status == status)
+            documents = (
+                await session.exec(
+                    query.order_by(col(KnowledgeDocument.created_at).desc())
+                    .limit(limit)
+                    .offset(offset)
+                )
+            ).all()
+            total = (await session.exec(counter)).one()
+        return list(documents), total
+
+    async def get_document(self, org_id: uuid.UUID, document_id: uuid.UUID) -> KnowledgeDocument:
+        async with org_session(self._session_maker, org_id) as session:
+            document = await session.get(KnowledgeDocument, document_id)
+        if document is None:
+            raise KnowledgeError(404, "no such document")
+        return document
+
+    async def progress(self, document: KnowledgeDocument) -> IngestProgress:
+        """Live progress from the running workflow; from the row once it has finished."""
+        if document.status in {DocumentStatus.PENDING, DocumentStatus.PROCESSING}:
+            try:
+                handle: WorkflowHandle[IngestDocumentWorkflow, object] = (
+                    self._temporal.get_workflow_handle_for(
+                        IngestDocumentWorkflow.run,
+                        ingest_document_id(document.org_id, document.id),
+                    )
+                )
+                return await handle.query(IngestDocumentWorkflow.progress)
+            except RPCError:
+                pass
+        return IngestProgress(
+            stage=document.status.value, done=document.chunks_embedded, total=document.chunk_count
+        )
+
+    async def delete_document(self, org_id: uuid.UUID, document_id: uuid.UUID) -> None:
+        """Cancel its ingestion, then delete its file, chunks and vectors, and the row."""
+        document = await self.get_document(org_id, document_id)
+        await self._cancel_ingestion(document)
+        async with org_session(self._session_maker, org_id) as session:
+            row = await session.get(KnowledgeDocument, document_id)
+            if row is not None:
+                await session.delete(row)  # chunks and vectors: ON DELETE CASCADE
+        if document.storage_key:
+            await self._storage.delete(document.storage_key)
+
+    async def reingest(self, org_id: uuid.UUID, document_id: uuid.UUID) -> KnowledgeDocument:
+        document = await self.get_document(org_id, document_id)
+        await self._start_ingestion(document, force=True)
+        async with org_session(self._session_maker, org_id) as session:
+            row = await session.get(KnowledgeDocument, document_id)
+            if row is not None:
+                row.status = DocumentStatus.PENDING
+                row.failure_reason = None
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
+                document = row
+        return document
+
+    async def delete_source(self, org_id: uuid.UUID, source_id: uuid.UUID) -> None:
+        async with org_session(self._session_maker, org_id) as session:
+            source = await session.get(KnowledgeSource, source_id)
+            if source is None:
+                raise KnowledgeError(404, "no such source")
+            documents = (
+                await session.exec(
+                    select(KnowledgeDocument).where(KnowledgeDocument.source_id == source_id)
+                )
+            ).all()
+        for document in documents:
+            await self._cancel_ingestion(document)
+        try:
+            await self._temporal.get_schedule_handle(sync_source_id(org_id, source_id)).delete()
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+        async with org_session(self._session_maker, org_id) as session:
+            source = await session.get(KnowledgeSource, source_id)
+            if source is not None:
+                await session.delete(source)  # its documents and chunks go with it
+
+    async def _start_ingestion(self, document: KnowledgeDocument, force: bool = False) -> None:
+        try:
+            await self._temporal.start_workflow(
+                IngestDocumentWorkflow.run,
+                IngestDocumentInput(
+                    org_id=document.org_id,
+                    document_id=document.id,
+                    batch_size=self._settings.embedding_batch_size,
+                    force=force,
+                ),
+                id=ingest_document_id(document.org_id, document.id),
+                task_queue=self._settings.temporal.task_queues.ingestion,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                search_attributes=search_attributes(document.org_id, "ingest"),
+            )
+        except WorkflowAlreadyStartedError as error:
+            raise KnowledgeError(409, "this document is being ingested already") from error
+
+    async def _cancel_ingestion(self, document: KnowledgeDocument) -> None:
+        handle = self._temporal.get_workflow_handle(
+            ingest_document_id(document.org_id, document.id)
+        )
+        try:
+            await handle.cancel()
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+
+    async def _schedule_sync(self, source: KnowledgeSource) -> None:
+        schedule_id = sync_source_id(source.org_id, source.id)
+        action = ScheduleActionStartWorkflow(
+            SyncKnowledgeSourceWorkflow.run,
+            SyncSourceInput(
+                org_id=source.org_id,
+                source_id=source.id,
+                batch_size=self._settings.embedding_batch_size,
+            ),
+            id=schedule_id,
+            task_queue=self._settings.temporal.task_queues.ingestion,
+            typed_search_attributes=search_attributes(source.org_id, "sync"),
+        )
+        await self._temporal.create_schedule(
+            schedule_id,
+            Schedule(
+                action=action,
+                spec=ScheduleSpec(
+                    intervals=[
+                        ScheduleIntervalSpec(
+                            every=timedelta(hours=self._settings.url_sync_interval_hours)
+                        )
+                    ]
+                ),
+            ),
+            trigger_immediately=True,
+        )

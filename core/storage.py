@@ -1,0 +1,75 @@
+"""Where uploaded files live: behind one small interface, so the API and the worker need not
+share a disk. A folder in the data dir by default."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+from core.settings import Settings
+
+
+class FileStorage(Protocol):
+    async def put(self, key: str, data: bytes) -> None: ...
+    async def get(self, key: str) -> bytes: ...
+    async def delete(self, key: str) -> None: ...
+    async def exists(self, key: str) -> bool: ...
+
+
+def document_key(org_id: uuid.UUID, document_id: uuid.UUID, filename: str) -> str:
+    """Keys start with the organization, so deleting an organization deletes one prefix."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("._") or "file"
+    return f"{org_id}/{document_id}/{safe[:120]}"
+
+
+class LocalStorage:
+    """Files under a root folder. Writes go to a temporary name first, then are renamed, so a
+    crash never leaves a half-written file under a real key."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    async def put(self, key: str, data: bytes) -> None:
+        await asyncio.to_thread(self._put, key, data)
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._path(key).read_bytes)
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._delete, key)
+
+    async def exists(self, key: str) -> bool:
+        return await asyncio.to_thread(self._path(key).exists)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root):
+            raise ValueError("storage keys must stay inside the storage folder")
+        return path
+
+    def _put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+    def _delete(self, key: str) -> None:
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        # Remove the now-empty document folder (never the root).
+        parent = path.parent
+        while parent != self.root and parent.is_relative_to(self.root):
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+
+
+def create_storage(settings: Settings) -> FileStorage:
+    return LocalStorage(settings.storage_dir)

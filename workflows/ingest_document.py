@@ -1,0 +1,121 @@
+"""IngestDocumentWorkflow: one document (file or web page) from upload to retrievable chunks.
+
+Extract and chunk in one activity (the chunks are written to PostgreSQL without vectors, so
+only ids cross the workflow boundary), then embed in batches, one activity each, so progress
+is the workflow's own state and a crash repeats at most one batch. A document that cannot be
+ingested ends as failed with a human-readable reason; it never retries forever.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.knowledge import (
+        NON_RETRYABLE_ERRORS,
+        DocumentOutcome,
+        DocumentRef,
+        EmbedBatch,
+        KnowledgeActivities,
+    )
+
+
+@dataclass
+class IngestDocumentInput:
+    org_id: uuid.UUID
+    document_id: uuid.UUID
+    batch_size: int = 64
+    # Re-ingest even when the content has not changed (a member asked for it).
+    force: bool = False
+
+
+@dataclass
+class IngestDocumentResult:
+    status: str  # ready, unchanged or failed
+    chunks: int
+    reason: str | None = None
+
+
+@dataclass
+class IngestProgress:
+    stage: str  # queued, extracting, embedding, ready, unchanged, failed
+    done: int
+    total: int
+
+
+PREPARE_RETRY = RetryPolicy(
+    maximum_attempts=5,
+    initial_interval=timedelta(seconds=1),
+    non_retryable_error_types=NON_RETRYABLE_ERRORS,
+)
+EMBED_RETRY = RetryPolicy(maximum_attempts=10, initial_interval=timedelta(seconds=2))
+
+
+@workflow.defn
+class IngestDocumentWorkflow:
+    def __init__(self) -> None:
+        self._progress = IngestProgress(stage="queued", done=0, total=0)
+
+    @workflow.run
+    async def run(self, input: IngestDocumentInput) -> IngestDocumentResult:
+        ref = DocumentRef(org_id=input.org_id, document_id=input.document_id, force=input.force)
+        try:
+            return await self._ingest(ref, input.batch_size)
+        except ActivityError as error:
+            reason = _reason(error)
+            workflow.logger.info("document failed: %s", reason)
+            await self._finish(ref, DocumentOutcome(status="failed", reason=reason))
+            self._progress.stage = "failed"
+            return IngestDocumentResult(status="failed", chunks=0, reason=reason)
+
+    @workflow.query
+    def progress(self) -> IngestProgress:
+        return self._progress
+
+    async def _ingest(self, ref: DocumentRef, batch_size: int) -> IngestDocumentResult:
+        self._progress.stage = "extracting"
+        prepared = await workflow.execute_activity_method(
+            KnowledgeActivities.prepare_document,
+            ref,
+            start_to_close_timeout=timedelta(minutes=5),
+            retry_policy=PREPARE_RETRY,
+        )
+        if prepared.unchanged:
+            await self._finish(ref, DocumentOutcome(status="unchanged"))
+            self._progress = IngestProgress("unchanged", prepared.chunks, prepared.chunks)
+            return IngestDocumentResult(status="unchanged", chunks=prepared.chunks)
+        self._progress = IngestProgress("embedding", 0, prepared.chunks)
+        for start in range(0, prepared.chunks, batch_size):
+            end = min(start + batch_size, prepared.chunks)
+            await workflow.execute_activity_method(
+                KnowledgeActivities.embed_chunks,
+                EmbedBatch(org_id=ref.org_id, document_id=ref.document_id, start=start, end=end),
+                start_to_close_timeout=timedelta(minutes=10),
+                heartbeat_timeout=timedelta(minutes=1),
+                retry_policy=EMBED_RETRY,
+            )
+            self._progress.done = end
+        await self._finish(ref, DocumentOutcome(status="ready"))
+        self._progress.stage = "ready"
+        return IngestDocumentResult(status="ready", chunks=prepared.chunks)
+
+    async def _finish(self, ref: DocumentRef, outcome: DocumentOutcome) -> None:
+        await workflow.execute_activity_method(
+            KnowledgeActivities.finish_document,
+            args=[ref, outcome],
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_attempts=20),
+        )
+
+
+def _reason(error: ActivityError) -> str:
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.type in NON_RETRYABLE_ERRORS:
+        return cause.message
+    return "ingestion failed after several attempts; try again or contact support"
