@@ -23,7 +23,7 @@ from temporalio.exceptions import ApplicationError
 from agents.knowledge.chunking import chunk_document
 from agents.knowledge.documents import Chunk, ExtractionError
 from agents.knowledge.extraction import extract
-from agents.knowledge.web import FetchError, fetch_page
+from agents.knowledge.web import FetchError, ensure_public_address, fetch_page
 from agents.providers.embeddings import Embedder
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
@@ -70,6 +70,7 @@ class IngestionLimits:
     max_bytes: int
     max_expanded_bytes: int
     fetch_timeout: float
+    private_urls_allowed: bool = False
 
 
 class KnowledgeActivities:
@@ -169,6 +170,22 @@ class KnowledgeActivities:
         return len(chunks)
 
     @activity.defn
+    async def stale_documents(self, org_id: uuid.UUID) -> list[uuid.UUID]:
+        """Documents whose vectors come from another embedding model than the one in use."""
+        async with org_session(self._session_maker, org_id) as session:
+            ids = (
+                await session.exec(
+                    select(KnowledgeDocument.id).where(
+                        KnowledgeDocument.status == DocumentStatus.READY,
+                        col(KnowledgeDocument.embedding_model).is_distinct_from(
+                            self._embedder.model_name
+                        ),
+                    )
+                )
+            ).all()
+        return list(ids)
+
+    @activity.defn
     async def finish_document(self, ref: DocumentRef, outcome: DocumentOutcome) -> None:
         async with org_session(self._session_maker, ref.org_id) as session:
             document = await session.get(KnowledgeDocument, ref.document_id)
@@ -222,6 +239,8 @@ class KnowledgeActivities:
         if document.source_url is None:
             raise ApplicationError("the page has no address", type=FETCH_ERROR, non_retryable=True)
         try:
+            if not self._limits.private_urls_allowed:
+                await ensure_public_address(document.source_url)
             async with httpx.AsyncClient() as client:
                 page = await fetch_page(
                     client,

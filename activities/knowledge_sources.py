@@ -12,10 +12,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.knowledge import FETCH_ERROR
-from agents.knowledge.web import FetchError, discover_pages
+from agents.knowledge.web import FetchError, discover_pages, ensure_public_address
 from core.db import SessionMaker, org_session
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
-from core.storage import FileStorage
 
 
 @dataclass
@@ -33,11 +32,14 @@ class SourcePages:
 
 class KnowledgeSourceActivities:
     def __init__(
-        self, session_maker: SessionMaker, storage: FileStorage, fetch_timeout: float
+        self,
+        session_maker: SessionMaker,
+        fetch_timeout: float,
+        private_urls_allowed: bool = False,
     ) -> None:
         self._session_maker = session_maker
-        self._storage = storage
         self._fetch_timeout = fetch_timeout
+        self._private_urls_allowed = private_urls_allowed
 
     @activity.defn
     async def refresh_source_pages(self, ref: SourceRef) -> SourcePages:
@@ -47,6 +49,8 @@ class KnowledgeSourceActivities:
         if source is None:
             return SourcePages(document_ids=[], added=0, removed=0)
         try:
+            if not self._private_urls_allowed:
+                await ensure_public_address(source.url)
             async with httpx.AsyncClient(timeout=self._fetch_timeout) as client:
                 urls = await discover_pages(client, source.url, max_pages=source.max_pages)
         except FetchError as error:

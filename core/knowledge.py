@@ -24,13 +24,14 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from agents.knowledge.web import normalize_url
+from agents.knowledge.web import FetchError, ensure_public_address, normalize_url
 from core.db import SessionMaker, org_session
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 from core.settings import Settings
 from core.storage import FileStorage, document_key
-from workflows.ids import ingest_document_id, search_attributes, sync_source_id
+from workflows.ids import ingest_document_id, reembed_id, search_attributes, sync_source_id
 from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow, IngestProgress
+from workflows.reembed_knowledge import ReembedInput, ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 
 ALLOWED_EXTENSIONS = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv"}
@@ -117,6 +118,11 @@ class KnowledgeBase:
         normalized = normalize_url(url, url)
         if normalized is None or not normalized.startswith(("http://", "https://")):
             raise KnowledgeError(422, "enter a web address starting with http:// or https://")
+        if not self._settings.private_urls_allowed:
+            try:
+                await ensure_public_address(normalized)
+            except FetchError as error:
+                raise KnowledgeError(422, error.reason) from error
         if kind is SourceKind.URL:
             async with org_session(self._session_maker, org_id) as session:
                 document = KnowledgeDocument(
@@ -228,6 +234,23 @@ class KnowledgeBase:
             source = await session.get(KnowledgeSource, source_id)
             if source is not None:
                 await session.delete(source)  # its documents and chunks go with it
+
+    async def reembed(self, org_id: uuid.UUID) -> str:
+        """Re-embed every document whose vectors come from another model. Returns the id of
+        the workflow doing it (one at a time per organization)."""
+        workflow_id = reembed_id(org_id)
+        try:
+            await self._temporal.start_workflow(
+                ReembedKnowledgeWorkflow.run,
+                ReembedInput(org_id=org_id, batch_size=self._settings.embedding_batch_size),
+                id=workflow_id,
+                task_queue=self._settings.temporal.task_queues.ingestion,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                search_attributes=search_attributes(org_id, "reembed"),
+            )
+        except WorkflowAlreadyStartedError as error:
+            raise KnowledgeError(409, "the knowledge base is being re-embedded already") from error
+        return workflow_id
 
     async def _start_ingestion(self, document: KnowledgeDocument, force: bool = False) -> None:
         try:

@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     max_docx_expanded_mb: int = Field(default=100, ge=1)
     crawl_max_pages: int = Field(default=50, ge=1, le=5000)
     fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    allow_private_urls: bool | None = Field(
+        default=None,
+        description="Let web imports reach private-network addresses; default: only in local",
+    )
     url_sync_interval_hours: int = Field(default=24, ge=1)
     embedding_batch_size: int = Field(default=64, ge=1, le=2048)
     embedding_threads: int = Field(default=2, ge=1)
@@ -214,6 +218,10 @@ class Settings(BaseSettings):
     @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def private_urls_allowed(self) -> bool:
+        return self.is_local if self.allow_private_urls is None else self.allow_private_urls
 
     @property
     def max_upload_bytes(self) -> int:

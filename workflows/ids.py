@@ -19,6 +19,10 @@ def sync_source_id(org_id: uuid.UUID, source_id: uuid.UUID) -> str:
     return f"sync-{org_id}-{source_id}"
 
 
+def reembed_id(org_id: uuid.UUID) -> str:
+    return f"reembed-{org_id}"
+
+
 def search_attributes(org_id: uuid.UUID, kind: str) -> TypedSearchAttributes:
     return TypedSearchAttributes(
         [SearchAttributePair(ORG_ID, str(org_id)), SearchAttributePair(KIND, kind)]

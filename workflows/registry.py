@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from workflows.ingest_document import IngestDocumentWorkflow
+from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
 ALL_WORKFLOWS: list[type] = [
     IngestDocumentWorkflow,
+    ReembedKnowledgeWorkflow,
     SyncKnowledgeSourceWorkflow,
     SystemCheckWorkflow,
 ]

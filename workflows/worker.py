@@ -21,6 +21,7 @@ from core.settings import Settings
 from core.storage import FileStorage, create_storage
 from core.temporal import ActivityLoggingInterceptor
 from workflows.ingest_document import IngestDocumentWorkflow
+from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
@@ -48,18 +49,22 @@ def build_workers(
             max_bytes=settings.max_upload_bytes,
             max_expanded_bytes=settings.max_docx_expanded_mb * 1024 * 1024,
             fetch_timeout=settings.fetch_timeout_seconds,
+            private_urls_allowed=settings.private_urls_allowed,
         ),
     )
-    sources = KnowledgeSourceActivities(session_maker, storage, settings.fetch_timeout_seconds)
+    sources = KnowledgeSourceActivities(
+        session_maker, settings.fetch_timeout_seconds, settings.private_urls_allowed
+    )
     interceptors = [ActivityLoggingInterceptor()]
     assignments: dict[str, tuple[list[type], list[Callable[..., Any]]]] = {
         queues.system: ([SystemCheckWorkflow], [system.check_database]),
         queues.ingestion: (
-            [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow],
+            [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow, ReembedKnowledgeWorkflow],
             [
                 knowledge.prepare_document,
                 knowledge.embed_chunks,
                 knowledge.finish_document,
+                knowledge.stale_documents,
                 sources.refresh_source_pages,
                 sources.mark_source_synced,
             ],

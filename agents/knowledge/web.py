@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import zlib
 from collections import deque
 from dataclasses import dataclass
@@ -136,6 +137,22 @@ async def discover_pages(
     if looks_like_sitemap:
         raise FetchError("the address ends in .xml but is not a sitemap")
     return await crawl.follow_links(first, max_pages)
+
+
+async def ensure_public_address(url: str) -> None:
+    """Refuse an address on a private network: a member's URL must not make the server
+    fetch its own internal services (loopback, private ranges, link-local cloud metadata)."""
+    host = urlsplit(url).hostname
+    if not host:
+        raise FetchError("the address has no host name")
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+    except OSError as error:
+        raise FetchError(f"could not find the host {host}") from error
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise FetchError(f"{host} is on a private network and cannot be imported")
 
 
 def same_site(a: str, b: str) -> bool:

@@ -216,6 +216,19 @@ async def delete_source(source_id: uuid.UUID, principal: OrgAdmin, knowledge: Kn
         raise _refuse(error) from error
 
 
+class ReembedStarted(BaseModel):
+    workflow_id: str
+
+
+@router.post("/reembed", status_code=status.HTTP_202_ACCEPTED)
+async def reembed_knowledge(principal: OrgAdmin, knowledge: KnowledgeDep) -> ReembedStarted:
+    """After a change of embedding model: re-embed what the old model embedded."""
+    try:
+        return ReembedStarted(workflow_id=await knowledge.reembed(principal.org_id))
+    except KnowledgeError as error:
+        raise _refuse(error) from error
+
+
 @router.post("/search")
 async def search(body: SearchRequest, principal: OrgMember, state: StateDep) -> list[SearchHit]:
     passages = await state.retriever.search(principal.org_id, body.query, body.k, body.mode)

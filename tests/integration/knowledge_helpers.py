@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 
 from core.db import SessionMaker
 from core.models import Role
@@ -73,3 +77,15 @@ async def search(
     response.raise_for_status()
     hits: list[dict[str, Any]] = response.json()
     return hits
+
+
+HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
+
+
+async def record_history(client: Client, workflow_id: str, name: str) -> None:
+    """With PERCEPTRON_RECORD_HISTORIES=1, save the workflow's history for the replay tests."""
+    if not os.environ.get("PERCEPTRON_RECORD_HISTORIES"):
+        return
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    document = json.loads(history.to_json())
+    (HISTORIES / f"{name}.json").write_text(json.dumps(document, indent=1) + "\n")

@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import col, func, select
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from agents.providers.embeddings import LocalMiniLMEmbedder
 from core.db import SessionMaker, org_session
 from core.models import KnowledgeChunk, KnowledgeDocument
 from core.settings import Settings
@@ -31,8 +33,15 @@ from tests.fixtures.documents import (
     scanned_pdf,
     text_named_pdf,
 )
-from tests.integration.knowledge_helpers import owner_headers, search, upload, wait_until_final
+from tests.integration.knowledge_helpers import (
+    owner_headers,
+    record_history,
+    search,
+    upload,
+    wait_until_final,
+)
 from workflows.ids import ingest_document_id
+from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -45,7 +54,7 @@ async def _chunk_count(maker: SessionMaker, org_id: uuid.UUID) -> int:
 
 
 async def test_uploaded_article_becomes_searchable_with_its_source(
-    api: RunningApi, settings: Settings, session_maker: SessionMaker
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, temporal_client: Client
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
     article = ARTICLES["firmware-errors"]
@@ -62,6 +71,9 @@ async def test_uploaded_article_becomes_searchable_with_its_source(
         assert document["embedding_model"]
 
         hits = await search(client, org_id, headers, "the update failed with E-317, what now?")
+    await record_history(
+        temporal_client, ingest_document_id(org_id, uuid.UUID(document["id"])), "ingest_ready"
+    )
     assert hits[0]["document_id"] == document["id"]
     assert "E-317" in hits[0]["content"]
     assert hits[0]["section"]
@@ -105,6 +117,7 @@ async def test_bad_document_fails_with_a_reason_and_changes_nothing_else(
     api: RunningApi,
     settings: Settings,
     session_maker: SessionMaker,
+    temporal_client: Client,
     case: str,
     make: Callable[[], FixtureFile],
     reason: str,
@@ -121,6 +134,12 @@ async def test_bad_document_fails_with_a_reason_and_changes_nothing_else(
         response = await upload(client, org_id, headers, bad.name, bad.data)
         assert response.status_code == 202
         failed = await wait_until_final(client, org_id, headers, response.json()["id"])
+        if case == "encrypted pdf":
+            await record_history(
+                temporal_client,
+                ingest_document_id(org_id, uuid.UUID(failed["id"])),
+                "ingest_failed",
+            )
         assert failed["status"] == "failed"
         assert reason.lower() in failed["failure_reason"].lower()
         assert await _chunk_count(session_maker, org_id) == before
@@ -344,3 +363,37 @@ async def test_chunks_are_stored_once_per_document(session_maker: SessionMaker) 
             )
         ).one()
     assert count == 0
+
+
+async def test_a_change_of_embedding_model_re_embeds_instead_of_mixing_vector_spaces(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+    embedder: LocalMiniLMEmbedder,
+) -> None:
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        response = await upload(
+            client, org_id, headers, "wifi.md", ARTICLES["wifi-setup"].markdown.encode()
+        )
+        document_id = uuid.UUID(response.json()["id"])
+        await wait_until_final(client, org_id, headers, str(document_id))
+        # As if these vectors had been made by the model used before.
+        async with org_session(session_maker, org_id) as session:
+            await session.exec(update(KnowledgeChunk).values(embedding_model="old-model"))
+            await session.exec(update(KnowledgeDocument).values(embedding_model="old-model"))
+        assert await search(client, org_id, headers, "connect the lamp to wifi") == []
+
+        started = await client.post(f"/api/orgs/{org_id}/knowledge/reembed", headers=headers)
+        assert started.status_code == 202
+        result = await temporal_client.get_workflow_handle_for(
+            ReembedKnowledgeWorkflow.run, started.json()["workflow_id"]
+        ).result()
+        hits = await search(client, org_id, headers, "connect the lamp to wifi")
+    assert (result.documents, result.ready) == (1, 1)
+    assert hits
+    assert hits[0]["document_id"] == str(document_id)
+    async with org_session(session_maker, org_id) as session:
+        models = set((await session.exec(select(KnowledgeChunk.embedding_model))).all())
+    assert models == {embedder.model_name}

@@ -13,10 +13,15 @@ from temporalio.client import Client
 
 from core.db import SessionMaker
 from core.settings import Settings
-from tests.conftest import RunningApi
+from tests.conftest import RunningApi, serve
 from tests.fakes.website import Website
 from tests.fixtures.documents import html_of, load_articles
-from tests.integration.knowledge_helpers import owner_headers, search, wait_until_final
+from tests.integration.knowledge_helpers import (
+    owner_headers,
+    record_history,
+    search,
+    wait_until_final,
+)
 from workflows.ids import sync_source_id
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 
@@ -141,12 +146,14 @@ async def test_a_website_is_crawled_on_a_schedule_within_the_site_and_robots_rul
     assert "/private/secret" not in website.requested_paths
 
     # A second sync finds every page unchanged and embeds nothing again.
+    resync_id = f"resync-{uuid.uuid4()}"
     result = await temporal_client.execute_workflow(
         SyncKnowledgeSourceWorkflow.run,
         SyncSourceInput(org_id=org_id, source_id=uuid.UUID(source["id"])),
-        id=f"resync-{uuid.uuid4()}",
+        id=resync_id,
         task_queue=settings.temporal.task_queues.ingestion,
     )
+    await record_history(temporal_client, resync_id, "sync_source_unchanged")
     assert result.pages == 3
     assert result.unchanged == 3
     assert result.ready == 0
@@ -157,3 +164,17 @@ async def test_a_website_is_crawled_on_a_schedule_within_the_site_and_robots_rul
         )
     assert removed.status_code == 204
     assert await _documents(api, org_id, headers) == []
+
+
+async def test_private_network_addresses_are_refused_unless_allowed(
+    settings: Settings, session_maker: SessionMaker, embedder: Any
+) -> None:
+    strict = settings.model_copy(update={"allow_private_urls": False})
+    org_id, headers = await owner_headers(strict, session_maker)
+    async with serve(strict, embedder) as running, running.client() as client:
+        for url in ("http://127.0.0.1:9/admin", "http://169.254.169.254/latest/meta-data"):
+            response = await client.post(
+                f"/api/orgs/{org_id}/knowledge/imports", json={"url": url}, headers=headers
+            )
+            assert response.status_code == 422
+            assert "private network" in response.json()["detail"]
