@@ -13,10 +13,13 @@ from fastapi.responses import JSONResponse
 
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
-from api.routes import auth, health, knowledge, organizations, pages
+from api.rate_limit import RateLimiter
+from api.routes import auth, conversations, health, knowledge, organizations, pages, widget
 from api.state import AppState
+from api.streaming import EventHub
+from core.conversations import Conversations
 from core.db import create_engine, create_session_maker
-from core.identity import ClerkVerifier, LocalTokens
+from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.logging import get_logger
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
@@ -40,11 +43,14 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             )
         session_maker = create_session_maker(engine)
         shared_embedder = embedder or create_embedder(settings)
+        temporal = await connect_temporal(settings, lazy=True)
+        event_hub = EventHub(settings.resolved_database_url)
+        await event_hub.start()
         state = AppState(
             settings=settings,
             engine=engine,
             session_maker=session_maker,
-            temporal=await connect_temporal(settings, lazy=True),
+            temporal=temporal,
             local_tokens=LocalTokens(
                 settings.secret_key.get_secret_value(),
                 timedelta(minutes=settings.session_ttl_minutes),
@@ -53,11 +59,17 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             storage=create_storage(settings),
             embedder=shared_embedder,
             retriever=Retriever(session_maker, shared_embedder),
+            visitor_tokens=VisitorTokens(settings.secret_key.get_secret_value()),
+            conversations=Conversations(session_maker, temporal, settings),
+            event_hub=event_hub,
+            message_limiter=RateLimiter(settings.visitor_messages_per_minute, 60.0),
+            visitor_limiter=RateLimiter(settings.new_visitors_per_minute, 60.0),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
             yield {"app_state": state}
         finally:
+            await event_hub.stop()
             await engine.dispose()
 
     app = FastAPI(
@@ -72,6 +84,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(organizations.router)
     app.include_router(knowledge.router)
+    app.include_router(conversations.router)
+    app.include_router(widget.router)
     app.include_router(pages.router)
     return app
 

@@ -9,8 +9,11 @@ from temporalio.client import Client
 
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder
+from api.rate_limit import RateLimiter
+from api.streaming import EventHub
+from core.conversations import Conversations
 from core.db import SessionMaker
-from core.identity import ClerkVerifier, LocalTokens
+from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.settings import Settings
 from core.storage import FileStorage
 
@@ -26,3 +29,8 @@ class AppState:
     storage: FileStorage
     embedder: Embedder
     retriever: Retriever
+    visitor_tokens: VisitorTokens
+    conversations: Conversations
+    event_hub: EventHub
+    message_limiter: RateLimiter
+    visitor_limiter: RateLimiter

@@ -169,3 +169,46 @@ def new_sign_in_token() -> tuple[str, str]:
 def hash_secret(secret: str) -> str:
     """SHA-256 is enough for 256-bit random secrets (no dictionary to guess from)."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+VISITOR_AUDIENCE = "perceptron-widget"
+
+
+@dataclass(frozen=True)
+class VisitorClaims:
+    contact_id: uuid.UUID
+    org_id: uuid.UUID
+
+
+class VisitorTokens:
+    """Tokens the widget keeps in localStorage: one visitor (contact) of one organization."""
+
+    def __init__(self, secret: str, ttl: timedelta = timedelta(days=30)) -> None:
+        self._secret = secret
+        self._ttl = ttl
+
+    def issue(self, contact_id: uuid.UUID, org_id: uuid.UUID) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "iss": LOCAL_ISSUER,
+            "aud": VISITOR_AUDIENCE,
+            "sub": str(contact_id),
+            "org": str(org_id),
+            "iat": now,
+            "exp": now + self._ttl,
+        }
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def verify(self, token: str) -> VisitorClaims:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                audience=VISITOR_AUDIENCE,
+                issuer=LOCAL_ISSUER,
+                options={"require": ["exp", "sub", "org"]},
+            )
+            return VisitorClaims(uuid.UUID(claims["sub"]), uuid.UUID(claims["org"]))
+        except (jwt.PyJWTError, ValueError) as error:
+            raise InvalidTokenError(f"invalid visitor token: {error}") from error

@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         default=None, description="The Arduino help-center corpus, for the corpus suite"
     )
 
+    # Conversations
+    llm_model: str = Field(default="gpt-4o-mini", description="The chat model with OPENAI_API_KEY")
+    visitor_messages_per_minute: int = Field(default=20, ge=1)
+    new_visitors_per_minute: int = Field(default=30, ge=1)
+
     # Secrets
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     master_key: SecretStr = SecretStr(DEFAULT_MASTER_KEY)

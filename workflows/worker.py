@@ -12,14 +12,18 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.conversation import ConversationActivities
 from activities.knowledge import IngestionLimits, KnowledgeActivities
 from activities.knowledge_sources import KnowledgeSourceActivities
 from activities.system import SystemActivities
+from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
+from agents.support.turn import TurnRunner
 from core.db import SessionMaker
 from core.settings import Settings
 from core.storage import FileStorage, create_storage
 from core.temporal import ActivityLoggingInterceptor
+from workflows.conversation import ConversationWorkflow
 from workflows.ingest_document import IngestDocumentWorkflow
 from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
@@ -34,6 +38,7 @@ def build_workers(
     *,
     embedder: Embedder | None = None,
     storage: FileStorage | None = None,
+    agent: TurnRunner | None = None,
 ) -> list[Worker]:
     """One worker per task queue. Tests pass ``task_queue_override`` to run every workflow
     on one queue of their own."""
@@ -52,12 +57,19 @@ def build_workers(
             private_urls_allowed=settings.private_urls_allowed,
         ),
     )
+    conversation = ConversationActivities(
+        session_maker, agent or _support_agent(settings, session_maker, embedder)
+    )
     sources = KnowledgeSourceActivities(
         session_maker, settings.fetch_timeout_seconds, settings.private_urls_allowed
     )
     interceptors = [ActivityLoggingInterceptor()]
     assignments: dict[str, tuple[list[type], list[Callable[..., Any]]]] = {
         queues.system: ([SystemCheckWorkflow], [system.check_database]),
+        queues.conversations: (
+            [ConversationWorkflow],
+            [conversation.store_message, conversation.apply_change, conversation.run_turn],
+        ),
         queues.ingestion: (
             [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow, ReembedKnowledgeWorkflow],
             [
@@ -85,3 +97,14 @@ def build_workers(
         )
         for queue, (workflows, activities) in assignments.items()
     ]
+
+
+def _support_agent(
+    settings: Settings, session_maker: SessionMaker, embedder: Embedder
+) -> TurnRunner:
+    """The LangGraph support agent: the LLM when configured, the extractive responder if not."""
+    from agents.support.agent import SupportAgent
+
+    from agents.providers.llm import create_chat_model
+
+    return SupportAgent(Retriever(session_maker, embedder), create_chat_model(settings))

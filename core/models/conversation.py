@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, Text
+from sqlalchemy import BigInteger, Column, Identity, Index, Text
 from sqlmodel import Field
 
 from core.models.base import OrgOwned, enum_field, id_field, json_field, timestamp_field
@@ -24,6 +24,7 @@ class ConversationStatus(StrEnum):
     WAITING_FOR_HUMAN = "waiting_for_human"
     WITH_OPERATOR = "with_operator"
     RESOLVED = "resolved"
+    CLOSED = "closed"  # ended by the visitor; takes no more messages
 
 
 class MessageRole(StrEnum):
@@ -93,6 +94,9 @@ class Message(OrgOwned, table=True):
         default=None, foreign_key="members.id", ondelete="SET NULL"
     )
     feedback: int | None = None
+    # The visitor message an assistant answer replies to: one answer per message, however
+    # often the turn is retried.
+    reply_to_id: uuid.UUID | None = Field(default=None, unique=True)
     created_at: datetime = timestamp_field()
 
 
@@ -116,3 +120,22 @@ class Call(OrgOwned, table=True):
     started_at: datetime = timestamp_field()
     ended_at: datetime | None = timestamp_field(nullable=True)
     duration_seconds: int | None = None
+
+
+class ConversationEvent(OrgOwned, table=True):
+    """The conversation's stream: tokens, finished messages, operator and status changes.
+
+    Ids are monotonic (a sequence), announced with NOTIFY; a client that reconnects, or an
+    API that restarts, replays everything after the last id it saw.
+    """
+
+    __tablename__ = "conversation_events"
+    __table_args__ = (Index("ix_conversation_events_conversation_id_id", "conversation_id", "id"),)
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Identity(always=True), primary_key=True)
+    )
+    conversation_id: uuid.UUID = Field(foreign_key="conversations.id", ondelete="CASCADE")
+    type: str = Field(max_length=40)
+    data: dict[str, Any] = json_field()
+    created_at: datetime = timestamp_field()

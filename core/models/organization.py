@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -20,6 +21,14 @@ class Role(StrEnum):
     COMPLIANCE = "compliance"
 
 
+def new_public_key() -> str:
+    return "pk_" + secrets.token_urlsafe(18)
+
+
+def new_widget_secret() -> str:
+    return "ws_" + secrets.token_urlsafe(32)
+
+
 class Organization(SQLModel, table=True):
     __tablename__ = "organizations"
 
@@ -27,6 +36,10 @@ class Organization(SQLModel, table=True):
     name: str = Field(max_length=200)
     # The identity provider's organization id (Clerk), when members sign in through it.
     external_id: str | None = Field(default=None, unique=True, max_length=200)
+    # The widget's public key (in the embed snippet) and the secret a customer's backend
+    # signs verified identities with.
+    public_key: str = Field(default_factory=new_public_key, unique=True, max_length=40)
+    widget_secret: str = Field(default_factory=new_widget_secret, max_length=80)
     settings: dict[str, Any] = json_field()
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()

@@ -41,7 +41,7 @@ from tests.integration.knowledge_helpers import (
     wait_until_final,
 )
 from workflows.ids import ingest_document_id
-from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
+from workflows.reembed_knowledge import ReembedResult
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -387,8 +387,8 @@ async def test_a_change_of_embedding_model_re_embeds_instead_of_mixing_vector_sp
 
         started = await client.post(f"/api/orgs/{org_id}/knowledge/reembed", headers=headers)
         assert started.status_code == 202
-        result = await temporal_client.get_workflow_handle_for(
-            ReembedKnowledgeWorkflow.run, started.json()["workflow_id"]
+        result = await temporal_client.get_workflow_handle(
+            started.json()["workflow_id"], result_type=ReembedResult
         ).result()
         hits = await search(client, org_id, headers, "connect the lamp to wifi")
     assert (result.documents, result.ready) == (1, 1)

@@ -1,0 +1,348 @@
+"""Conversation activities: store messages, apply state changes, run one agent turn.
+
+All writes are keyed by ids the workflow passes (message ids, the visitor message a turn
+answers), so a retried activity stores nothing twice. Every change is also appended to the
+conversation's event stream, which the API fans out to browsers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col, select
+from temporalio import activity
+
+from agents.support.turn import (
+    Decision,
+    HistoryMessage,
+    LLMUnavailableError,
+    TurnInput,
+    TurnOutcome,
+    TurnRunner,
+)
+from core.conversation_events import append_event
+from core.db import SessionMaker, org_session
+from core.logging import get_logger
+from core.models import Conversation, ConversationStatus, Message, MessageRole, Organization
+
+log = get_logger(__name__)
+
+HISTORY_MESSAGES = 20
+TOKEN_FLUSH_SECONDS = 0.05
+APOLOGY = (
+    "Sorry, I can't answer right now. Would you like to talk to a person? "
+    'Tap "Talk to a human" and someone from our team will take over.'
+)
+
+
+@dataclass
+class StoreMessage:
+    org_id: uuid.UUID
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    role: str  # visitor, operator, system
+    text: str
+    author_member_id: uuid.UUID | None = None
+
+
+@dataclass
+class ConversationChange:
+    org_id: uuid.UUID
+    conversation_id: uuid.UUID
+    event: str  # status.changed, operator.joined, operator.left, handoff.requested, ...
+    status: str | None = None
+    needs_human: bool | None = None
+    assignee_id: uuid.UUID | None = None
+    clear_assignee: bool = False
+    data: dict[str, Any] | None = None
+
+
+@dataclass
+class TurnRequest:
+    org_id: uuid.UUID
+    conversation_id: uuid.UUID
+    visitor_message_id: uuid.UUID
+    dissatisfaction: int = 0
+
+
+@dataclass
+class TurnResult:
+    decision: str
+    message_id: uuid.UUID
+
+
+def answer_id(visitor_message_id: uuid.UUID) -> uuid.UUID:
+    """The assistant message answering a visitor message: the same id on every retry."""
+    return uuid.uuid5(visitor_message_id, "answer")
+
+
+class ConversationActivities:
+    def __init__(self, session_maker: SessionMaker, agent: TurnRunner) -> None:
+        self._session_maker = session_maker
+        self._agent = agent
+
+    @activity.defn
+    async def store_message(self, message: StoreMessage) -> None:
+        async with org_session(self._session_maker, message.org_id) as session:
+            inserted = await session.exec(
+                insert(Message)
+                .values(
+                    id=message.message_id,
+                    org_id=message.org_id,
+                    conversation_id=message.conversation_id,
+                    role=MessageRole(message.role),
+                    content=message.text,
+                    author_member_id=message.author_member_id,
+                    citations=[],
+                    trail={},
+                    created_at=datetime.now(UTC),
+                )
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(col(Message.id))
+            )
+            if inserted.first() is None:
+                return  # stored by an earlier attempt, event included
+            stored = await session.get(Message, message.message_id)
+            assert stored is not None
+            await self._touch(session, message.conversation_id)
+            await append_event(
+                session,
+                message.org_id,
+                message.conversation_id,
+                "message.created",
+                message_json(stored),
+            )
+
+    @activity.defn
+    async def apply_change(self, change: ConversationChange) -> None:
+        async with org_session(self._session_maker, change.org_id) as session:
+            conversation = await session.get(Conversation, change.conversation_id)
+            if conversation is None:
+                return
+            if change.status is not None:
+                conversation.status = ConversationStatus(change.status)
+                if conversation.status is ConversationStatus.RESOLVED:
+                    conversation.resolved_at = datetime.now(UTC)
+            if change.needs_human is not None:
+                conversation.needs_human = change.needs_human
+            if change.assignee_id is not None:
+                conversation.assignee_id = change.assignee_id
+            if change.clear_assignee:
+                conversation.assignee_id = None
+            conversation.updated_at = datetime.now(UTC)
+            session.add(conversation)
+            data = {
+                **(change.data or {}),
+                "status": conversation.status.value,
+                "needs_human": conversation.needs_human,
+            }
+            await append_event(session, change.org_id, change.conversation_id, change.event, data)
+
+    @activity.defn
+    async def run_turn(self, request: TurnRequest) -> TurnResult:
+        """Answer one visitor message, streaming tokens into the event store."""
+        message_id = answer_id(request.visitor_message_id)
+        async with org_session(self._session_maker, request.org_id) as session:
+            if await session.get(Message, message_id) is not None:
+                return TurnResult(decision="answer", message_id=message_id)  # already done
+            turn = await self._turn_input(session, request)
+            if activity.info().attempt > 1:
+                await append_event(
+                    session,
+                    request.org_id,
+                    request.conversation_id,
+                    "turn.restarted",
+                    {"turn_id": str(request.visitor_message_id)},
+                )
+            await append_event(
+                session,
+                request.org_id,
+                request.conversation_id,
+                "turn.started",
+                {"turn_id": str(request.visitor_message_id)},
+            )
+        stream = _TokenStream(self._session_maker, request)
+        try:
+            outcome = await self._agent.run_turn(turn, stream.write)
+        except Exception as error:
+            if not _is_model_failure(error):
+                raise
+            log.warning("model unavailable", error_type=type(error).__name__)
+            outcome = TurnOutcome(
+                decision=Decision.HANDOFF,
+                text=APOLOGY,
+                citations=[],
+                reason=f"the language model failed: {type(error).__name__}",
+                trail={"error": type(error).__name__},
+                model="unavailable",
+                prompt_version="",
+            )
+        await stream.flush()
+        await self._store_answer(request, message_id, outcome)
+        return TurnResult(decision=outcome.decision.value, message_id=message_id)
+
+    async def _turn_input(self, session: Any, request: TurnRequest) -> TurnInput:
+        now = datetime.now(UTC)
+        question = await session.get(Message, request.visitor_message_id)
+        organization = await session.get(Organization, request.org_id)
+        earlier = (
+            await session.exec(
+                select(Message)
+                .where(
+                    Message.conversation_id == request.conversation_id,
+                    col(Message.created_at) < (question.created_at if question else now),
+                )
+                .order_by(col(Message.created_at).desc())
+                .limit(HISTORY_MESSAGES)
+            )
+        ).all()
+        history = [
+            HistoryMessage(role=message.role.value, content=message.content)
+            for message in reversed(earlier)
+        ]
+        return TurnInput(
+            org_id=request.org_id,
+            conversation_id=request.conversation_id,
+            question=question.content if question else "",
+            history=history,
+            dissatisfaction=request.dissatisfaction,
+            organization_name=organization.name if organization else "the company",
+        )
+
+    async def _store_answer(
+        self, request: TurnRequest, message_id: uuid.UUID, outcome: TurnOutcome
+    ) -> None:
+        async with org_session(self._session_maker, request.org_id) as session:
+            trail = {
+                **outcome.trail,
+                "decision": outcome.decision.value,
+                "reason": outcome.reason,
+                "model": outcome.model,
+                "prompt_version": outcome.prompt_version,
+            }
+            inserted = await session.exec(
+                insert(Message)
+                .values(
+                    id=message_id,
+                    org_id=request.org_id,
+                    conversation_id=request.conversation_id,
+                    role=MessageRole.ASSISTANT,
+                    content=outcome.text,
+                    citations=[_citation_json(citation) for citation in outcome.citations],
+                    trail=_jsonable(trail),
+                    model=outcome.model[:100],
+                    prompt_version=outcome.prompt_version[:40],
+                    reply_to_id=request.visitor_message_id,
+                    created_at=datetime.now(UTC),
+                )
+                .on_conflict_do_nothing()
+                .returning(col(Message.id))
+            )
+            if inserted.first() is None:
+                return
+            stored = await session.get(Message, message_id)
+            assert stored is not None
+            await self._touch(session, request.conversation_id)
+            await append_event(
+                session,
+                request.org_id,
+                request.conversation_id,
+                "message.done",
+                {
+                    **message_json(stored),
+                    "turn_id": str(request.visitor_message_id),
+                    "decision": outcome.decision.value,
+                },
+            )
+
+    async def _touch(self, session: Any, conversation_id: uuid.UUID) -> None:
+        conversation = await session.get(Conversation, conversation_id)
+        if conversation is not None:
+            now = datetime.now(UTC)
+            conversation.last_message_at = now
+            conversation.updated_at = now
+            session.add(conversation)
+
+
+class _TokenStream:
+    """Buffers tokens and appends them as events: the first at once, then every 50 ms, so the
+    visitor sees text immediately without one database write per token."""
+
+    def __init__(self, session_maker: SessionMaker, request: TurnRequest) -> None:
+        self._session_maker = session_maker
+        self._request = request
+        self._buffer: list[str] = []
+        self._last_flush = 0.0
+        self._lock = asyncio.Lock()
+
+    async def write(self, token: str) -> None:
+        self._buffer.append(token)
+        if time.monotonic() - self._last_flush >= TOKEN_FLUSH_SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self._lock:
+            if not self._buffer:
+                return
+            text = "".join(self._buffer)
+            self._buffer.clear()
+            self._last_flush = time.monotonic()
+            activity.heartbeat()
+            async with org_session(self._session_maker, self._request.org_id) as session:
+                await append_event(
+                    session,
+                    self._request.org_id,
+                    self._request.conversation_id,
+                    "token",
+                    {"turn_id": str(self._request.visitor_message_id), "text": text},
+                )
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """A message as the widget, the dashboard and the event stream show it."""
+    return {
+        "id": str(message.id),
+        "conversation_id": str(message.conversation_id),
+        "role": message.role.value,
+        "content": message.content,
+        "citations": message.citations,
+        "feedback": message.feedback,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def _citation_json(citation: Any) -> dict[str, Any]:
+    return {
+        "number": citation.number,
+        "chunk_id": str(citation.chunk_id),
+        "document_id": str(citation.document_id),
+        "title": citation.title,
+        "section": citation.section,
+        "source_url": citation.source_url,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, float | int | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _is_model_failure(error: Exception) -> bool:
+    """The agent's own signal that the LLM failed, or a provider timeout/connection error."""
+    names = {cls.__name__ for cls in type(error).__mro__}
+    return bool(
+        names & {"LLMUnavailableError", "APIConnectionError", "APITimeoutError", "APIStatusError"}
+    )

@@ -1,0 +1,236 @@
+"""The operators' side of conversations: the inbox, transcripts, live takeover."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from activities.conversation import message_json
+from api.deps import OrgMember, StateDep
+from api.state import AppState
+from api.streaming import event_stream
+from core.accounts import Principal, audit_entry
+from core.conversations import ConversationError, ConversationFilters
+from core.db import org_session
+from core.models import Channel, Contact, ConversationStatus, Member
+from workflows.conversation import Assignment, Operator, OperatorReply
+
+router = APIRouter(prefix="/api/orgs/{org_id}", tags=["conversations"])
+
+
+class ConversationSummary(BaseModel):
+    id: uuid.UUID
+    status: ConversationStatus
+    channel: Channel
+    contact_id: uuid.UUID | None
+    assignee_id: uuid.UUID | None
+    needs_human: bool
+    created_at: datetime
+    updated_at: datetime
+    last_message_at: datetime | None
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationSummary]
+    total: int
+
+
+class ReplyBody(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class AssignBody(BaseModel):
+    member_id: uuid.UUID | None
+
+
+@router.get("/conversations")
+async def list_conversations(
+    principal: OrgMember,
+    state: StateDep,
+    status_filter: Annotated[ConversationStatus | None, Query(alias="status")] = None,
+    channel: Channel | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    assignee: uuid.UUID | None = None,
+    needs_human: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ConversationPage:
+    filters = ConversationFilters(
+        status=status_filter,
+        channel=channel,
+        since=since,
+        until=until,
+        assignee_id=assignee,
+        needs_human=needs_human,
+    )
+    rows, total = await state.conversations.list(principal.org_id, filters, limit, offset)
+    return ConversationPage(
+        items=[ConversationSummary.model_validate(row, from_attributes=True) for row in rows],
+        total=total,
+    )
+
+
+@router.get("/conversations/{conversation_id}")
+async def read_conversation(
+    conversation_id: uuid.UUID, principal: OrgMember, state: StateDep
+) -> dict[str, Any]:
+    """One conversation with its transcript. Every read is written to the audit log."""
+    conversation = await _conversation(state, principal, conversation_id)
+    messages = await state.conversations.messages(principal.org_id, conversation_id)
+    async with org_session(state.session_maker, principal.org_id) as session:
+        contact = (
+            await session.get(Contact, conversation.contact_id) if conversation.contact_id else None
+        )
+        session.add(
+            audit_entry(principal, "conversation.transcript_read", "conversation", conversation_id)
+        )
+    view = await state.conversations.view(principal.org_id, conversation_id)
+    return {
+        "conversation": ConversationSummary.model_validate(
+            conversation, from_attributes=True
+        ).model_dump(mode="json"),
+        "contact": (
+            {"id": str(contact.id), "name": contact.name, "email": contact.email}
+            if contact
+            else None
+        ),
+        "live": (
+            {
+                "status": view.status,
+                "operator": (
+                    {"id": str(view.operator.member_id), "name": view.operator.name}
+                    if view.operator
+                    else None
+                ),
+                "pending_handoff": view.pending_handoff,
+                "queued": view.queued,
+            }
+            if view
+            else None
+        ),
+        "messages": [
+            {**message_json(message), "trail": message.trail, "model": message.model}
+            for message in messages
+        ],
+    }
+
+
+@router.get("/conversations/{conversation_id}/events")
+async def conversation_events(
+    conversation_id: uuid.UUID,
+    principal: OrgMember,
+    state: StateDep,
+    last_event_id: Annotated[int | None, Header(alias="last-event-id")] = None,
+) -> StreamingResponse:
+    await _conversation(state, principal, conversation_id)
+    return _sse(state, principal, last_event_id or 0, conversation_id)
+
+
+@router.get("/inbox/events")
+async def inbox_events(
+    principal: OrgMember,
+    state: StateDep,
+    last_event_id: Annotated[int | None, Header(alias="last-event-id")] = None,
+) -> StreamingResponse:
+    """Every conversation event of the organization, live: the inbox's feed."""
+    start = last_event_id
+    if start is None:
+        from core.conversation_events import last_event_id as newest
+
+        async with org_session(state.session_maker, principal.org_id) as session:
+            start = await newest(session)
+    return _sse(state, principal, start, None)
+
+
+def _sse(
+    state: AppState, principal: Any, after: int, conversation_id: uuid.UUID | None
+) -> StreamingResponse:
+    return StreamingResponse(
+        event_stream(
+            state.event_hub, state.session_maker, principal.org_id, after, conversation_id
+        ),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post("/conversations/{conversation_id}/join", status_code=status.HTTP_202_ACCEPTED)
+async def join(conversation_id: uuid.UUID, principal: OrgMember, state: StateDep) -> None:
+    operator = await _operator(state, principal)
+    await _signal(state, principal, conversation_id, "operator_join", operator)
+
+
+@router.post("/conversations/{conversation_id}/reply", status_code=status.HTTP_202_ACCEPTED)
+async def reply(
+    conversation_id: uuid.UUID, body: ReplyBody, principal: OrgMember, state: StateDep
+) -> dict[str, str]:
+    operator = await _operator(state, principal)
+    message_id = uuid.uuid4()
+    await _signal(
+        state,
+        principal,
+        conversation_id,
+        "operator_reply",
+        OperatorReply(
+            member_id=operator.member_id, name=operator.name, message_id=message_id, text=body.text
+        ),
+    )
+    return {"message_id": str(message_id)}
+
+
+@router.post("/conversations/{conversation_id}/leave", status_code=status.HTTP_202_ACCEPTED)
+async def leave(conversation_id: uuid.UUID, principal: OrgMember, state: StateDep) -> None:
+    await _signal(state, principal, conversation_id, "operator_leave")
+
+
+@router.post("/conversations/{conversation_id}/resolve", status_code=status.HTTP_202_ACCEPTED)
+async def resolve(conversation_id: uuid.UUID, principal: OrgMember, state: StateDep) -> None:
+    await _signal(state, principal, conversation_id, "resolve")
+
+
+@router.post("/conversations/{conversation_id}/reopen", status_code=status.HTTP_202_ACCEPTED)
+async def reopen(conversation_id: uuid.UUID, principal: OrgMember, state: StateDep) -> None:
+    await _signal(state, principal, conversation_id, "reopen")
+
+
+@router.post("/conversations/{conversation_id}/assign", status_code=status.HTTP_202_ACCEPTED)
+async def assign(
+    conversation_id: uuid.UUID, body: AssignBody, principal: OrgMember, state: StateDep
+) -> None:
+    if body.member_id is not None:
+        async with org_session(state.session_maker, principal.org_id) as session:
+            if await session.get(Member, body.member_id) is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such member")
+    await _signal(state, principal, conversation_id, "assign", Assignment(body.member_id))
+
+
+async def _conversation(state: AppState, principal: Principal, conversation_id: uuid.UUID) -> Any:
+    try:
+        return await state.conversations.get(principal.org_id, conversation_id)
+    except ConversationError as error:
+        raise HTTPException(error.status, detail=error.message) from error
+
+
+async def _operator(state: AppState, principal: Principal) -> Operator:
+    if principal.member_id is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only members can take over")
+    async with org_session(state.session_maker, principal.org_id) as session:
+        member = await session.get(Member, principal.member_id)
+    name = (member.name if member else "") or "Support"
+    return Operator(member_id=principal.member_id, name=name)
+
+
+async def _signal(
+    state: AppState, principal: Principal, conversation_id: uuid.UUID, name: str, arg: object = None
+) -> None:
+    await _conversation(state, principal, conversation_id)
+    try:
+        await state.conversations.signal(principal.org_id, conversation_id, name, arg)
+    except ConversationError as error:
+        raise HTTPException(error.status, detail=error.message) from error

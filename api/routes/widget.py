@@ -1,0 +1,294 @@
+"""The public API the chat widget calls from customers' websites.
+
+A visitor first presents the organization's public widget key (from an allowed origin) and
+gets a visitor token, scoped to that visitor's contact; every other call carries the token and
+can reach only that visitor's own conversations. Another visitor's conversation id answers
+404, the same as an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, EmailStr, Field
+from sqlmodel import select
+
+from activities.conversation import message_json
+from api.deps import StateDep
+from api.state import AppState
+from api.streaming import event_stream
+from core.conversations import ConversationError, ConversationFilters
+from core.db import org_session, platform_session
+from core.identity import InvalidTokenError, VisitorClaims
+from core.models import Contact, Conversation, Message, Organization
+from workflows.conversation import Feedback
+
+router = APIRouter(prefix="/api/widget", tags=["widget"])
+
+
+class VisitorStart(BaseModel):
+    name: str | None = Field(default=None, max_length=200)
+    email: EmailStr | None = None
+
+
+class VisitorSession(BaseModel):
+    visitor_token: str
+    contact_id: uuid.UUID
+    organization_name: str
+
+
+class NewMessage(BaseModel):
+    # Length and emptiness are checked by the workflow's validator, with the same messages
+    # for every channel; only an absurd body is refused here.
+    text: str = Field(max_length=100_000)
+    client_message_id: uuid.UUID | None = None
+
+
+class NewConversation(BaseModel):
+    text: str | None = Field(default=None, max_length=100_000)
+
+
+class ConversationPublic(BaseModel):
+    id: uuid.UUID
+    status: str
+    channel: str
+    created_at: datetime
+    last_message_at: datetime | None
+
+
+class PostedPublic(BaseModel):
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+
+
+class FeedbackBody(BaseModel):
+    value: int = Field(description="1 for thumbs up, -1 for thumbs down")
+
+
+def _forbidden_origin(organization: Organization, origin: str | None) -> bool:
+    allowed: list[str] = list(organization.settings.get("allowed_origins") or [])
+    if not allowed or origin is None:
+        return False  # no list: any site may embed it; no Origin: not a browser call
+    return origin.rstrip("/") not in {entry.rstrip("/") for entry in allowed}
+
+
+async def _organization_by_key(state: AppState, key: str) -> Organization | None:
+    async with platform_session(state.session_maker) as session:
+        return (
+            await session.exec(select(Organization).where(Organization.public_key == key))
+        ).first()
+
+
+async def current_visitor(
+    request: Request,
+    state: StateDep,
+    token: Annotated[
+        str | None, Query(description="for EventSource, which sends no headers")
+    ] = None,
+) -> VisitorClaims:
+    header = request.headers.get("authorization", "")
+    credential = header[7:].strip() if header.lower().startswith("bearer ") else token
+    if not credential:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="start a visitor session first")
+    try:
+        claims = state.visitor_tokens.verify(credential)
+    except InvalidTokenError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="invalid visitor token") from error
+    async with platform_session(state.session_maker) as session:
+        organization = await session.get(Organization, claims.org_id)
+    if organization is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="invalid visitor token")
+    if _forbidden_origin(organization, request.headers.get("origin")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
+    return claims
+
+
+Visitor = Annotated[VisitorClaims, Depends(current_visitor)]
+
+
+async def _own_conversation(
+    state: AppState, visitor: VisitorClaims, conversation_id: uuid.UUID
+) -> Conversation:
+    """The visitor's own conversation, or 404 (never revealing whether the id exists)."""
+    try:
+        conversation = await state.conversations.get(visitor.org_id, conversation_id)
+    except ConversationError:
+        conversation = None
+    if conversation is None or conversation.contact_id != visitor.contact_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such conversation")
+    return conversation
+
+
+def _limit(state: AppState, key: str) -> None:
+    wait = state.message_limiter.check(key)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="too many messages: wait a moment",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+@router.post("/visitors", status_code=status.HTTP_201_CREATED)
+async def start_visitor(
+    body: VisitorStart,
+    request: Request,
+    state: StateDep,
+    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+) -> VisitorSession:
+    organization = await _organization_by_key(state, key)
+    if organization is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
+    if _forbidden_origin(organization, request.headers.get("origin")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
+    client = request.client.host if request.client else "unknown"
+    wait = state.visitor_limiter.check(f"{organization.id}:{client}")
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="too many new visitors from this address",
+            headers={"Retry-After": str(wait)},
+        )
+    async with org_session(state.session_maker, organization.id) as session:
+        contact = Contact(org_id=organization.id, name=body.name, email=body.email)
+        session.add(contact)
+    return VisitorSession(
+        visitor_token=state.visitor_tokens.issue(contact.id, organization.id),
+        contact_id=contact.id,
+        organization_name=organization.name,
+    )
+
+
+@router.get("/conversations")
+async def my_conversations(visitor: Visitor, state: StateDep) -> list[ConversationPublic]:
+    rows, _ = await state.conversations.list(
+        visitor.org_id, ConversationFilters(contact_id=visitor.contact_id), limit=50, offset=0
+    )
+    return [ConversationPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+@router.post("/conversations", status_code=status.HTTP_201_CREATED)
+async def start_conversation(
+    body: NewConversation, visitor: Visitor, state: StateDep
+) -> dict[str, Any]:
+    conversation = await state.conversations.start(visitor.org_id, visitor.contact_id)
+    result: dict[str, Any] = {
+        "conversation": ConversationPublic.model_validate(
+            conversation, from_attributes=True
+        ).model_dump(mode="json")
+    }
+    if body.text is not None:
+        posted = await _post(state, visitor, conversation.id, body.text, None)
+        result["message_id"] = str(posted.message_id)
+    return result
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_202_ACCEPTED)
+async def post_message(
+    conversation_id: uuid.UUID, body: NewMessage, visitor: Visitor, state: StateDep
+) -> PostedPublic:
+    await _own_conversation(state, visitor, conversation_id)
+    return await _post(state, visitor, conversation_id, body.text, body.client_message_id)
+
+
+async def _post(
+    state: AppState,
+    visitor: VisitorClaims,
+    conversation_id: uuid.UUID,
+    text: str,
+    client_message_id: uuid.UUID | None,
+) -> PostedPublic:
+    _limit(state, str(visitor.contact_id))
+    try:
+        posted = await state.conversations.post(
+            visitor.org_id, conversation_id, text, client_message_id or uuid.uuid4()
+        )
+    except ConversationError as error:
+        raise HTTPException(error.status, detail=error.message) from error
+    return PostedPublic(conversation_id=conversation_id, message_id=posted.message_id)
+
+
+@router.get("/conversations/{conversation_id}/messages")
+async def history(
+    conversation_id: uuid.UUID, visitor: Visitor, state: StateDep
+) -> list[dict[str, Any]]:
+    await _own_conversation(state, visitor, conversation_id)
+    messages = await state.conversations.messages(visitor.org_id, conversation_id)
+    return [message_json(message) for message in messages]
+
+
+@router.get("/conversations/{conversation_id}/events")
+async def events(
+    conversation_id: uuid.UUID,
+    visitor: Visitor,
+    state: StateDep,
+    last_event_id: Annotated[int | None, Header(alias="last-event-id")] = None,
+    after: Annotated[int | None, Query(description="same as Last-Event-ID")] = None,
+) -> StreamingResponse:
+    await _own_conversation(state, visitor, conversation_id)
+    stream = event_stream(
+        state.event_hub,
+        state.session_maker,
+        visitor.org_id,
+        last_event_id or after or 0,
+        conversation_id,
+    )
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages/{message_id}/feedback",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def feedback(
+    conversation_id: uuid.UUID,
+    message_id: uuid.UUID,
+    body: FeedbackBody,
+    visitor: Visitor,
+    state: StateDep,
+) -> None:
+    if body.value not in {1, -1}:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="value must be 1 or -1")
+    await _own_conversation(state, visitor, conversation_id)
+    async with org_session(state.session_maker, visitor.org_id) as session:
+        message = await session.get(Message, message_id)
+        if message is None or message.conversation_id != conversation_id:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such message")
+        message.feedback = body.value
+        session.add(message)
+    await _signal(
+        state, visitor, conversation_id, "give_feedback", Feedback(message_id, body.value)
+    )
+
+
+@router.post("/conversations/{conversation_id}/human", status_code=status.HTTP_202_ACCEPTED)
+async def ask_for_human(conversation_id: uuid.UUID, visitor: Visitor, state: StateDep) -> None:
+    await _own_conversation(state, visitor, conversation_id)
+    await _signal(state, visitor, conversation_id, "request_human")
+
+
+@router.post("/conversations/{conversation_id}/end", status_code=status.HTTP_202_ACCEPTED)
+async def end_conversation(conversation_id: uuid.UUID, visitor: Visitor, state: StateDep) -> None:
+    await _own_conversation(state, visitor, conversation_id)
+    await _signal(state, visitor, conversation_id, "end")
+
+
+async def _signal(
+    state: AppState,
+    visitor: VisitorClaims,
+    conversation_id: uuid.UUID,
+    name: str,
+    arg: object = None,
+) -> None:
+    try:
+        await state.conversations.signal(visitor.org_id, conversation_id, name, arg)
+    except ConversationError as error:
+        raise HTTPException(error.status, detail=error.message) from error

@@ -1,0 +1,62 @@
+"""The conversation stream's store: append an event and announce it in one transaction.
+
+Events are rows with monotonic ids; ``NOTIFY conversation_events, '<org>:<conversation>:<id>'``
+wakes every API process that streams that conversation. The notification carries only ids,
+so a missed one costs nothing: readers always fetch from the table, after the last id seen.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import ConversationEvent
+
+CHANNEL = "conversation_events"
+
+
+async def append_event(
+    session: AsyncSession,
+    org_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    type: str,
+    data: dict[str, Any],
+) -> int:
+    event = ConversationEvent(org_id=org_id, conversation_id=conversation_id, type=type, data=data)
+    session.add(event)
+    await session.flush()
+    assert event.id is not None
+    connection = await session.connection()
+    await connection.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": CHANNEL, "payload": f"{org_id}:{conversation_id}:{event.id}"},
+    )
+    return event.id
+
+
+async def events_after(
+    session: AsyncSession,
+    after_id: int,
+    conversation_id: uuid.UUID | None = None,
+    limit: int = 500,
+) -> list[ConversationEvent]:
+    """Events newer than ``after_id``, oldest first; of one conversation or of the whole
+    organization the session is scoped to."""
+    query = select(ConversationEvent).where(col(ConversationEvent.id) > after_id)
+    if conversation_id is not None:
+        query = query.where(ConversationEvent.conversation_id == conversation_id)
+    return list((await session.exec(query.order_by(col(ConversationEvent.id)).limit(limit))).all())
+
+
+async def last_event_id(session: AsyncSession) -> int:
+    """The newest event id of the scoped organization (0 when none)."""
+    newest = (
+        await session.exec(
+            select(ConversationEvent.id).order_by(col(ConversationEvent.id).desc()).limit(1)
+        )
+    ).first()
+    return newest or 0
