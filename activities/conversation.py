@@ -168,6 +168,7 @@ class ConversationActivities:
                 {"turn_id": str(request.visitor_message_id)},
             )
         stream = _TokenStream(self._session_maker, request)
+        ticker = asyncio.create_task(_heartbeat_while_alive())
         try:
             outcome = await self._agent.run_turn(turn, stream.write)
         except Exception as error:
@@ -183,6 +184,8 @@ class ConversationActivities:
                 model="unavailable",
                 prompt_version="",
             )
+        finally:
+            ticker.cancel()
         await stream.flush()
         await self._store_answer(request, message_id, outcome)
         return TurnResult(decision=outcome.decision.value, message_id=message_id)
@@ -270,6 +273,14 @@ class ConversationActivities:
             session.add(conversation)
 
 
+async def _heartbeat_while_alive(every: float = 1.0) -> None:
+    """Tell Temporal this worker is alive while the model thinks: a turn is retried elsewhere
+    only when its worker really stops, not when the model is slow to start."""
+    while True:
+        activity.heartbeat()
+        await asyncio.sleep(every)
+
+
 class _TokenStream:
     """Buffers tokens and appends them as events: the first at once, then every 50 ms, so the
     visitor sees text immediately without one database write per token."""
@@ -341,8 +352,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def _is_model_failure(error: Exception) -> bool:
-    """The agent's own signal that the LLM failed, or a provider timeout/connection error."""
-    names = {cls.__name__ for cls in type(error).__mro__}
-    return bool(
-        names & {"LLMUnavailableError", "APIConnectionError", "APITimeoutError", "APIStatusError"}
-    )
+    """The agent's own signal that the LLM failed, or an error of the OpenAI client."""
+    if isinstance(error, LLMUnavailableError):
+        return True
+    import openai
+
+    return isinstance(error, openai.APIError)

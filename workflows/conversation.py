@@ -49,6 +49,8 @@ class ConversationSettings:
     resolved_retention_seconds: int = 24 * 3600
     # Continue as new after this many events in the history (Temporal suggests it too).
     max_history_events: int = 2000
+    # A turn whose worker stops heartbeating this long is retried on another worker.
+    turn_heartbeat_seconds: int = 20
 
 
 @dataclass
@@ -320,7 +322,7 @@ class ConversationWorkflow:
                     dissatisfaction=self._dissatisfaction,
                 ),
                 start_to_close_timeout=timedelta(minutes=3),
-                heartbeat_timeout=timedelta(seconds=20),
+                heartbeat_timeout=timedelta(seconds=self._settings.turn_heartbeat_seconds),
                 retry_policy=TURN_RETRY,
             )
             decision = result.decision
