@@ -105,6 +105,7 @@ class Settings(BaseSettings):
 
     # Conversations
     llm_model: str = Field(default="gpt-4o-mini", description="The chat model with OPENAI_API_KEY")
+    llm_timeout_seconds: float = Field(default=30.0, gt=0)
     visitor_messages_per_minute: int = Field(default=20, ge=1)
     new_visitors_per_minute: int = Field(default=30, ge=1)
 
