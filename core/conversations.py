@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -126,7 +126,9 @@ class Conversations:
 
     async def view(self, org_id: uuid.UUID, conversation_id: uuid.UUID) -> ConversationView | None:
         try:
-            return await self._handle(org_id, conversation_id).query(ConversationWorkflow.view)
+            return await self._handle(org_id, conversation_id).query(
+                ConversationWorkflow.view, rpc_timeout=timedelta(seconds=1)
+            )
         except RPCError:
             return None
 

@@ -182,7 +182,11 @@ class KnowledgeBase:
                         ingest_document_id(document.org_id, document.id),
                     )
                 )
-                return await handle.query(IngestDocumentWorkflow.progress)
+                # A query needs a worker to answer; never let a busy or absent worker stall
+                # the document list: fall back to the counts in the row.
+                return await handle.query(
+                    IngestDocumentWorkflow.progress, rpc_timeout=timedelta(seconds=1)
+                )
             except RPCError:
                 pass
         return IngestProgress(
