@@ -79,6 +79,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
     )
+    app.middleware("http")(_widget_cors)
     app.middleware("http")(_request_context(settings))
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -88,6 +89,33 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(widget.router)
     app.include_router(pages.router)
     return app
+
+
+WIDGET_PREFIX = "/api/widget/"
+
+
+async def _widget_cors(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """The widget calls from customers' sites. Browsers may send those requests; whether a
+    site may use an organization's widget is decided by the routes (allowed origins)."""
+    origin = request.headers.get("origin")
+    if origin is None or not request.url.path.startswith(WIDGET_PREFIX):
+        return await call_next(request)
+    headers = {
+        "access-control-allow-origin": origin,
+        "vary": "Origin",
+        "access-control-allow-headers": (
+            "authorization, content-type, x-perceptron-key, last-event-id"
+        ),
+        "access-control-allow-methods": "GET, POST, OPTIONS",
+        "access-control-max-age": "600",
+    }
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=headers)
+    response = await call_next(request)
+    response.headers.update(headers)
+    return response
 
 
 def _request_context(

@@ -6,10 +6,13 @@ import uuid
 from datetime import timedelta
 
 from core.accounts import bootstrap_default_organization, create_sign_in_link
-from core.db import create_engine, create_session_maker
+from core.db import SessionMaker, create_engine, create_session_maker
+from core.demo import demo_articles
+from core.knowledge import KnowledgeBase
 from core.logging import get_logger
 from core.migrate import upgrade
 from core.settings import AuthMode, Settings
+from core.storage import create_storage
 from core.temporal import connect_temporal, ensure_namespace
 
 log = get_logger(__name__)
@@ -35,6 +38,8 @@ async def prepare_database(settings: Settings) -> str | None:
         bootstrap = await bootstrap_default_organization(maker)
         if bootstrap.created:
             log.info("default organization created", org_id=str(bootstrap.org_id))
+            if settings.seed_demo and settings.is_local:
+                await seed_demo_knowledge(settings, maker, bootstrap.org_id)
         if settings.effective_auth_mode is not AuthMode.LOCAL:
             return None
         return await create_sign_in_link(
@@ -45,6 +50,16 @@ async def prepare_database(settings: Settings) -> str | None:
         )
     finally:
         await engine.dispose()
+
+
+async def seed_demo_knowledge(settings: Settings, maker: SessionMaker, org_id: uuid.UUID) -> None:
+    """The demo shop's help center, so the widget on the demo page answers out of the box."""
+    knowledge = KnowledgeBase(
+        maker, create_storage(settings), await connect_temporal(settings), settings
+    )
+    for path in demo_articles():
+        await knowledge.add_file(org_id, path.name, "text/markdown", path.read_bytes())
+    log.info("demo knowledge base seeded", documents=len(demo_articles()))
 
 
 async def run_system_check(settings: Settings, execution_timeout: timedelta) -> None:

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.temporal_config import TemporalConfig, load_temporal_config
 
+REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "local-development-secret-key-change-me"  # noqa: S105 - refused outside local
 DEFAULT_MASTER_KEY = "local-development-master-key-change-me"
 
@@ -76,7 +77,7 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     temporal_config: Path = Field(
-        default=Path(__file__).resolve().parent.parent / "temporal.yaml",
+        default=REPOSITORY / "temporal.yaml",
         description="The Temporal settings the project owns",
     )
 
@@ -108,6 +109,10 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=30.0, gt=0)
     visitor_messages_per_minute: int = Field(default=20, ge=1)
     new_visitors_per_minute: int = Field(default=30, ge=1)
+
+    # The demo shop page and its seeded knowledge base (local mode, first run)
+    seed_demo: bool = True
+    widget_dist: Path | None = Field(default=None, description="The built widget script")
 
     # Secrets
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
@@ -224,6 +229,10 @@ class Settings(BaseSettings):
     @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def widget_script(self) -> Path:
+        return self.widget_dist or REPOSITORY / "widget" / "dist" / "widget.js"
 
     @property
     def private_urls_allowed(self) -> bool:

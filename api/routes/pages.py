@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, RedirectResponse
+import html
+
+from fastapi import APIRouter, HTTPException, Response, status
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse
+from sqlmodel import col, select
+
+from api.deps import StateDep
+from core.db import platform_session
+from core.demo import ARTICLES
+from core.models import Organization
+
+DEMO = ARTICLES.parent
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,9 +41,30 @@ async def dashboard() -> str:
 
 
 @router.get("/demo/", response_class=HTMLResponse)
-async def demo() -> str:
-    return _PAGE.format(
-        title="Widget demo",
-        body="<p>The embeddable chat widget is not built yet; this page will load it for the "
-        "default organization.</p>",
+async def demo(state: StateDep) -> str:
+    """A small shop page with the widget of the installation's first organization."""
+    async with platform_session(state.session_maker) as session:
+        organization = (
+            await session.exec(select(Organization).order_by(col(Organization.created_at)))
+        ).first()
+    if organization is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no organization yet")
+    page = (DEMO / "shop.html").read_text()
+    return page.replace("{{PUBLIC_KEY}}", html.escape(organization.public_key))
+
+
+@router.get("/widget.js")
+async def widget_script(state: StateDep) -> Response:
+    """The embeddable widget, built by `npm run build` in widget/ (make does it)."""
+    script = state.settings.widget_script
+    if not script.exists():
+        return PlainTextResponse(
+            "console.error('Perceptron: the widget is not built: run make up or make test');",
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            media_type="application/javascript",
+        )
+    return FileResponse(
+        script,
+        media_type="application/javascript",
+        headers={"Cache-Control": "public, max-age=300"},
     )

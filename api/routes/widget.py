@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import jwt
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, EmailStr, Field
@@ -24,7 +25,8 @@ from api.streaming import event_stream
 from core.conversations import ConversationError, ConversationFilters
 from core.db import org_session, platform_session
 from core.identity import InvalidTokenError, VisitorClaims
-from core.models import Contact, Conversation, Message, Organization
+from core.models import Contact, Conversation, Message, Organization, WidgetEvent
+from core.technical_data import describe_client
 from workflows.conversation import Feedback
 
 router = APIRouter(prefix="/api/widget", tags=["widget"])
@@ -161,6 +163,155 @@ async def start_visitor(
         contact_id=contact.id,
         organization_name=organization.name,
     )
+
+
+class WidgetConfig(BaseModel):
+    organization_name: str
+    greeting: str
+    color: str
+    position: str
+    avatar_url: str | None
+    theme: str
+    pre_chat: str
+
+
+WIDGET_DEFAULTS: dict[str, Any] = {
+    "greeting": "Hi! Ask me anything about our products.",
+    "color": "#4f46e5",
+    "position": "right",
+    "avatar_url": None,
+    "theme": "auto",
+    "pre_chat": "off",
+}
+
+
+@router.get("/config")
+async def widget_config(
+    request: Request,
+    state: StateDep,
+    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+) -> WidgetConfig:
+    """Branding and the pre-chat form setting, from the organization's settings."""
+    organization = await _organization_by_key(state, key)
+    if organization is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
+    if _forbidden_origin(organization, request.headers.get("origin")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
+    chosen = {**WIDGET_DEFAULTS, **(organization.settings.get("widget") or {})}
+    return WidgetConfig(organization_name=organization.name, **chosen)
+
+
+class IdentifyBody(BaseModel):
+    token: str = Field(min_length=10, max_length=4000)
+
+
+@router.post("/identify")
+async def identify(body: IdentifyBody, visitor: Visitor, state: StateDep) -> VisitorSession:
+    """Link the visitor to a verified customer: the customer's backend signed
+    ``{user_id, email, name}`` with the organization's widget secret (HS256), so the identity
+    cannot be spoofed from the browser."""
+    async with platform_session(state.session_maker) as session:
+        organization = await session.get(Organization, visitor.org_id)
+    assert organization is not None
+    try:
+        claims = jwt.decode(
+            body.token,
+            organization.widget_secret,
+            algorithms=["HS256"],
+            options={"require": ["user_id"], "verify_aud": False},
+        )
+    except jwt.PyJWTError as error:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail="the identity token is not valid"
+        ) from error
+    user_id = str(claims["user_id"])[:200]
+    async with org_session(state.session_maker, visitor.org_id) as session:
+        contact = (
+            await session.exec(select(Contact).where(Contact.external_id == user_id))
+        ).first()
+        if contact is None:
+            contact = await session.get(Contact, visitor.contact_id)
+            assert contact is not None
+            if contact.external_id not in {None, user_id}:
+                contact = Contact(org_id=visitor.org_id)
+        contact.external_id = user_id
+        contact.verified = True
+        if claims.get("email"):
+            contact.email = str(claims["email"])[:320]
+        if claims.get("name"):
+            contact.name = str(claims["name"])[:200]
+        session.add(contact)
+        await session.flush()
+        # The anonymous visitor's conversations now belong to the verified contact.
+        if contact.id != visitor.contact_id:
+            anonymous = (
+                await session.exec(
+                    select(Conversation).where(Conversation.contact_id == visitor.contact_id)
+                )
+            ).all()
+            for conversation in anonymous:
+                conversation.contact_id = contact.id
+                session.add(conversation)
+    return VisitorSession(
+        visitor_token=state.visitor_tokens.issue(contact.id, visitor.org_id),
+        contact_id=contact.id,
+        organization_name=organization.name,
+    )
+
+
+class TrackedEvent(BaseModel):
+    type: Literal["page_view", "widget_opened", "message_sent"]
+    url: str | None = Field(default=None, max_length=2000)
+    referrer: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=500)
+    at: datetime | None = None
+
+
+class TrackedBatch(BaseModel):
+    events: list[TrackedEvent] = Field(max_length=100)
+
+
+@router.post("/events", status_code=status.HTTP_202_ACCEPTED)
+async def track(
+    body: TrackedBatch,
+    request: Request,
+    state: StateDep,
+    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+) -> dict[str, int]:
+    """Widget analytics in batches. Browser and device come from the user agent; the IP is
+    recorded here, server-side, and expires with the organization's IP retention."""
+    organization = await _organization_by_key(state, key)
+    if organization is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
+    if _forbidden_origin(organization, request.headers.get("origin")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
+    contact_id = None
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        try:
+            claims = state.visitor_tokens.verify(header[7:].strip())
+            if claims.org_id == organization.id:
+                contact_id = claims.contact_id
+        except InvalidTokenError:
+            contact_id = None
+    client = describe_client(request.headers.get("user-agent"))
+    address = request.client.host if request.client else None
+    async with org_session(state.session_maker, organization.id) as session:
+        for event in body.events:
+            session.add(
+                WidgetEvent(
+                    org_id=organization.id,
+                    contact_id=contact_id,
+                    type=event.type,
+                    page_url=event.url,
+                    referrer=event.referrer,
+                    page_title=event.title,
+                    browser=client.browser,
+                    device=client.device,
+                    ip_address=address,
+                )
+            )
+    return {"accepted": len(body.events)}
 
 
 @router.get("/conversations")
