@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint typecheck unit integration e2e bench lock clean install
+WIDGET_STAMP := widget/node_modules/.installed
+WIDGET_JS := widget/dist/widget.js
+WIDGET_SOURCES := $(shell find widget/src -type f 2>/dev/null)
 
-install: $(STAMP)
+.PHONY: up test lint typecheck unit integration e2e bench lock clean install widget widget-check
+
+install: $(STAMP) $(WIDGET_JS)
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -17,10 +21,23 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
-up: $(STAMP)
+# The widget: TypeScript built into one script by esbuild (Node 20 and npm).
+$(WIDGET_STAMP): widget/package.json widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(WIDGET_STAMP)
+
+$(WIDGET_JS): $(WIDGET_STAMP) $(WIDGET_SOURCES)
+	cd widget && npm run --silent build
+
+widget: $(WIDGET_JS)
+
+widget-check: $(WIDGET_STAMP)
+	cd widget && npm run --silent typecheck && npm test --silent
+
+up: $(STAMP) $(WIDGET_JS)
 	$(BIN)/perceptron up
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(WIDGET_JS) lint typecheck widget-check
 	$(BIN)/python -m pytest -q -ra
 
 lint: $(STAMP)
@@ -36,7 +53,7 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration tests/replay
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(WIDGET_JS)
 	$(BIN)/python -m pytest -q tests/e2e
 
 bench: $(STAMP)
@@ -48,4 +65,4 @@ lock: $(STAMP)
 		--annotation-style line -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache widget/node_modules widget/dist

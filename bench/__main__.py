@@ -11,11 +11,14 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from bench import up
+from bench import ingest, recall, retrieval_quality, up
 from bench.framework import Benchmark, BenchResult, Options, format_table, write_result
 
 BENCHMARKS: dict[str, Benchmark] = {
     "up": up.run,
+    "ingest": ingest.run,
+    "recall": recall.run,
+    "retrieval": retrieval_quality.run,
 }
 
 
@@ -36,11 +39,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=_positive, help="measured runs (warm runs for `up`)")
     parser.add_argument("--cold", type=_positive, help="runs from a fresh state, where it applies")
+    parser.add_argument(
+        "--limit", type=_positive, help="`ingest`, `retrieval`: only the first N corpus articles"
+    )
+    parser.add_argument(
+        "--chunks", type=_positive, help="`recall`: synthetic chunks to index (default 100000)"
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
-    options = Options(repeat=args.repeat, cold=args.cold)
+    options = Options(repeat=args.repeat, cold=args.cold, limit=args.limit, chunks=args.chunks)
 
     results: list[BenchResult] = []
     crashed: list[str] = []

@@ -27,6 +27,8 @@ class Options:
 
     repeat: int | None = None
     cold: int | None = None
+    limit: int | None = None  # corpus benchmarks: only the first N articles
+    chunks: int | None = None  # `recall`: how many synthetic chunks to index
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class BenchResult:
     metrics: list[Metric]
     parameters: dict[str, Parameter]
     samples: dict[str, list[float]] = field(default_factory=dict)  # raw figures behind p50s
+    skipped: str | None = None  # why nothing was measured (a missing setting, say)
 
     def ratio(self, metric: Metric) -> float | None:
         """The metric against its baseline, when it has one measured in this run."""
@@ -87,6 +90,7 @@ def write_result(result: BenchResult, directory: Path = RESULTS_DIR) -> Path:
             for m in result.metrics
         ],
         "samples": result.samples,
+        "skipped": result.skipped,
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return path
@@ -96,6 +100,8 @@ def format_table(results: Sequence[BenchResult], crashed: Sequence[str] = ()) ->
     """One plain-text table of every metric of every benchmark that ran."""
     rows = [("benchmark", "metric", "value", "unit", "ratio", "baseline")]
     for result in results:
+        if result.skipped is not None:
+            rows.append((result.name, f"(skipped: {result.skipped})", "", "", "", ""))
         for m in result.metrics:
             ratio = result.ratio(m)
             rows.append(

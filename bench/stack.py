@@ -1,0 +1,144 @@
+"""The product's back end in this process, for measuring: what `perceptron up` runs, minus the API.
+
+Embedded PostgreSQL (migrated) on a free port in a temporary folder, the Temporal dev server
+from the installed binary, settings pointing at both, the real workers sharing one local
+embedding model, and the :class:`KnowledgeBase` the API uses to add files. Everything is
+stopped and deleted when the block ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from agents.providers.embeddings import LocalMiniLMEmbedder
+from core.db import SessionMaker, create_engine, create_session_maker, platform_session
+from core.embedded.postgres import EmbeddedPostgres
+from core.embedded.temporal import dev_server_args, temporal_cli
+from core.knowledge import KnowledgeBase
+from core.logging import configure_logging
+from core.migrate import upgrade
+from core.models import Organization
+from core.settings import Settings
+from core.storage import create_storage
+from core.temporal_config import load_temporal_config
+from workflows.worker import build_workers
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def embedded_database() -> Iterator[EmbeddedPostgres]:
+    """A migrated embedded PostgreSQL of its own, deleted afterwards. Under /tmp rather than
+    pytest's folders, whose 0700 mode would lock out the user PostgreSQL runs as under root."""
+    data_dir = Path(tempfile.mkdtemp(prefix="perceptron-bench-pg-"))
+    server = EmbeddedPostgres(data_dir, free_port())
+    try:
+        server.start()
+        upgrade(server.url)
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and every live process under it: PostgreSQL
+    and its backends, the Temporal dev server. Unlike wall time, it hardly changes when other
+    work shares the machine."""
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def load_average() -> float:
+    """Runnable processes on the machine over the last minute: to judge whether timings were
+    taken on a busy machine."""
+    return os.getloadavg()[0]
+
+
+async def create_organization(session_maker: SessionMaker, name: str) -> uuid.UUID:
+    async with platform_session(session_maker) as session:
+        organization = Organization(name=name)
+        session.add(organization)
+    return organization.id
+
+
+@dataclass(frozen=True)
+class Stack:
+    settings: Settings
+    postgres: EmbeddedPostgres
+    temporal: Client
+    session_maker: SessionMaker
+    embedder: LocalMiniLMEmbedder
+    knowledge: KnowledgeBase
+
+    async def create_organization(self, name: str = "Bench") -> uuid.UUID:
+        return await create_organization(self.session_maker, name)
+
+
+@contextlib.asynccontextmanager
+async def running_stack(embedder: LocalMiniLMEmbedder | None = None) -> AsyncIterator[Stack]:
+    """PostgreSQL, Temporal, the workers and a knowledge base, for as long as the block runs."""
+    configure_logging("console", "WARNING")  # the workers' info lines would drown the figures
+    config = load_temporal_config(REPO / "temporal.yaml")
+    async with contextlib.AsyncExitStack() as stack:
+        data_dir = Path(tempfile.mkdtemp(prefix="perceptron-bench-data-"))
+        stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
+        postgres = stack.enter_context(embedded_database())
+        environment = await WorkflowEnvironment.start_local(
+            namespace=config.namespace,
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=str(temporal_cli()),
+            dev_server_extra_args=dev_server_args(config),
+        )
+        stack.push_async_callback(environment.shutdown)
+        client = environment.client
+        settings = Settings(
+            database_url=postgres.url,
+            temporal_address=client.service_client.config.target_host,
+            temporal_namespace=config.namespace,
+            data_dir=data_dir,
+            api_port=free_port(),
+        )
+        engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
+        stack.push_async_callback(engine.dispose)
+        session_maker = create_session_maker(engine)
+        model = embedder or LocalMiniLMEmbedder(intra_op_threads=settings.embedding_threads)
+        storage = create_storage(settings)
+        # Entered last, so stopped first: no activity outlives the database or Temporal.
+        for worker in build_workers(
+            client, settings, session_maker, embedder=model, storage=storage
+        ):
+            await stack.enter_async_context(worker)
+        yield Stack(
+            settings=settings,
+            postgres=postgres,
+            temporal=client,
+            session_maker=session_maker,
+            embedder=model,
+            knowledge=KnowledgeBase(session_maker, storage, client, settings),
+        )
