@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -36,6 +37,7 @@ EXTRACTION_ERROR = "ExtractionError"
 FETCH_ERROR = "FetchError"
 DOCUMENT_GONE = "DocumentGone"
 NON_RETRYABLE_ERRORS = [EXTRACTION_ERROR, FETCH_ERROR, DOCUMENT_GONE]
+HEADING_ALLOWANCE = 32  # tokens for the title and section path embedded with each chunk
 
 
 @dataclass
@@ -43,12 +45,16 @@ class DocumentRef:
     org_id: uuid.UUID
     document_id: uuid.UUID
     force: bool = False
+    # A document of at most this many chunks is embedded by prepare_document itself: most
+    # support articles are, and one activity costs less than two.
+    embed_first: int = 0
 
 
 @dataclass
 class PreparedDocument:
     chunks: int
     unchanged: bool = False
+    embedded: int = 0  # chunks already embedded (0..embedded-1)
 
 
 @dataclass
@@ -111,25 +117,43 @@ class KnowledgeActivities:
             raise ApplicationError(
                 error.reason, type=EXTRACTION_ERROR, non_retryable=True
             ) from None
-        chunks = await asyncio.to_thread(chunk_document, extracted, self._embedder.count_tokens)
+        chunks = await asyncio.to_thread(
+            chunk_document, extracted, self._embedder.count_tokens, **self._chunk_sizes()
+        )
         if not chunks:
             raise ApplicationError("no extractable text", type=EXTRACTION_ERROR, non_retryable=True)
         await self._replace_chunks(
             ref, chunks, extracted.title, extracted.content_type, digest, fetched
         )
+        embedded = 0
+        if len(chunks) <= ref.embed_first:
+            embedded = await self._embed_range(ref.org_id, ref.document_id, 0, len(chunks))
         log.info("document prepared", document_id=str(ref.document_id), chunks=len(chunks))
-        return PreparedDocument(chunks=len(chunks))
+        return PreparedDocument(chunks=len(chunks), embedded=embedded)
+
+    def _chunk_sizes(self) -> dict[str, int]:
+        """Chunks that the model reads whole, title and section heading included."""
+        limit = self._embedder.max_input_tokens - HEADING_ALLOWANCE
+        max_tokens = min(450, limit)
+        target = min(350, int(max_tokens * 0.8))
+        return {"target_tokens": target, "max_tokens": max_tokens, "overlap_tokens": target // 5}
 
     @activity.defn
     async def embed_chunks(self, batch: EmbedBatch) -> int:
-        async with org_session(self._session_maker, batch.org_id) as session:
+        return await self._embed_range(batch.org_id, batch.document_id, batch.start, batch.end)
+
+    async def _embed_range(
+        self, org_id: uuid.UUID, document_id: uuid.UUID, start: int, end: int
+    ) -> int:
+        """Embed chunks ``start..end-1`` and store their vectors in one bulk update."""
+        async with org_session(self._session_maker, org_id) as session:
             chunks = (
                 await session.exec(
                     select(KnowledgeChunk)
                     .where(
-                        KnowledgeChunk.document_id == batch.document_id,
-                        col(KnowledgeChunk.ordinal) >= batch.start,
-                        col(KnowledgeChunk.ordinal) < batch.end,
+                        KnowledgeChunk.document_id == document_id,
+                        col(KnowledgeChunk.ordinal) >= start,
+                        col(KnowledgeChunk.ordinal) < end,
                     )
                     .order_by(col(KnowledgeChunk.ordinal))
                 )
@@ -138,31 +162,36 @@ class KnowledgeActivities:
             raise ApplicationError(
                 "the document was deleted during ingestion", type=DOCUMENT_GONE, non_retryable=True
             )
-        activity.heartbeat(batch.start)
+        activity.heartbeat(start)
         texts = [
             Chunk(c.ordinal, c.content, c.title, c.section, c.token_count).embedding_text()
             for c in chunks
         ]
         vectors = await self._embedder.embed_documents(texts)
-        activity.heartbeat(batch.end)
-        async with org_session(self._session_maker, batch.org_id) as session:
-            for chunk, vector in zip(chunks, vectors, strict=True):
-                chunk.embedding = vector
-                chunk.embedding_model = self._embedder.model_name
-                chunk.embedding_dimensions = self._embedder.dimensions
-                session.add(chunk)
-            await session.flush()
+        activity.heartbeat(end)
+        rows = [
+            {
+                "id": chunk.id,
+                "embedding": vector,
+                "embedding_model": self._embedder.model_name,
+                "embedding_dimensions": self._embedder.dimensions,
+            }
+            for chunk, vector in zip(chunks, vectors, strict=True)
+        ]
+        async with org_session(self._session_maker, org_id) as session:
+            # ORM bulk UPDATE by primary key: one executemany for the whole batch.
+            await session.run_sync(lambda sync: Session.execute(sync, update(KnowledgeChunk), rows))
             embedded = (
                 await session.exec(
                     select(func.count())
                     .select_from(KnowledgeChunk)
                     .where(
-                        KnowledgeChunk.document_id == batch.document_id,
+                        KnowledgeChunk.document_id == document_id,
                         col(KnowledgeChunk.embedding).is_not(None),
                     )
                 )
             ).one()
-            document = await session.get(KnowledgeDocument, batch.document_id)
+            document = await session.get(KnowledgeDocument, document_id)
             if document is not None:
                 document.chunks_embedded = embedded
                 document.updated_at = datetime.now(UTC)

@@ -64,7 +64,12 @@ class IngestDocumentWorkflow:
 
     @workflow.run
     async def run(self, input: IngestDocumentInput) -> IngestDocumentResult:
-        ref = DocumentRef(org_id=input.org_id, document_id=input.document_id, force=input.force)
+        ref = DocumentRef(
+            org_id=input.org_id,
+            document_id=input.document_id,
+            force=input.force,
+            embed_first=input.batch_size,
+        )
         try:
             return await self._ingest(ref, input.batch_size)
         except ActivityError as error:
@@ -90,8 +95,8 @@ class IngestDocumentWorkflow:
             await self._finish(ref, DocumentOutcome(status="unchanged"))
             self._progress = IngestProgress("unchanged", prepared.chunks, prepared.chunks)
             return IngestDocumentResult(status="unchanged", chunks=prepared.chunks)
-        self._progress = IngestProgress("embedding", 0, prepared.chunks)
-        for start in range(0, prepared.chunks, batch_size):
+        self._progress = IngestProgress("embedding", prepared.embedded, prepared.chunks)
+        for start in range(prepared.embedded, prepared.chunks, batch_size):
             end = min(start + batch_size, prepared.chunks)
             await workflow.execute_activity_method(
                 KnowledgeActivities.embed_chunks,

@@ -47,12 +47,21 @@ OPENAI_NATIVE_DIMENSIONS = {
 }
 
 
+OPENAI_MAX_INPUT_TOKENS = 8000  # the API's limit is 8191; count_tokens estimates high
+
+
 class Embedder(Protocol):
     @property
     def model_name(self) -> str: ...
 
     @property
     def dimensions(self) -> int: ...
+
+    @property
+    def max_input_tokens(self) -> int:
+        """The longest text (in ``count_tokens`` units) the model reads whole: chunks are cut
+        to fit, so no passage loses its end when embedded."""
+        ...
 
     def count_tokens(self, text: str) -> int:
         """How many tokens ``text`` costs this model, for the chunker."""
@@ -125,6 +134,10 @@ class LocalMiniLMEmbedder:
     @property
     def dimensions(self) -> int:
         return MINILM_DIMENSIONS
+
+    @property
+    def max_input_tokens(self) -> int:
+        return self._max_tokens - 2  # [CLS] and [SEP] take two of the model's positions
 
     @property
     def max_tokens(self) -> int:
@@ -259,6 +272,10 @@ class OpenAIEmbedder:
     @property
     def dimensions(self) -> int:
         return self._dimensions
+
+    @property
+    def max_input_tokens(self) -> int:
+        return OPENAI_MAX_INPUT_TOKENS
 
     def count_tokens(self, text: str) -> int:
         """An estimate that needs no tokenizer download: 1.3 tokens per word for prose, and
