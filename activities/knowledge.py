@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from agents.knowledge.chunking import chunk_document
+from agents.knowledge.chunking import chunk_document, sizes_for
 from agents.knowledge.documents import Chunk, ExtractionError
 from agents.knowledge.extraction import extract
 from agents.knowledge.web import FetchError, ensure_public_address, fetch_page
@@ -37,7 +37,6 @@ EXTRACTION_ERROR = "ExtractionError"
 FETCH_ERROR = "FetchError"
 DOCUMENT_GONE = "DocumentGone"
 NON_RETRYABLE_ERRORS = [EXTRACTION_ERROR, FETCH_ERROR, DOCUMENT_GONE]
-HEADING_ALLOWANCE = 32  # tokens for the title and section path embedded with each chunk
 
 
 @dataclass
@@ -117,8 +116,14 @@ class KnowledgeActivities:
             raise ApplicationError(
                 error.reason, type=EXTRACTION_ERROR, non_retryable=True
             ) from None
+        sizes = sizes_for(self._embedder.max_input_tokens)
         chunks = await asyncio.to_thread(
-            chunk_document, extracted, self._embedder.count_tokens, **self._chunk_sizes()
+            chunk_document,
+            extracted,
+            self._embedder.count_tokens,
+            target_tokens=sizes.target_tokens,
+            max_tokens=sizes.max_tokens,
+            overlap_tokens=sizes.overlap_tokens,
         )
         if not chunks:
             raise ApplicationError("no extractable text", type=EXTRACTION_ERROR, non_retryable=True)
@@ -130,13 +135,6 @@ class KnowledgeActivities:
             embedded = await self._embed_range(ref.org_id, ref.document_id, 0, len(chunks))
         log.info("document prepared", document_id=str(ref.document_id), chunks=len(chunks))
         return PreparedDocument(chunks=len(chunks), embedded=embedded)
-
-    def _chunk_sizes(self) -> dict[str, int]:
-        """Chunks that the model reads whole, title and section heading included."""
-        limit = self._embedder.max_input_tokens - HEADING_ALLOWANCE
-        max_tokens = min(450, limit)
-        target = min(350, int(max_tokens * 0.8))
-        return {"target_tokens": target, "max_tokens": max_tokens, "overlap_tokens": target // 5}
 
     @activity.defn
     async def embed_chunks(self, batch: EmbedBatch) -> int:

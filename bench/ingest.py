@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agents.knowledge.chunking import chunk_document
+from agents.knowledge.chunking import chunk_document, sizes_for
 from agents.knowledge.extraction import extract
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from bench.corpus import MISSING_CORPUS, Article, corpus_articles, ingest_articles
@@ -50,7 +50,15 @@ async def embed_alone(embedder: LocalMiniLMEmbedder, articles: Sequence[Article]
     texts: list[str] = []
     for article in articles:
         document = extract(article.read(), article.file.name, "text/markdown")
-        texts += [c.embedding_text() for c in chunk_document(document, embedder.count_tokens)]
+        sizes = sizes_for(embedder.max_input_tokens)
+        chunks = chunk_document(
+            document,
+            embedder.count_tokens,
+            target_tokens=sizes.target_tokens,
+            max_tokens=sizes.max_tokens,
+            overlap_tokens=sizes.overlap_tokens,
+        )
+        texts += [c.embedding_text() for c in chunks]
     prepared = time.perf_counter()
     for start in range(0, len(texts), BASELINE_BATCH):
         await embedder.embed_documents(texts[start : start + BASELINE_BATCH])

@@ -209,6 +209,7 @@ class _VectorsOnly:
 
     model_name = MINILM_MODEL_NAME
     dimensions = MINILM_DIMENSIONS
+    max_input_tokens = 254
 
     def count_tokens(self, text: str) -> int:
         raise NotImplementedError

@@ -19,6 +19,23 @@ from dataclasses import dataclass
 
 from agents.knowledge.documents import Chunk, ExtractedDocument, Section
 
+HEADING_ALLOWANCE = 32  # tokens for the title and section path embedded with each chunk
+
+
+@dataclass(frozen=True)
+class ChunkSizes:
+    target_tokens: int
+    max_tokens: int
+    overlap_tokens: int
+
+
+def sizes_for(max_input_tokens: int) -> ChunkSizes:
+    """Chunk sizes a model reads whole, heading included: about 350 tokens where the model
+    allows it (OpenAI), less for small encoders (MiniLM reads 256)."""
+    max_tokens = min(450, max_input_tokens - HEADING_ALLOWANCE)
+    target = min(350, int(max_tokens * 0.8))
+    return ChunkSizes(target_tokens=target, max_tokens=max_tokens, overlap_tokens=target // 5)
+
 
 def chunk_document(
     document: ExtractedDocument,
