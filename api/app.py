@@ -106,8 +106,9 @@ async def _widget_cors(
         "access-control-allow-origin": origin,
         "vary": "Origin",
         "access-control-allow-headers": (
-            "authorization, content-type, x-perceptron-key, last-event-id"
+            "authorization, content-type, accept, x-perceptron-key, last-event-id"
         ),
+        "access-control-expose-headers": "Retry-After",
         "access-control-allow-methods": "GET, POST, OPTIONS",
         "access-control-max-age": "600",
     }

@@ -1,0 +1,37 @@
+/** Reading the embedding <script> tag: which organization (data-key) and which API. */
+
+export interface EmbedOptions {
+  key: string;
+  api: string;
+}
+
+/** The widget's own script: document.currentScript, or the script[data-key] loading widget.js. */
+export function findScript(doc: Document, current: Element | null): HTMLScriptElement | null {
+  if (current && current.tagName === "SCRIPT" && current.hasAttribute("data-key")) {
+    return current as HTMLScriptElement;
+  }
+  const scripts = Array.from(doc.querySelectorAll<HTMLScriptElement>("script[data-key]"));
+  return (
+    scripts.find((script) => {
+      try {
+        return new URL(script.src, doc.baseURI).pathname.endsWith("/widget.js");
+      } catch {
+        return false;
+      }
+    }) ?? null
+  );
+}
+
+/** data-key, and the API base: data-api when given, else the origin the script came from. */
+export function embedOptions(script: HTMLScriptElement | null, pageUrl: string): EmbedOptions | null {
+  const key = script?.getAttribute("data-key")?.trim();
+  if (!script || !key) return null;
+  const override = script.getAttribute("data-api")?.trim();
+  let api: string;
+  try {
+    api = override ? new URL(override, pageUrl).href : new URL(script.getAttribute("src") || pageUrl, pageUrl).origin;
+  } catch {
+    return null;
+  }
+  return { key, api: api.replace(/\/+$/, "") };
+}
