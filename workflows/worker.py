@@ -103,8 +103,7 @@ def _support_agent(
     settings: Settings, session_maker: SessionMaker, embedder: Embedder
 ) -> TurnRunner:
     """The LangGraph support agent: the LLM when configured, the extractive responder if not."""
-    from agents.support.agent import SupportAgent
-
     from agents.providers.llm import create_chat_model
+    from agents.support.agent import SupportAgent
 
     return SupportAgent(Retriever(session_maker, embedder), create_chat_model(settings))
