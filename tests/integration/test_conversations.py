@@ -505,7 +505,7 @@ async def test_the_workflow_continues_as_new_carrying_its_state(
     workflow_id = conversation_workflow_id(organization.id, uuid.UUID(cid))
     runs = [run async for run in temporal_client.list_workflows(f"WorkflowId = '{workflow_id}'")]
     assert len(runs) >= 2, "the workflow continued as new"
-    handle = temporal_client.get_workflow_handle_for(ConversationWorkflow.run, workflow_id)
+    handle = temporal_client.get_workflow_handle(workflow_id)
     view = await handle.query(ConversationWorkflow.view)
     assert view.status == "with_operator"
     assert view.operator is not None
