@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +68,7 @@ class ChildProcess:
             user=self.user,
             group=self.user,
             start_new_session=True,
+            preexec_fn=_die_with_parent(self.stop_signal),  # noqa: PLW1509 - only calls prctl
         )
 
     @property
@@ -104,6 +107,21 @@ class ChildProcess:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+def _die_with_parent(sig: signal.Signals) -> Callable[[], None] | None:
+    """Children run in sessions of their own (a Ctrl-C reaches only the supervisor, which
+    stops them in order). If the supervisor itself is killed outright, Linux sends each child
+    ``sig`` (prctl PR_SET_PDEATHSIG), so nothing is left running."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+
+    def set_parent_death_signal() -> None:
+        libc.prctl(pr_set_pdeathsig, int(sig), 0, 0, 0)
+
+    return set_parent_death_signal
 
 
 def wait_until(check: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:

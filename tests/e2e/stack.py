@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -12,6 +13,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from tests.conftest import free_port
 
@@ -113,7 +116,17 @@ class Stack:
         return code
 
     def kill_everything(self) -> None:
-        """Last-resort cleanup when a test failed half-way."""
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
+        """Last-resort cleanup when a test failed half-way: the supervisor and every process
+        it started."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            tree = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            tree = []
+        self.process.kill()
+        self.process.wait(10)
+        _, alive = psutil.wait_procs(tree, timeout=10)
+        for leftover in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                leftover.kill()

@@ -95,6 +95,19 @@ def test_up_serves_a_ready_stack_and_sigterm_leaves_nothing_behind(stack: Stack)
     assert stack.terminate() == 0
 
 
+def test_a_killed_supervisor_takes_its_children_with_it(stack: Stack) -> None:
+    """Even SIGKILL, which the supervisor cannot handle, leaves no server running."""
+    stack.start()
+    stack.wait_for("Press Ctrl-C to stop.")
+    assert stack.process is not None
+    tree = _process_tree(stack.process.pid)[1:]
+    assert tree
+    stack.process.kill()
+    stack.process.wait(10)
+    _, alive = psutil.wait_procs(tree, timeout=30)
+    assert alive == [], f"left running: {[p.pid for p in alive]}"
+
+
 def test_a_port_in_use_is_named_with_the_setting_to_change(stack: Stack) -> None:
     port = stack.ports["PERCEPTRON_TEMPORAL_PORT"]
     with socket.socket() as holder:
