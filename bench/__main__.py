@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from bench import ingest, recall, retrieval_quality, up
+from bench import answers, ingest, recall, retrieval_quality, turns, up, widget
 from bench.framework import Benchmark, BenchResult, Options, format_table, write_result
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -19,6 +19,10 @@ BENCHMARKS: dict[str, Benchmark] = {
     "ingest": ingest.run,
     "recall": recall.run,
     "retrieval": retrieval_quality.run,
+    "answers": answers.run,
+    "turns": turns.run,
+    "turns-concurrent": turns.run_concurrent,
+    "widget": widget.run,
 }
 
 

@@ -3,27 +3,33 @@
 Embedded PostgreSQL (migrated) on a free port in a temporary folder, the Temporal dev server
 from the installed binary, settings pointing at both, the real workers sharing one local
 embedding model, and the :class:`KnowledgeBase` the API uses to add files. Everything is
-stopped and deleted when the block ends, however it ends.
+stopped and deleted when the block ends, however it ends. :func:`serving_api` adds the real
+API (uvicorn on a free port), as the tests' ``serve()`` does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
 import socket
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
+import uvicorn
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from agents.providers.embeddings import LocalMiniLMEmbedder
+from agents.providers.embeddings import Embedder, LocalMiniLMEmbedder
+from agents.support.turn import TurnRunner
+from api.app import create_app
 from core.db import SessionMaker, create_engine, create_session_maker, platform_session
 from core.embedded.postgres import EmbeddedPostgres
 from core.embedded.temporal import dev_server_args, temporal_cli
@@ -101,8 +107,19 @@ class Stack:
 
 
 @contextlib.asynccontextmanager
-async def running_stack(embedder: LocalMiniLMEmbedder | None = None) -> AsyncIterator[Stack]:
-    """PostgreSQL, Temporal, the workers and a knowledge base, for as long as the block runs."""
+async def running_stack(
+    embedder: LocalMiniLMEmbedder | None = None,
+    *,
+    worker_embedder: Embedder | None = None,
+    agent: TurnRunner | None = None,
+    settings_update: Mapping[str, Any] | None = None,
+) -> AsyncIterator[Stack]:
+    """PostgreSQL, Temporal, the workers and a knowledge base, for as long as the block runs.
+
+    ``worker_embedder`` replaces the local model in the workers (ingestion and the agent's
+    retrieval), ``agent`` the support agent, and ``settings_update`` changes settings (an
+    OpenAI key and base URL, rate limits, the pool size) before anything reads them.
+    """
     configure_logging("console", "WARNING")  # the workers' info lines would drown the figures
     config = load_temporal_config(REPO / "temporal.yaml")
     async with contextlib.AsyncExitStack() as stack:
@@ -124,6 +141,8 @@ async def running_stack(embedder: LocalMiniLMEmbedder | None = None) -> AsyncIte
             data_dir=data_dir,
             api_port=free_port(),
         )
+        if settings_update:
+            settings = settings.model_copy(update=dict(settings_update))
         engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
         stack.push_async_callback(engine.dispose)
         session_maker = create_session_maker(engine)
@@ -131,7 +150,12 @@ async def running_stack(embedder: LocalMiniLMEmbedder | None = None) -> AsyncIte
         storage = create_storage(settings)
         # Entered last, so stopped first: no activity outlives the database or Temporal.
         for worker in build_workers(
-            client, settings, session_maker, embedder=model, storage=storage
+            client,
+            settings,
+            session_maker,
+            embedder=worker_embedder or model,
+            storage=storage,
+            agent=agent,
         ):
             await stack.enter_async_context(worker)
         yield Stack(
@@ -142,3 +166,31 @@ async def running_stack(embedder: LocalMiniLMEmbedder | None = None) -> AsyncIte
             embedder=model,
             knowledge=KnowledgeBase(session_maker, storage, client, settings),
         )
+
+
+@contextlib.asynccontextmanager
+async def serving_api(settings: Settings, embedder: Embedder | None = None) -> AsyncIterator[str]:
+    """The real API (uvicorn) on ``settings.api_port`` for as long as the block runs; yields
+    its base URL. Streams still open when the block ends are cut after a few seconds."""
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, embedder),
+            host="127.0.0.1",
+            port=settings.api_port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("the API stopped during startup")
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{settings.api_port}"
+    finally:
+        server.should_exit = True
+        await task
