@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    ChildWorkflowError,
+    WorkflowAlreadyStartedError,
+)
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.knowledge import (
@@ -24,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         EmbedBatch,
         KnowledgeActivities,
     )
+    from workflows.ids import ingest_document_id, search_attributes
 
 
 @dataclass
@@ -124,3 +131,22 @@ def _reason(error: ActivityError) -> str:
     if isinstance(cause, ApplicationError) and cause.type in NON_RETRYABLE_ERRORS:
         return cause.message
     return "ingestion failed after several attempts; try again or contact support"
+
+
+async def ingest_as_child(org_id: uuid.UUID, document_id: uuid.UUID, batch_size: int) -> str:
+    """Ingest one document as a child of the calling workflow (a source sync, a re-embed).
+    Returns its outcome, or "running" when a member's re-ingest is already under way."""
+    try:
+        result = await workflow.execute_child_workflow(
+            IngestDocumentWorkflow.run,
+            IngestDocumentInput(org_id=org_id, document_id=document_id, batch_size=batch_size),
+            id=ingest_document_id(org_id, document_id),
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
+            search_attributes=search_attributes(org_id, "ingest"),
+        )
+    except WorkflowAlreadyStartedError:
+        return "running"
+    except ChildWorkflowError:
+        return "failed"
+    return result.status

@@ -13,14 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import ChildWorkflowError, WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.knowledge import KnowledgeActivities
-    from workflows.ids import ingest_document_id, search_attributes
-    from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow
+    from workflows.ingest_document import ingest_as_child
 
 
 @dataclass
@@ -51,27 +47,9 @@ class ReembedKnowledgeWorkflow:
 
         async def reembed(document_id: uuid.UUID) -> None:
             async with slots:
-                outcomes.append(await self._reingest(input, document_id))
+                outcomes.append(await ingest_as_child(input.org_id, document_id, input.batch_size))
 
         await asyncio.gather(*(reembed(document_id) for document_id in stale))
         return ReembedResult(
             documents=len(stale), ready=outcomes.count("ready"), failed=outcomes.count("failed")
         )
-
-    async def _reingest(self, input: ReembedInput, document_id: uuid.UUID) -> str:
-        try:
-            result = await workflow.execute_child_workflow(
-                IngestDocumentWorkflow.run,
-                IngestDocumentInput(
-                    org_id=input.org_id, document_id=document_id, batch_size=input.batch_size
-                ),
-                id=ingest_document_id(input.org_id, document_id),
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
-                search_attributes=search_attributes(input.org_id, "ingest"),
-            )
-        except WorkflowAlreadyStartedError:
-            return "running"
-        except ChildWorkflowError:
-            return "failed"
-        return result.status

@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ActivityError, ChildWorkflowError, WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.knowledge import NON_RETRYABLE_ERRORS
     from activities.knowledge_sources import KnowledgeSourceActivities, SourceRef
-    from workflows.ids import ingest_document_id, search_attributes
-    from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow
+    from workflows.ingest_document import ingest_as_child
 
 
 @dataclass
@@ -64,7 +62,7 @@ class SyncKnowledgeSourceWorkflow:
 
         async def ingest(document_id: uuid.UUID) -> None:
             async with slots:
-                outcomes.append(await self._ingest_page(input, document_id))
+                outcomes.append(await ingest_as_child(input.org_id, document_id, input.batch_size))
 
         await asyncio.gather(*(ingest(document_id) for document_id in pages.document_ids))
         await workflow.execute_activity_method(
@@ -80,21 +78,3 @@ class SyncKnowledgeSourceWorkflow:
             unchanged=outcomes.count("unchanged"),
             failed=outcomes.count("failed"),
         )
-
-    async def _ingest_page(self, input: SyncSourceInput, document_id: uuid.UUID) -> str:
-        try:
-            result = await workflow.execute_child_workflow(
-                IngestDocumentWorkflow.run,
-                IngestDocumentInput(
-                    org_id=input.org_id, document_id=document_id, batch_size=input.batch_size
-                ),
-                id=ingest_document_id(input.org_id, document_id),
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
-                search_attributes=search_attributes(input.org_id, "ingest"),
-            )
-        except WorkflowAlreadyStartedError:
-            return "running"  # a member's re-ingest of this page is already under way
-        except ChildWorkflowError:
-            return "failed"
-        return result.status

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from temporalio.client import Client
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.prompts import JUDGE_TOOL_NAME
@@ -33,28 +30,11 @@ from tests.integration.conversation_helpers import (
     turn_done,
 )
 from tests.integration.knowledge_helpers import upload, wait_until_final
-from workflows.worker import build_workers
 
 
 @pytest.fixture
 def agent() -> ScriptedAgent:
     return ScriptedAgent(token_delay=0.15)
-
-
-@pytest.fixture
-async def conversation_worker(
-    temporal_client: Client,
-    settings: Settings,
-    session_maker: SessionMaker,
-    embedder: LocalMiniLMEmbedder,
-    agent: ScriptedAgent,
-) -> AsyncIterator[None]:
-    async with contextlib.AsyncExitStack() as stack:
-        for built in build_workers(
-            temporal_client, settings, session_maker, embedder=embedder, agent=agent
-        ):
-            await stack.enter_async_context(built)
-        yield
 
 
 @pytest.mark.usefixtures("conversation_worker")

@@ -5,11 +5,10 @@ our TurnRunner protocol here; the real agent has its own tests."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import col, select
@@ -33,33 +32,6 @@ from tests.integration.conversation_helpers import (
 )
 from tests.integration.knowledge_helpers import HISTORIES, record_history
 from workflows.conversation import ConversationWorkflow
-from workflows.worker import build_workers
-
-
-@pytest.fixture
-def agent() -> ScriptedAgent:
-    return ScriptedAgent()
-
-
-@pytest.fixture
-async def conversation_worker(
-    temporal_client: Client,
-    settings: Settings,
-    session_maker: SessionMaker,
-    embedder: LocalMiniLMEmbedder,
-    agent: ScriptedAgent,
-) -> AsyncIterator[None]:
-    async with contextlib.AsyncExitStack() as stack:
-        for built in build_workers(
-            temporal_client,
-            settings,
-            session_maker,
-            embedder=embedder,
-            agent=agent,
-        ):
-            await stack.enter_async_context(built)
-        yield
-
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 
