@@ -42,19 +42,26 @@ class ClerkClaims:
     email: str | None
 
 
-class LocalTokens:
-    """HS256 session tokens the embedded default signs for its own members."""
+class _OwnTokens:
+    """HS256 tokens this installation signs for itself: a subject id within an organization,
+    for one audience (dashboard sessions or widget visitors)."""
 
-    def __init__(self, secret: str, ttl: timedelta) -> None:
+    def __init__(self, secret: str, ttl: timedelta, audience: str, kind: str) -> None:
         self._secret = secret
         self._ttl = ttl
+        self._audience = audience
+        self._kind = kind
 
-    def issue(self, member_id: uuid.UUID, org_id: uuid.UUID) -> str:
+    @property
+    def ttl(self) -> timedelta:
+        return self._ttl
+
+    def _issue(self, subject: uuid.UUID, org_id: uuid.UUID) -> str:
         now = datetime.now(UTC)
         claims = {
             "iss": LOCAL_ISSUER,
-            "aud": LOCAL_AUDIENCE,
-            "sub": str(member_id),
+            "aud": self._audience,
+            "sub": str(subject),
             "org": str(org_id),
             "iat": now,
             "nbf": now,
@@ -63,23 +70,32 @@ class LocalTokens:
         }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
-    def verify(self, token: str) -> LocalSessionClaims:
+    def _verify(self, token: str) -> tuple[uuid.UUID, uuid.UUID]:
         try:
             claims = jwt.decode(
                 token,
                 self._secret,
                 algorithms=["HS256"],
-                audience=LOCAL_AUDIENCE,
+                audience=self._audience,
                 issuer=LOCAL_ISSUER,
                 options={"require": ["exp", "sub", "org", "iss", "aud"]},
             )
-            return LocalSessionClaims(uuid.UUID(claims["sub"]), uuid.UUID(claims["org"]))
+            return uuid.UUID(claims["sub"]), uuid.UUID(claims["org"])
         except (jwt.PyJWTError, ValueError) as error:
-            raise InvalidTokenError(f"invalid session token: {error}") from error
+            raise InvalidTokenError(f"invalid {self._kind} token: {error}") from error
 
-    @property
-    def ttl(self) -> timedelta:
-        return self._ttl
+
+class LocalTokens(_OwnTokens):
+    """Session tokens the embedded default signs for its own members."""
+
+    def __init__(self, secret: str, ttl: timedelta) -> None:
+        super().__init__(secret, ttl, LOCAL_AUDIENCE, "session")
+
+    def issue(self, member_id: uuid.UUID, org_id: uuid.UUID) -> str:
+        return self._issue(member_id, org_id)
+
+    def verify(self, token: str) -> LocalSessionClaims:
+        return LocalSessionClaims(*self._verify(token))
 
 
 class ClerkVerifier:
@@ -180,35 +196,14 @@ class VisitorClaims:
     org_id: uuid.UUID
 
 
-class VisitorTokens:
+class VisitorTokens(_OwnTokens):
     """Tokens the widget keeps in localStorage: one visitor (contact) of one organization."""
 
     def __init__(self, secret: str, ttl: timedelta = timedelta(days=30)) -> None:
-        self._secret = secret
-        self._ttl = ttl
+        super().__init__(secret, ttl, VISITOR_AUDIENCE, "visitor")
 
     def issue(self, contact_id: uuid.UUID, org_id: uuid.UUID) -> str:
-        now = datetime.now(UTC)
-        claims = {
-            "iss": LOCAL_ISSUER,
-            "aud": VISITOR_AUDIENCE,
-            "sub": str(contact_id),
-            "org": str(org_id),
-            "iat": now,
-            "exp": now + self._ttl,
-        }
-        return jwt.encode(claims, self._secret, algorithm="HS256")
+        return self._issue(contact_id, org_id)
 
     def verify(self, token: str) -> VisitorClaims:
-        try:
-            claims = jwt.decode(
-                token,
-                self._secret,
-                algorithms=["HS256"],
-                audience=VISITOR_AUDIENCE,
-                issuer=LOCAL_ISSUER,
-                options={"require": ["exp", "sub", "org"]},
-            )
-            return VisitorClaims(uuid.UUID(claims["sub"]), uuid.UUID(claims["org"]))
-        except (jwt.PyJWTError, ValueError) as error:
-            raise InvalidTokenError(f"invalid visitor token: {error}") from error
+        return VisitorClaims(*self._verify(token))

@@ -85,6 +85,23 @@ async def _organization_by_key(state: AppState, key: str) -> Organization | None
         ).first()
 
 
+async def widget_organization(
+    request: Request,
+    state: StateDep,
+    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+) -> Organization:
+    """The organization whose public widget key the call presents, from an allowed origin."""
+    organization = await _organization_by_key(state, key)
+    if organization is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
+    if _forbidden_origin(organization, request.headers.get("origin")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
+    return organization
+
+
+WidgetOrganization = Annotated[Organization, Depends(widget_organization)]
+
+
 async def current_visitor(
     request: Request,
     state: StateDep,
@@ -140,13 +157,8 @@ async def start_visitor(
     body: VisitorStart,
     request: Request,
     state: StateDep,
-    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+    organization: WidgetOrganization,
 ) -> VisitorSession:
-    organization = await _organization_by_key(state, key)
-    if organization is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
-    if _forbidden_origin(organization, request.headers.get("origin")):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
     client = request.client.host if request.client else "unknown"
     wait = state.visitor_limiter.check(f"{organization.id}:{client}")
     if wait is not None:
@@ -189,14 +201,9 @@ WIDGET_DEFAULTS: dict[str, Any] = {
 async def widget_config(
     request: Request,
     state: StateDep,
-    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+    organization: WidgetOrganization,
 ) -> WidgetConfig:
     """Branding and the pre-chat form setting, from the organization's settings."""
-    organization = await _organization_by_key(state, key)
-    if organization is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
-    if _forbidden_origin(organization, request.headers.get("origin")):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
     chosen = {**WIDGET_DEFAULTS, **(organization.settings.get("widget") or {})}
     return WidgetConfig(organization_name=organization.name, **chosen)
 
@@ -276,15 +283,10 @@ async def track(
     body: TrackedBatch,
     request: Request,
     state: StateDep,
-    key: Annotated[str, Header(alias="x-perceptron-key", min_length=4, max_length=60)],
+    organization: WidgetOrganization,
 ) -> dict[str, int]:
     """Widget analytics in batches. Browser and device come from the user agent; the IP is
     recorded here, server-side, and expires with the organization's IP retention."""
-    organization = await _organization_by_key(state, key)
-    if organization is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown widget key")
-    if _forbidden_origin(organization, request.headers.get("origin")):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
     contact_id = None
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
