@@ -128,8 +128,10 @@ async def test_an_operator_joining_through_the_api_shows_in_the_widget(
     await page.goto(f"{api.url}/demo/")
     await page.get_by_test_id("launcher").click()
     await _ask(page, "Can I talk to a real person please?")
+    # The assistant hands off (an explicit request for a person): wait for its answer, not
+    # for the visitor's own bubble, which shows before the server has the conversation.
     await expect(
-        page.locator('[data-testid="message"]').filter(has_text="person").first
+        page.locator('[data-testid="message"][data-role="assistant"]').first
     ).to_be_visible(timeout=30_000)
     async with api.client() as client:
         listed = await client.get(f"/api/orgs/{org_id}/conversations", headers=staff)
