@@ -32,7 +32,6 @@ class EventHub:
         self._dsn = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
         self._waiters: dict[uuid.UUID, set[asyncio.Event]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
-        self._listening = asyncio.Event()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="event-hub")
@@ -42,9 +41,6 @@ class EventHub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-
-    async def wait_listening(self, within: float = 5.0) -> None:
-        await asyncio.wait_for(self._listening.wait(), within)
 
     def waiter(self, key: uuid.UUID) -> _Subscription:
         return _Subscription(self, key)
@@ -70,7 +66,6 @@ class EventHub:
                     self._dsn, autocommit=True
                 ) as connection:
                     await connection.execute(f"LISTEN {CHANNEL}")
-                    self._listening.set()
                     # Wake everyone once: anything committed while we were away is read now.
                     for key in list(self._waiters):
                         self._wake(key)
@@ -79,7 +74,6 @@ class EventHub:
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                self._listening.clear()
                 log.warning("event listener lost its connection", error_type=type(error).__name__)
                 await asyncio.sleep(1.0)
 

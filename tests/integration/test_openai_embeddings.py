@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import openai
 import pytest
@@ -11,22 +9,7 @@ import pytest
 from agents.providers.embeddings import EmbeddingError, OpenAIEmbedder, create_embedder
 from core.settings import Settings
 from tests.fakes.openai import FakeOpenAI, deterministic_embedding
-
-API_KEY = "sk-test-perceptron"
-
-
-@pytest.fixture(scope="module")
-def fake_openai() -> Iterator[tuple[FakeOpenAI, str]]:
-    fake = FakeOpenAI(api_key=API_KEY)
-    with fake.serve() as base_url:
-        yield fake, base_url
-
-
-@pytest.fixture
-def fake(fake_openai: tuple[FakeOpenAI, str]) -> FakeOpenAI:
-    server, _ = fake_openai
-    server.reset()
-    return server
+from tests.integration.conftest import FAKE_OPENAI_KEY as API_KEY
 
 
 @pytest.fixture
