@@ -114,6 +114,18 @@ class Settings(BaseSettings):
     seed_demo: bool = True
     widget_dist: Path | None = Field(default=None, description="The built widget script")
 
+    # Privacy
+    export_link_ttl_hours: int = Field(default=24, ge=1, le=24 * 14)
+    data_key_cache_seconds: float = Field(
+        default=60.0, ge=0, description="How long a process keeps an unwrapped data key"
+    )
+    retention_sweep_hour_utc: int = Field(default=3, ge=0, le=23)
+    temporal_ui_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins of Temporal Web UIs allowed to call the codec endpoint; "
+        "the embedded UI is always allowed",
+    )
+
     # Secrets
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     master_key: SecretStr = SecretStr(DEFAULT_MASTER_KEY)
@@ -147,7 +159,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("TWILIO_AUTH_TOKEN")
     )
 
-    @field_validator("cors_origins", "clerk_authorized_parties", mode="before")
+    @field_validator(
+        "cors_origins", "clerk_authorized_parties", "temporal_ui_origins", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         """Lists come from the environment as ``a,b`` or as a JSON list."""

@@ -3,6 +3,7 @@ personal data, so the Temporal UI and the deletion workflow can find an organiza
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
@@ -27,3 +28,38 @@ def search_attributes(org_id: uuid.UUID, kind: str) -> TypedSearchAttributes:
     return TypedSearchAttributes(
         [SearchAttributePair(ORG_ID, str(org_id)), SearchAttributePair(KIND, kind)]
     )
+
+
+# Privacy. The account-deletion workflow runs under the platform's key, never the
+# organization's, so destroying the organization's key cannot lock it out of its own history.
+def account_deletion_id(org_id: uuid.UUID) -> str:
+    return f"delete-org-{org_id}"
+
+
+def member_deletion_id(org_id: uuid.UUID, member_id: uuid.UUID) -> str:
+    return f"delete-member-{org_id}-{member_id}"
+
+
+def contact_erasure_id(org_id: uuid.UUID, request_id: uuid.UUID) -> str:
+    return f"erase-{org_id}-{request_id}"
+
+
+def data_export_id(org_id: uuid.UUID, request_id: uuid.UUID) -> str:
+    return f"export-{org_id}-{request_id}"
+
+
+RETENTION_SCHEDULE_ID = "retention-sweep"
+
+# Workflow-id prefixes whose payloads are the organization's data (encrypted with its key).
+# Everything else (account deletion, platform schedules) uses the platform key.
+_ORGANIZATION_WORKFLOW = re.compile(
+    r"^(?:ingest|sync|reembed|conversation|erase|export)-"
+    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
+
+
+def organization_of(workflow_id: str) -> uuid.UUID | None:
+    """The organization whose key encrypts this workflow's payloads; None for the platform's
+    own workflows (account deletion, retention sweep)."""
+    match = _ORGANIZATION_WORKFLOW.match(workflow_id)
+    return uuid.UUID(match.group(1)) if match else None

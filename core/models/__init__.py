@@ -22,6 +22,15 @@ from core.models.knowledge import (
     SourceKind,
 )
 from core.models.organization import ApiKey, Member, Organization, Role, SignInLink
+from core.models.privacy import (
+    DataKey,
+    DeletionReceipt,
+    DeletionStatus,
+    DeletionSubject,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+)
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
@@ -33,6 +42,10 @@ __all__ = [
     "Conversation",
     "ConversationEvent",
     "ConversationStatus",
+    "DataKey",
+    "DeletionReceipt",
+    "DeletionStatus",
+    "DeletionSubject",
     "DocumentStatus",
     "KnowledgeChunk",
     "KnowledgeDocument",
@@ -43,6 +56,9 @@ __all__ = [
     "MessageStatus",
     "OrgOwned",
     "Organization",
+    "PrivacyRequest",
+    "PrivacyRequestKind",
+    "PrivacyRequestStatus",
     "Role",
     "SignInLink",
     "SourceKind",
