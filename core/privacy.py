@@ -27,6 +27,13 @@ class PrivacySettings(BaseModel):
         le=MAX_DELETION_GRACE_DAYS,
         description="Days an organization deletion waits (and can be cancelled) before purging",
     )
+    contact_erasure_grace_days: float = Field(
+        default=1,
+        ge=0,
+        le=MAX_DELETION_GRACE_DAYS,
+        description="Days a contact erasure waits (and can be cancelled); a reported minor "
+        "is erased at once",
+    )
     conversation_retention_days: int | None = Field(
         default=None,
         ge=1,
@@ -44,6 +51,10 @@ class PrivacySettings(BaseModel):
     @property
     def deletion_grace(self) -> timedelta:
         return timedelta(days=self.deletion_grace_days)
+
+    @property
+    def contact_erasure_grace(self) -> timedelta:
+        return timedelta(days=self.contact_erasure_grace_days)
 
     @classmethod
     def of(cls, organization_settings: dict[str, Any]) -> PrivacySettings:

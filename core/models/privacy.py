@@ -27,9 +27,11 @@ class PrivacyRequestKind(StrEnum):
 
 class PrivacyRequestStatus(StrEnum):
     PENDING = "pending"
+    SCHEDULED = "scheduled"  # an erasure in its grace period; can be cancelled
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class PrivacyRequest(OrgOwned, table=True):
