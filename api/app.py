@@ -14,13 +14,28 @@ from fastapi.responses import JSONResponse
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
 from api.rate_limit import RateLimiter
-from api.routes import auth, conversations, health, knowledge, organizations, pages, widget
+from api.routes import (
+    account_deletion,
+    auth,
+    contacts,
+    conversations,
+    exports,
+    health,
+    knowledge,
+    organizations,
+    pages,
+    privacy,
+    privacy_settings,
+    widget,
+)
+from api.routes.platform import create_codec_app
 from api.state import AppState
 from api.streaming import EventHub
 from core.conversations import Conversations
 from core.db import create_engine, create_session_maker
 from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.logging import get_logger
+from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
@@ -43,7 +58,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             )
         session_maker = create_session_maker(engine)
         shared_embedder = embedder or create_embedder(settings)
-        temporal = await connect_temporal(settings, lazy=True)
+        keyring = create_keyring(settings, session_maker)
+        temporal = await connect_temporal(settings, keyring, lazy=True)
         event_hub = EventHub(settings.resolved_database_url)
         await event_hub.start()
         state = AppState(
@@ -51,6 +67,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             engine=engine,
             session_maker=session_maker,
             temporal=temporal,
+            keyring=keyring,
             local_tokens=LocalTokens(
                 settings.secret_key.get_secret_value(),
                 timedelta(minutes=settings.session_ttl_minutes),
@@ -81,11 +98,17 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     )
     app.middleware("http")(_widget_cors)
     app.middleware("http")(_request_context(settings))
+    app.mount(settings.temporal.codec_endpoint, create_codec_app(settings))
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(organizations.router)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
+    app.include_router(contacts.router)
+    app.include_router(privacy.router)
+    app.include_router(privacy_settings.router)
+    app.include_router(exports.router)
+    app.include_router(account_deletion.router)
     app.include_router(widget.router)
     app.include_router(pages.router)
     return app

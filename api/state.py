@@ -13,6 +13,7 @@ from api.rate_limit import RateLimiter
 from api.streaming import EventHub
 from core.conversations import Conversations
 from core.db import SessionMaker
+from core.encryption import DataKeys
 from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.settings import Settings
 from core.storage import FileStorage
@@ -24,6 +25,7 @@ class AppState:
     engine: AsyncEngine
     session_maker: SessionMaker
     temporal: Client
+    keyring: DataKeys
     local_tokens: LocalTokens
     clerk: ClerkVerifier | None
     storage: FileStorage

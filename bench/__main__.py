@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from bench import answers, ingest, recall, retrieval_quality, turns, up, widget
+from bench import answers, ingest, purge, recall, retrieval_quality, turns, up, widget
 from bench.framework import Benchmark, BenchResult, Options, format_table, write_result
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "turns": turns.run,
     "turns-concurrent": turns.run_concurrent,
     "widget": widget.run,
+    "purge": purge.run,
 }
 
 
@@ -44,7 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=_positive, help="measured runs (warm runs for `up`)")
     parser.add_argument("--cold", type=_positive, help="runs from a fresh state, where it applies")
     parser.add_argument(
-        "--limit", type=_positive, help="`ingest`, `retrieval`: only the first N corpus articles"
+        "--limit",
+        type=_positive,
+        help="`ingest`, `retrieval`: only the first N corpus articles; "
+        "`purge`: conversations to seed (default 10000)",
     )
     parser.add_argument(
         "--chunks", type=_positive, help="`recall`: synthetic chunks to index (default 100000)"

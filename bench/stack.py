@@ -24,7 +24,6 @@ from typing import Any
 import psutil
 import uvicorn
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from agents.providers.embeddings import Embedder, LocalMiniLMEmbedder
@@ -37,8 +36,10 @@ from core.knowledge import KnowledgeBase
 from core.logging import configure_logging
 from core.migrate import upgrade
 from core.models import Organization
+from core.payload_codec import create_keyring
 from core.settings import Settings
-from core.storage import create_storage
+from core.storage import FileStorage, create_storage
+from core.temporal import connect_temporal
 from core.temporal_config import load_temporal_config
 from workflows.worker import build_workers
 
@@ -101,6 +102,7 @@ class Stack:
     session_maker: SessionMaker
     embedder: LocalMiniLMEmbedder
     knowledge: KnowledgeBase
+    storage: FileStorage
 
     async def create_organization(self, name: str = "Bench") -> uuid.UUID:
         return await create_organization(self.session_maker, name)
@@ -128,15 +130,13 @@ async def running_stack(
         postgres = stack.enter_context(embedded_database())
         environment = await WorkflowEnvironment.start_local(
             namespace=config.namespace,
-            data_converter=pydantic_data_converter,
             dev_server_existing_path=str(temporal_cli()),
             dev_server_extra_args=dev_server_args(config),
         )
         stack.push_async_callback(environment.shutdown)
-        client = environment.client
         settings = Settings(
             database_url=postgres.url,
-            temporal_address=client.service_client.config.target_host,
+            temporal_address=environment.client.service_client.config.target_host,
             temporal_namespace=config.namespace,
             data_dir=data_dir,
             api_port=free_port(),
@@ -146,6 +146,9 @@ async def running_stack(
         engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
         stack.push_async_callback(engine.dispose)
         session_maker = create_session_maker(engine)
+        # Payloads encrypted as in production: the codec's cost is part of every figure.
+        keyring = create_keyring(settings, session_maker)
+        client = await connect_temporal(settings, keyring)
         model = embedder or LocalMiniLMEmbedder(intra_op_threads=settings.embedding_threads)
         storage = create_storage(settings)
         # Entered last, so stopped first: no activity outlives the database or Temporal.
@@ -156,6 +159,7 @@ async def running_stack(
             embedder=worker_embedder or model,
             storage=storage,
             agent=agent,
+            keyring=keyring,
         ):
             await stack.enter_async_context(worker)
         yield Stack(
@@ -165,6 +169,7 @@ async def running_stack(
             session_maker=session_maker,
             embedder=model,
             knowledge=KnowledgeBase(session_maker, storage, client, settings),
+            storage=storage,
         )
 
 

@@ -11,17 +11,21 @@ from core.demo import demo_articles
 from core.knowledge import KnowledgeBase
 from core.logging import get_logger
 from core.migrate import upgrade
+from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
-from core.temporal import connect_temporal, ensure_namespace
+from core.temporal import connect_temporal, connect_temporal_admin, ensure_namespace
 
 log = get_logger(__name__)
 
 
 async def prepare_namespace(settings: Settings) -> None:
     """The namespace, its retention and search attributes: before any worker polls it."""
-    client = await connect_temporal(settings, namespace="default")
+    client = await connect_temporal_admin(settings)
     await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
+    from core.retention import prepare_retention_schedule  # the daily retention sweep
+
+    await prepare_retention_schedule(settings)
 
 
 async def prepare_database(settings: Settings) -> str | None:
@@ -54,9 +58,8 @@ async def prepare_database(settings: Settings) -> str | None:
 
 async def seed_demo_knowledge(settings: Settings, maker: SessionMaker, org_id: uuid.UUID) -> None:
     """The demo shop's help center, so the widget on the demo page answers out of the box."""
-    knowledge = KnowledgeBase(
-        maker, create_storage(settings), await connect_temporal(settings), settings
-    )
+    temporal = await connect_temporal(settings, create_keyring(settings, maker))
+    knowledge = KnowledgeBase(maker, create_storage(settings), temporal, settings)
     for path in demo_articles():
         await knowledge.add_file(org_id, path.name, "text/markdown", path.read_bytes())
     log.info("demo knowledge base seeded", documents=len(demo_articles()))
@@ -65,14 +68,22 @@ async def seed_demo_knowledge(settings: Settings, maker: SessionMaker, org_id: u
 async def run_system_check(settings: Settings, execution_timeout: timedelta) -> None:
     from workflows.system_check import SystemCheckInput, SystemCheckWorkflow
 
-    client = await connect_temporal(settings)
-    result = await client.execute_workflow(
-        SystemCheckWorkflow.run,
-        SystemCheckInput(requested_by="perceptron up"),
-        id=f"system-check-{uuid.uuid4()}",
-        task_queue=settings.temporal.task_queues.system,
-        execution_timeout=execution_timeout,
-    )
+    # The check's workflow id carries no organization: its payloads use the platform key, so
+    # the keyring never reads the database here.
+    engine = create_engine(settings.resolved_database_url, pool_size=1)
+    try:
+        client = await connect_temporal(
+            settings, create_keyring(settings, create_session_maker(engine))
+        )
+        result = await client.execute_workflow(
+            SystemCheckWorkflow.run,
+            SystemCheckInput(requested_by="perceptron up"),
+            id=f"system-check-{uuid.uuid4()}",
+            task_queue=settings.temporal.task_queues.system,
+            execution_timeout=execution_timeout,
+        )
+    finally:
+        await engine.dispose()
     log.info(
         "system check passed",
         postgres=result.database.server_version,

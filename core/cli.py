@@ -97,18 +97,21 @@ def worker() -> None:
 
 async def _run_worker(settings: Settings) -> None:
     from core.db import create_engine, create_session_maker
+    from core.payload_codec import create_keyring
     from core.temporal import connect_temporal
     from workflows.worker import build_workers
 
     engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
-    client = await connect_temporal(settings)
+    session_maker = create_session_maker(engine)
+    keyring = create_keyring(settings, session_maker)
+    client = await connect_temporal(settings, keyring)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
         async with contextlib.AsyncExitStack() as stack:
-            for built in build_workers(client, settings, create_session_maker(engine)):
+            for built in build_workers(client, settings, session_maker, keyring=keyring):
                 await stack.enter_async_context(built)
             log.info("worker started", namespace=settings.resolved_namespace)
             await stop.wait()
@@ -215,16 +218,19 @@ def check() -> None:
 @app.command("temporal-setup")
 def temporal_setup() -> None:
     """Create the namespace and search attributes from temporal.yaml on a Temporal cluster."""
-    from core.temporal import connect_temporal, ensure_namespace
+    from core.temporal import connect_temporal_admin, ensure_namespace
 
     settings = _settings()
 
     async def setup() -> None:
-        client = await connect_temporal(settings, namespace="default")
+        client = await connect_temporal_admin(settings)
         await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
+        from core.retention import prepare_retention_schedule
+
+        await prepare_retention_schedule(settings)
 
     asyncio.run(setup())
-    typer.echo(f"namespace {settings.resolved_namespace} is set up")
+    typer.echo(f"namespace {settings.resolved_namespace} is set up (with the retention schedule)")
 
 
 def main() -> None:

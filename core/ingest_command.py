@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from core.db import SessionMaker, create_engine, create_session_maker, platform_session
 from core.knowledge import ALLOWED_EXTENSIONS, KnowledgeBase, KnowledgeError
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, Organization, SourceKind
+from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
@@ -28,9 +29,8 @@ async def run_ingest(
     try:
         maker = create_session_maker(engine)
         org_id = await _organization(maker, org)
-        knowledge = KnowledgeBase(
-            maker, create_storage(settings), await connect_temporal(settings), settings
-        )
+        temporal = await connect_temporal(settings, create_keyring(settings, maker))
+        knowledge = KnowledgeBase(maker, create_storage(settings), temporal, settings)
         documents: list[KnowledgeDocument] = []
         failures = 0
         for source in sources:

@@ -18,6 +18,10 @@ class FileStorage(Protocol):
     async def get(self, key: str) -> bytes: ...
     async def delete(self, key: str) -> None: ...
     async def exists(self, key: str) -> bool: ...
+    async def delete_prefix(self, prefix: str) -> int:
+        """Delete every file whose key starts with ``prefix`` (an organization's ``<org>/``);
+        returns how many were deleted. Idempotent."""
+        ...
 
 
 def document_key(org_id: uuid.UUID, document_id: uuid.UUID, filename: str) -> str:
@@ -45,6 +49,9 @@ class LocalStorage:
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).exists)
 
+    async def delete_prefix(self, prefix: str) -> int:
+        return await asyncio.to_thread(self._delete_prefix, prefix)
+
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root):
@@ -69,6 +76,24 @@ class LocalStorage:
             except OSError:
                 break
             parent = parent.parent
+
+    def _delete_prefix(self, prefix: str) -> int:
+        if not prefix.endswith("/") or prefix.strip("/") == "":
+            raise ValueError("a storage prefix is a folder: it ends with / and is not the root")
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return 0
+        deleted = 0
+        # Deepest first, so each folder is empty by the time it is removed.
+        for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+                if not path.name.endswith(".part"):
+                    deleted += 1
+        folder.rmdir()
+        return deleted
 
 
 def create_storage(settings: Settings) -> FileStorage:

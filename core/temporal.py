@@ -1,7 +1,9 @@
 """The one Temporal client factory, and the namespace setup the project owns.
 
 Every process (API, worker, CLI) connects through :func:`connect_temporal`, so the data
-converter (pydantic), TLS and API-key settings are decided in one place.
+converter (pydantic values, payloads encrypted per organization: see
+:mod:`core.payload_codec`), TLS and API-key settings are decided in one place. Namespace
+administration, which carries no payloads, connects through :func:`connect_temporal_admin`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import (
     ActivityInboundInterceptor,
@@ -32,6 +35,8 @@ from temporalio.worker import (
     Interceptor,
 )
 
+from core.encryption import DataKeys
+from core.payload_codec import data_converter
 from core.settings import Settings
 from core.temporal_config import TemporalConfig
 
@@ -46,11 +51,22 @@ _INDEXED_TYPES = {
 }
 
 
-async def connect_temporal(
-    settings: Settings, namespace: str | None = None, *, lazy: bool = False
+async def connect_temporal(settings: Settings, keyring: DataKeys, *, lazy: bool = False) -> Client:
+    """Connect to the project's namespace with the encrypting converter and the TLS settings.
+    ``lazy`` defers the first call to the server until it is needed, so the API can start
+    while Temporal is still down."""
+    return await _connect(settings, settings.resolved_namespace, data_converter(keyring), lazy=lazy)
+
+
+async def connect_temporal_admin(settings: Settings) -> Client:
+    """A client on the ``default`` namespace for creating and configuring the project's
+    namespace. It never sends or reads workflow payloads, so it needs no keyring."""
+    return await _connect(settings, "default", pydantic_data_converter, lazy=False)
+
+
+async def _connect(
+    settings: Settings, namespace: str, converter: DataConverter, *, lazy: bool
 ) -> Client:
-    """Connect with the project's converter and TLS settings. ``lazy`` defers the first call
-    to the server until it is needed, so the API can start while Temporal is still down."""
     tls: TLSConfig | bool = False
     if settings.temporal_tls_cert and settings.temporal_tls_key:
         tls = TLSConfig(
@@ -60,8 +76,8 @@ async def connect_temporal(
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
     return await Client.connect(
         settings.resolved_temporal_address,
-        namespace=namespace or settings.resolved_namespace,
-        data_converter=pydantic_data_converter,
+        namespace=namespace,
+        data_converter=converter,
         tls=tls or bool(api_key),
         api_key=api_key,
         lazy=lazy,

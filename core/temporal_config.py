@@ -29,7 +29,11 @@ class TemporalConfig(BaseModel):
     task_queues: TaskQueues
     search_attributes: dict[str, SearchAttributeType] = Field(default_factory=dict)
     dev_server: DevServer = Field(default_factory=DevServer)
-    codec_endpoint: str
+    codec_endpoint: str = Field(pattern=r"^/", description="Relative to the API's public URL")
+
+    def codec_url(self, api_url: str) -> str:
+        """Where a Web UI calls the codec: the API's public URL plus ``codec_endpoint``."""
+        return api_url.rstrip("/") + self.codec_endpoint
 
 
 def load_temporal_config(path: Path) -> TemporalConfig:

@@ -32,9 +32,12 @@ from api.app import create_app
 from core.db import SessionMaker, create_engine, create_session_maker
 from core.embedded.postgres import EmbeddedPostgres
 from core.embedded.temporal import dev_server_args, temporal_cli
+from core.encryption import DataKeys
 from core.logging import configure_logging
 from core.migrate import upgrade
+from core.payload_codec import create_keyring
 from core.settings import Settings
+from core.temporal import connect_temporal
 from core.temporal_config import load_temporal_config
 from workflows.worker import build_workers
 
@@ -88,6 +91,8 @@ def database_url(postgres: EmbeddedPostgres) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The dev server for the session. Its own client has no codec: tests use it to read raw
+    (encrypted) histories; everything else connects per test with :func:`connect_temporal`."""
     config = load_temporal_config(REPO / "temporal.yaml")
     env = await WorkflowEnvironment.start_local(
         namespace=config.namespace,
@@ -99,11 +104,6 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         yield env
     finally:
         await env.shutdown()
-
-
-@pytest.fixture
-def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
-    return temporal_env.client
 
 
 @pytest.fixture
@@ -127,11 +127,11 @@ def temporal_config(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(
-    database_url: str, temporal_client: Client, tmp_path: Path, temporal_config: Path
+    database_url: str, temporal_env: WorkflowEnvironment, tmp_path: Path, temporal_config: Path
 ) -> Settings:
     return Settings(
         database_url=database_url,
-        temporal_address=temporal_client.service_client.config.target_host,
+        temporal_address=temporal_env.client.service_client.config.target_host,
         temporal_config=temporal_config,
         data_dir=tmp_path / "data",
         api_port=free_port(),
@@ -150,10 +150,14 @@ async def worker(
     settings: Settings,
     session_maker: SessionMaker,
     embedder: LocalMiniLMEmbedder,
+    keyring: DataKeys,
 ) -> AsyncIterator[None]:
-    """Real workers for every task queue of this test, with the shared embedder."""
+    """Real workers for every task queue of this test, with the shared embedder and the
+    keyring the client's codec uses."""
     async with contextlib.AsyncExitStack() as stack:
-        for built in build_workers(temporal_client, settings, session_maker, embedder=embedder):
+        for built in build_workers(
+            temporal_client, settings, session_maker, embedder=embedder, keyring=keyring
+        ):
             await stack.enter_async_context(built)
         yield
 
@@ -165,6 +169,18 @@ async def session_maker(settings: Settings) -> AsyncIterator[SessionMaker]:
         yield create_session_maker(engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def keyring(settings: Settings, session_maker: SessionMaker) -> DataKeys:
+    """The data keyring on this test's own database, as every process builds it."""
+    return create_keyring(settings, session_maker)
+
+
+@pytest.fixture
+async def temporal_client(settings: Settings, keyring: DataKeys) -> Client:
+    """A client as the API and worker make it: payloads encrypted with this test's keys."""
+    return await connect_temporal(settings, keyring)
 
 
 class RunningApi:

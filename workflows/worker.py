@@ -12,20 +12,31 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.account_deletion import AccountDeletionActivities
+from activities.contact_erasure import ContactErasureActivities
 from activities.conversation import ConversationActivities
+from activities.data_export import DataExportActivities
 from activities.knowledge import IngestionLimits, KnowledgeActivities
 from activities.knowledge_sources import KnowledgeSourceActivities
+from activities.retention import RetentionActivities
 from activities.system import SystemActivities
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
 from agents.support.turn import TurnRunner
 from core.db import SessionMaker
+from core.encryption import DataKeys
+from core.identity_provider import create_identity_provider
+from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.storage import FileStorage, create_storage
 from core.temporal import ActivityLoggingInterceptor
+from workflows.account_deletion import AccountDeletionWorkflow, MemberDeletionWorkflow
+from workflows.contact_erasure import ContactErasureWorkflow
 from workflows.conversation import ConversationWorkflow
+from workflows.data_export import DataExportWorkflow
 from workflows.ingest_document import IngestDocumentWorkflow
 from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
+from workflows.retention_sweep import RetentionSweepWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
@@ -39,6 +50,7 @@ def build_workers(
     embedder: Embedder | None = None,
     storage: FileStorage | None = None,
     agent: TurnRunner | None = None,
+    keyring: DataKeys | None = None,
 ) -> list[Worker]:
     """One worker per task queue. Tests pass ``task_queue_override`` to run every workflow
     on one queue of their own."""
@@ -82,6 +94,64 @@ def build_workers(
             ],
         ),
     }
+    # Contact erasure joins whatever else runs on the privacy queue.
+    erasure = ContactErasureActivities(session_maker, client, storage)
+    privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
+    privacy_workflows.append(ContactErasureWorkflow)
+    privacy_activities.extend(
+        [
+            erasure.mark_erasure_running,
+            erasure.mark_erasure_cancelled,
+            erasure.contact_conversations,
+            erasure.stop_contact_conversations,
+            erasure.delete_contact_rows,
+            erasure.delete_contact_histories,
+            erasure.complete_erasure,
+        ]
+    )
+    # Account and member deletion: pass the keyring the client's codec uses, so destroying a
+    # data key also evicts it from this process's cache at once.
+    deletion = AccountDeletionActivities(
+        session_maker,
+        storage,
+        client,
+        keyring or create_keyring(settings, session_maker),
+        create_identity_provider(settings),
+    )
+    privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
+    privacy_workflows.extend([AccountDeletionWorkflow, MemberDeletionWorkflow])
+    privacy_activities.extend(
+        [
+            deletion.record_status,
+            deletion.complete_receipt,
+            deletion.identity_users,
+            deletion.stop_workflows,
+            deletion.purge_conversations,
+            deletion.purge_files,
+            deletion.purge_knowledge,
+            deletion.purge_accounts,
+            deletion.purge_histories,
+            deletion.delete_identity_users,
+            deletion.destroy_data_key,
+            deletion.purge_member,
+        ]
+    )
+    # Exports and the retention sweep run on the privacy queue too.
+    exports = DataExportActivities(session_maker, storage)
+    retention = RetentionActivities(session_maker, client)
+    privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
+    privacy_workflows.extend([DataExportWorkflow, RetentionSweepWorkflow])
+    privacy_activities.extend(
+        [
+            exports.start_export,
+            exports.build_export,
+            exports.complete_export,
+            exports.expire_export,
+            exports.fail_export,
+            retention.retention_page,
+            retention.sweep_organization,
+        ]
+    )
     if task_queue_override:
         workflows = [w for ws, _ in assignments.values() for w in ws]
         activities = [a for _, acts in assignments.values() for a in acts]

@@ -119,8 +119,14 @@ async def current_visitor(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="invalid visitor token") from error
     async with platform_session(state.session_maker) as session:
         organization = await session.get(Organization, claims.org_id)
+        contact = await session.get(Contact, claims.contact_id)
     if organization is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="invalid visitor token")
+    if contact is None or contact.org_id != organization.id:
+        # The contact was erased (a privacy request): its token dies with it.
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail="this visitor no longer exists: start again"
+        )
     if _forbidden_origin(organization, request.headers.get("origin")):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this site may not use the widget")
     return claims
@@ -299,6 +305,8 @@ async def track(
     client = describe_client(request.headers.get("user-agent"))
     address = request.client.host if request.client else None
     async with org_session(state.session_maker, organization.id) as session:
+        if contact_id is not None and await session.get(Contact, contact_id) is None:
+            contact_id = None  # an erased contact: its events are recorded without it
         for event in body.events:
             session.add(
                 WidgetEvent(

@@ -88,6 +88,7 @@ class Supervisor:
                 settings.temporal_ui_port,
                 settings.temporal,
                 settings.resolved_namespace,
+                codec_endpoint=settings.temporal.codec_url(settings.api_url),
             )
             self.temporal.launch()
             env["TEMPORAL_ADDRESS"] = self.temporal.address

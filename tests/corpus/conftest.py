@@ -29,7 +29,9 @@ from bench.corpus import MISSING_CORPUS, Article, corpus_articles
 from core.db import SessionMaker, create_engine, create_session_maker
 from core.embedded.postgres import EmbeddedPostgres
 from core.models import Role
+from core.payload_codec import create_keyring
 from core.settings import Settings
+from core.temporal import connect_temporal
 from tests.conftest import REPO, TEMPLATE_DATABASE, RunningApi, free_port, serve
 from tests.factories import bearer, create_member, create_organization, session_token
 from workflows.worker import build_workers
@@ -116,14 +118,16 @@ async def corpus_session_maker(corpus_settings: Settings) -> AsyncIterator[Sessi
 
 @pytest.fixture(scope="module")
 async def corpus_worker(
-    temporal_env: WorkflowEnvironment,
     corpus_settings: Settings,
     corpus_session_maker: SessionMaker,
     embedder: LocalMiniLMEmbedder,
 ) -> AsyncIterator[None]:
+    client = await connect_temporal(
+        corpus_settings, create_keyring(corpus_settings, corpus_session_maker)
+    )
     async with contextlib.AsyncExitStack() as stack:
         for built in build_workers(
-            temporal_env.client, corpus_settings, corpus_session_maker, embedder=embedder
+            client, corpus_settings, corpus_session_maker, embedder=embedder
         ):
             await stack.enter_async_context(built)
         yield

@@ -3,6 +3,9 @@
 Speaks the real wire format: ``GET /.well-known/jwks.json`` returns a JWK set; tokens are RS256
 JWTs with Clerk's claims (``sub``, ``azp``, ``sid``, ``o: {id, rol}``), verified by the product
 through PyJWT's real JWKS client over HTTP.
+
+It also serves the one Backend API call the product makes, ``DELETE /v1/users/{user_id}``:
+the secret key must come as a Bearer token, unknown users get 404, deleted ids are recorded.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -22,10 +26,15 @@ from jwt.algorithms import RSAAlgorithm
 
 
 class ClerkInstance:
-    def __init__(self, kid: str = "ins_test_key_1") -> None:
+    def __init__(self, kid: str = "ins_test_key_1", secret_key: str = "sk_test_clerk") -> None:
         self.kid = kid
         self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.jwks_requests = 0
+        self.secret_key = secret_key
+        self.users: set[str] = set()  # the instance's users, for the Backend API
+        self.deleted_users: list[str] = []
+        self.refused_requests = 0  # Backend API calls without the right secret
+        self.api_url = ""  # the Backend API's base URL while serving
 
     @property
     def public_pem(self) -> str:
@@ -76,6 +85,31 @@ class ClerkInstance:
         instance = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_DELETE(self) -> None:
+                prefix = "/v1/users/"
+                if not self.path.startswith(prefix):
+                    self.send_error(404)
+                    return
+                if self.headers.get("Authorization") != f"Bearer {instance.secret_key}":
+                    instance.refused_requests += 1
+                    self._json(401, {"errors": [{"code": "authentication_invalid"}]})
+                    return
+                user_id = unquote(self.path.removeprefix(prefix))
+                if user_id not in instance.users:
+                    self._json(404, {"errors": [{"code": "resource_not_found"}]})
+                    return
+                instance.users.discard(user_id)
+                instance.deleted_users.append(user_id)
+                self._json(200, {"object": "user", "id": user_id, "deleted": True})
+
+            def _json(self, status: int, document: dict[str, Any]) -> None:
+                body = json.dumps(document).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_GET(self) -> None:
                 if self.path != "/.well-known/jwks.json":
                     self.send_error(404)
@@ -94,6 +128,7 @@ class ClerkInstance:
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
+        self.api_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
         try:
             yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
         finally:

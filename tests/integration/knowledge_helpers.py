@@ -15,6 +15,7 @@ from temporalio.client import Client
 
 from core.db import SessionMaker
 from core.models import Role
+from core.payload_codec import decode_history
 from core.settings import Settings
 from tests.factories import bearer, create_member, create_organization, session_token
 
@@ -87,5 +88,9 @@ async def record_history(client: Client, workflow_id: str, name: str) -> None:
     if not os.environ.get("PERCEPTRON_RECORD_HISTORIES"):
         return
     history = await client.get_workflow_handle(workflow_id).fetch_history()
+    # Stored decrypted: the per-organization keys that sealed it die with the test database.
+    codec = client.data_converter.payload_codec
+    if codec is not None:
+        history = await decode_history(history, codec)
     document = json.loads(history.to_json())
     (HISTORIES / f"{name}.json").write_text(json.dumps(document, indent=1) + "\n")

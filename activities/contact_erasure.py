@@ -1,0 +1,290 @@
+"""Contact erasure activities: mark the request, stop the contact's conversation workflows,
+delete its rows (counted first, for the receipt), delete the conversations' Temporal
+histories, and write the receipt.
+
+Every activity is idempotent: statuses only move forward, the row deletion records its counts
+in the request in the same transaction (a retry after a lost reply returns those counts), and
+the Temporal loops resume from their last heartbeat, so a receipt never counts twice or zero.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import delete
+from sqlmodel import col, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio import activity
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.conversations import conversation_workflow_id
+from core.db import SessionMaker, org_session
+from core.logging import get_logger
+from core.models import (
+    AuditLogEntry,
+    Call,
+    Contact,
+    Conversation,
+    ConversationEvent,
+    Message,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+    WidgetEvent,
+)
+from core.storage import FileStorage
+
+log = get_logger(__name__)
+
+WAITING = (PrivacyRequestStatus.PENDING, PrivacyRequestStatus.SCHEDULED)
+
+
+@dataclass
+class ErasureRef:
+    org_id: uuid.UUID
+    request_id: uuid.UUID
+    contact_id: uuid.UUID
+
+
+@dataclass
+class ConversationBatch:
+    org_id: uuid.UUID
+    conversation_ids: list[uuid.UUID]
+    # Runs deleted by an earlier step, not to be counted twice.
+    skip_runs: list[str] = field(default_factory=list)
+
+
+class ConversationRuns(BaseModel):
+    """Workflow runs deleted (opaque run ids, no personal data) and how many of them were
+    still running; also the heartbeat a retried activity resumes from."""
+
+    index: int = 0
+    terminated: int = 0
+    deleted_runs: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class ErasureCompletion:
+    ref: ErasureRef
+    deleted: dict[str, int]
+    started_at: datetime
+    completed_at: datetime
+
+
+class ContactErasureActivities:
+    def __init__(self, session_maker: SessionMaker, temporal: Client, storage: FileStorage) -> None:
+        self._session_maker = session_maker
+        self._temporal = temporal
+        self._storage = storage
+
+    @activity.defn
+    async def mark_erasure_running(self, ref: ErasureRef) -> None:
+        await self._move(ref, PrivacyRequestStatus.RUNNING)
+
+    @activity.defn
+    async def mark_erasure_cancelled(self, ref: ErasureRef) -> None:
+        await self._move(ref, PrivacyRequestStatus.CANCELLED)
+
+    @activity.defn
+    async def contact_conversations(self, ref: ErasureRef) -> list[uuid.UUID]:
+        async with org_session(self._session_maker, ref.org_id) as session:
+            return list(
+                (
+                    await session.exec(
+                        select(Conversation.id)
+                        .where(Conversation.contact_id == ref.contact_id)
+                        .order_by(col(Conversation.created_at), col(Conversation.id))
+                    )
+                ).all()
+            )
+
+    @activity.defn
+    async def stop_contact_conversations(self, batch: ConversationBatch) -> ConversationRuns:
+        """Before the rows go: delete the conversations' workflows from Temporal. A running
+        one is terminated and deleted at once, so it writes nothing more; a closed one's
+        history is deleted by the server shortly after (it waits for its close tasks)."""
+        return await self._delete_runs(batch)
+
+    @activity.defn
+    async def delete_contact_rows(self, ref: ErasureRef) -> dict[str, int]:
+        """Delete everything of the contact in one transaction: widget events, calls,
+        conversation events, messages, conversations, the contact row, and the files of its
+        earlier exports. Counts per store are taken first and kept with the request."""
+        async with org_session(self._session_maker, ref.org_id) as session:
+            request = await session.get(PrivacyRequest, ref.request_id, with_for_update=True)
+            if request is None:
+                raise RuntimeError("the privacy request is gone")
+            if "deleted" in request.receipt:
+                return dict(request.receipt["deleted"])  # deleted by an earlier attempt
+            conversations = select(Conversation.id).where(Conversation.contact_id == ref.contact_id)
+            stores: list[tuple[str, Any, Any]] = [
+                (
+                    "widget_events",
+                    WidgetEvent,
+                    or_(
+                        col(WidgetEvent.contact_id) == ref.contact_id,
+                        col(WidgetEvent.conversation_id).in_(conversations),
+                    ),
+                ),
+                (
+                    "calls",
+                    Call,
+                    or_(
+                        col(Call.contact_id) == ref.contact_id,
+                        col(Call.conversation_id).in_(conversations),
+                    ),
+                ),
+                (
+                    "conversation_events",
+                    ConversationEvent,
+                    col(ConversationEvent.conversation_id).in_(conversations),
+                ),
+                ("messages", Message, col(Message.conversation_id).in_(conversations)),
+                (
+                    "conversations",
+                    Conversation,
+                    col(Conversation.contact_id) == ref.contact_id,
+                ),
+                ("contacts", Contact, col(Contact.id) == ref.contact_id),
+            ]
+            counts: dict[str, int] = {}
+            for name, model, condition in stores:
+                counts[name] = await _count(session, model, condition)
+            for _, model, condition in stores:
+                await session.exec(delete(model).where(condition))
+            counts["export_files"] = await self._delete_export_files(session, ref)
+            request.receipt = {**request.receipt, "deleted": counts}
+            session.add(request)
+        log.info("contact rows erased", request_id=str(ref.request_id), **counts)
+        return counts
+
+    @activity.defn
+    async def delete_contact_histories(self, batch: ConversationBatch) -> ConversationRuns:
+        """After the rows are gone (so no visitor can start a conversation again): delete
+        any run not deleted before, e.g. one a visitor started in between."""
+        return await self._delete_runs(batch)
+
+    @activity.defn
+    async def complete_erasure(self, completion: ErasureCompletion) -> None:
+        """The receipt (counts and timestamps, no personal data) and the audit entry, once."""
+        ref = completion.ref
+        async with org_session(self._session_maker, ref.org_id) as session:
+            request = await session.get(PrivacyRequest, ref.request_id, with_for_update=True)
+            if request is None or request.status is PrivacyRequestStatus.COMPLETED:
+                return
+            request.status = PrivacyRequestStatus.COMPLETED
+            request.completed_at = completion.completed_at
+            request.receipt = {
+                **request.receipt,
+                "started_at": completion.started_at.isoformat(),
+                "completed_at": completion.completed_at.isoformat(),
+                "deleted": completion.deleted,
+            }
+            session.add(request)
+            session.add(
+                AuditLogEntry(
+                    org_id=ref.org_id,
+                    action="privacy.erasure_completed",
+                    target_type="privacy_request",
+                    target_id=str(ref.request_id),
+                    details={
+                        "contact_id": str(ref.contact_id),
+                        "reason": request.reason,
+                        "deleted": completion.deleted,
+                    },
+                )
+            )
+        log.info("contact erasure completed", request_id=str(ref.request_id))
+
+    async def _delete_runs(self, batch: ConversationBatch) -> ConversationRuns:
+        """Delete every run (continue-as-new makes several) of each conversation workflow,
+        except those in ``batch.skip_runs``. Resumes from its last heartbeat when retried."""
+        done = ConversationRuns()
+        details: Sequence[Any] = activity.info().heartbeat_details
+        if details:
+            done = ConversationRuns.model_validate(details[0])
+        for index in range(done.index, len(batch.conversation_ids)):
+            workflow_id = conversation_workflow_id(batch.org_id, batch.conversation_ids[index])
+            skip = {*batch.skip_runs, *done.deleted_runs}
+            for run_id, running in (await self._runs(workflow_id)).items():
+                if run_id in skip:
+                    continue
+                try:
+                    await self._temporal.workflow_service.delete_workflow_execution(
+                        DeleteWorkflowExecutionRequest(
+                            namespace=self._temporal.namespace,
+                            workflow_execution=WorkflowExecution(
+                                workflow_id=workflow_id, run_id=run_id
+                            ),
+                        )
+                    )
+                except RPCError as error:
+                    if error.status != RPCStatusCode.NOT_FOUND:
+                        raise
+                    continue  # deleted already
+                done.deleted_runs.append(run_id)
+                done.terminated += int(running)
+            done.index = index + 1
+            activity.heartbeat(done)
+        return done
+
+    async def _runs(self, workflow_id: str) -> dict[str, bool]:
+        """Run id -> running, for every run of the workflow id: the visibility store's
+        list, and the current run asked directly in case the list lags behind."""
+        runs: dict[str, bool] = {}
+        try:
+            current = await self._temporal.get_workflow_handle(workflow_id).describe()
+            runs[current.run_id] = current.status == WorkflowExecutionStatus.RUNNING
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+        async for execution in self._temporal.list_workflows(f"WorkflowId = '{workflow_id}'"):
+            runs.setdefault(execution.run_id, execution.status == WorkflowExecutionStatus.RUNNING)
+        return runs
+
+    async def _move(self, ref: ErasureRef, status: PrivacyRequestStatus) -> None:
+        """Out of the waiting states only: a retry, or a late step, never moves it back."""
+        async with org_session(self._session_maker, ref.org_id) as session:
+            request = await session.get(PrivacyRequest, ref.request_id, with_for_update=True)
+            if request is None or request.status not in WAITING:
+                return
+            request.status = status
+            if status is PrivacyRequestStatus.CANCELLED:
+                request.completed_at = datetime.now(UTC)
+                request.receipt = {**request.receipt, "cancelled_at": _now()}
+            session.add(request)
+
+    async def _delete_export_files(self, session: AsyncSession, ref: ErasureRef) -> int:
+        """Earlier single-contact exports hold the contact's data: their files go too."""
+        exports = (
+            await session.exec(
+                select(PrivacyRequest).where(
+                    PrivacyRequest.kind == PrivacyRequestKind.CONTACT_EXPORT,
+                    PrivacyRequest.contact_id == ref.contact_id,
+                    col(PrivacyRequest.file_key).is_not(None),
+                )
+            )
+        ).all()
+        for export in exports:
+            assert export.file_key is not None
+            await self._storage.delete(export.file_key)
+            export.file_key = None
+            export.download_token_hash = None
+            session.add(export)
+        return len(exports)
+
+
+async def _count(session: AsyncSession, model: Any, condition: Any) -> int:
+    return int((await session.exec(select(func.count()).select_from(model).where(condition))).one())
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

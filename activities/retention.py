@@ -1,0 +1,229 @@
+"""Retention activities: apply each organization's retention settings.
+
+Raw IP addresses of widget events older than ``ip_retention_days`` are set to NULL; when
+``conversation_retention_days`` is set, conversations whose last activity is older are deleted
+(their messages, events, calls and widget events cascade) together with every run of their
+Temporal workflow (running ones are terminated by the deletion). Work goes in batches with a
+heartbeat after each, and every step is idempotent: a retry finds less to do, a history
+already gone is skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+from temporalio import activity
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.conversations import conversation_workflow_id
+from core.db import SessionMaker, org_session, platform_session
+from core.logging import get_logger
+from core.models import Conversation, Organization, WidgetEvent
+from core.privacy import PrivacySettings
+
+log = get_logger(__name__)
+
+ORGANIZATIONS_PER_PAGE = 100
+IP_BATCH = 5000
+CONVERSATION_BATCH = 100
+
+
+@dataclass
+class OrganizationsPage:
+    after: uuid.UUID | None = None
+    limit: int = ORGANIZATIONS_PER_PAGE
+
+
+@dataclass
+class OrganizationRetention:
+    org_id: uuid.UUID
+    ip_retention_days: int
+    conversation_retention_days: int | None
+
+
+@dataclass
+class RetentionPage:
+    organizations: list[OrganizationRetention]
+    next_after: uuid.UUID | None  # None: this was the last page
+
+
+@dataclass
+class SweepOrganization:
+    retention: OrganizationRetention
+    as_of: datetime  # the sweep's clock, one for every organization of a run
+
+
+@dataclass
+class SweepCounts:
+    ips_removed: int = 0
+    conversations_deleted: int = 0
+    histories_deleted: int = 0
+
+
+def last_activity() -> object:
+    """When a conversation was last touched: its last message, a status change, its start.
+    GREATEST skips NULLs in PostgreSQL."""
+    return func.greatest(
+        col(Conversation.created_at),
+        col(Conversation.updated_at),
+        col(Conversation.last_message_at),
+    )
+
+
+class RetentionActivities:
+    def __init__(
+        self,
+        session_maker: SessionMaker,
+        temporal: Client,
+        ip_batch: int = IP_BATCH,
+        conversation_batch: int = CONVERSATION_BATCH,
+    ) -> None:
+        self._session_maker = session_maker
+        self._temporal = temporal
+        self._ip_batch = ip_batch
+        self._conversation_batch = conversation_batch
+
+    @activity.defn
+    async def retention_page(self, page: OrganizationsPage) -> RetentionPage:
+        """The next organizations (by id) and their retention settings."""
+        async with platform_session(self._session_maker) as session:
+            statement = select(col(Organization.id), col(Organization.settings))
+            if page.after is not None:
+                statement = statement.where(col(Organization.id) > page.after)
+            rows = (
+                await session.exec(statement.order_by(col(Organization.id)).limit(page.limit))
+            ).all()
+        organizations = [_retention_of(org_id, settings) for org_id, settings in rows]
+        next_after = rows[-1][0] if len(rows) == page.limit else None
+        return RetentionPage(organizations=organizations, next_after=next_after)
+
+    @activity.defn
+    async def sweep_organization(self, sweep: SweepOrganization) -> SweepCounts:
+        retention = sweep.retention
+        counts = SweepCounts()
+        counts.ips_removed = await self._remove_ips(
+            retention.org_id, sweep.as_of - timedelta(days=retention.ip_retention_days)
+        )
+        if retention.conversation_retention_days is not None:
+            cutoff = sweep.as_of - timedelta(days=retention.conversation_retention_days)
+            deleted, histories = await self._delete_conversations(retention.org_id, cutoff)
+            counts.conversations_deleted = deleted
+            counts.histories_deleted = histories
+        if counts.ips_removed or counts.conversations_deleted:
+            log.info(
+                "retention applied",
+                org_id=str(retention.org_id),
+                ips_removed=counts.ips_removed,
+                conversations_deleted=counts.conversations_deleted,
+                histories_deleted=counts.histories_deleted,
+            )
+        return counts
+
+    async def _remove_ips(self, org_id: uuid.UUID, cutoff: datetime) -> int:
+        removed = 0
+        while True:
+            async with org_session(self._session_maker, org_id) as session:
+                batch = (
+                    select(col(WidgetEvent.id))
+                    .where(
+                        col(WidgetEvent.ip_address).is_not(None),
+                        col(WidgetEvent.created_at) < cutoff,
+                    )
+                    .limit(self._ip_batch)
+                )
+                result = await session.exec(
+                    update(WidgetEvent)
+                    .where(col(WidgetEvent.id).in_(batch.scalar_subquery()))
+                    .values(ip_address=None)
+                    .execution_options(synchronize_session=False)
+                )
+                changed: int = result.rowcount
+            removed += changed
+            activity.heartbeat(f"ips:{removed}")
+            if changed < self._ip_batch:
+                return removed
+
+    async def _delete_conversations(self, org_id: uuid.UUID, cutoff: datetime) -> tuple[int, int]:
+        """Histories first, then rows: a workflow terminated by its deletion cannot write into
+        a conversation that is already gone."""
+        deleted = histories = 0
+        while True:
+            async with org_session(self._session_maker, org_id) as session:
+                ids = list(
+                    (
+                        await session.exec(
+                            select(col(Conversation.id))
+                            .where(last_activity() < cutoff)  # type: ignore[operator]  # SQL expression
+                            .order_by(col(Conversation.id))
+                            .limit(self._conversation_batch)
+                        )
+                    ).all()
+                )
+            if not ids:
+                return deleted, histories
+            for conversation_id in ids:
+                histories += await self._delete_histories(
+                    conversation_workflow_id(org_id, conversation_id)
+                )
+                activity.heartbeat(f"conversations:{deleted}")
+            async with org_session(self._session_maker, org_id) as session:
+                result = await session.exec(
+                    delete(Conversation)
+                    .where(col(Conversation.id).in_(ids))
+                    .execution_options(synchronize_session=False)
+                )
+                deleted += result.rowcount
+            activity.heartbeat(f"conversations:{deleted}")
+            if len(ids) < self._conversation_batch:
+                return deleted, histories
+
+    async def _delete_histories(self, workflow_id: str) -> int:
+        """Every run of the workflow (a conversation continues-as-new), found through
+        visibility; a run already deleted is not an error."""
+        runs: list[str] = [
+            execution.run_id
+            async for execution in self._temporal.list_workflows(f"WorkflowId = '{workflow_id}'")
+        ]
+        # Visibility lags a little behind: with nothing listed, delete the latest run by id.
+        deleted = 0
+        for run_id in runs or [""]:
+            if await self._delete_run(workflow_id, run_id):
+                deleted += 1
+        return deleted
+
+    async def _delete_run(self, workflow_id: str, run_id: str) -> bool:
+        try:
+            await self._temporal.workflow_service.delete_workflow_execution(
+                DeleteWorkflowExecutionRequest(
+                    namespace=self._temporal.namespace,
+                    workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
+                )
+            )
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
+
+def _retention_of(org_id: uuid.UUID, settings: dict[str, object]) -> OrganizationRetention:
+    try:
+        privacy = PrivacySettings.of(settings)
+    except ValidationError:
+        # Stored settings the model no longer accepts: the defaults (IPs go after 30 days,
+        # conversations are kept) rather than no retention at all.
+        log.warning("invalid privacy settings; applying defaults", org_id=str(org_id))
+        privacy = PrivacySettings()
+    return OrganizationRetention(
+        org_id=org_id,
+        ip_retention_days=privacy.ip_retention_days,
+        conversation_retention_days=privacy.conversation_retention_days,
+    )

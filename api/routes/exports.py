@@ -1,0 +1,257 @@
+"""Data exports (the rights of access and portability): request, follow, download.
+
+The download link is the credential (the person downloading may not be signed in), so it is
+short-lived and only its SHA-256 is stored. Decision: the link is minted by the status
+endpoint. Every status read of a completed, unexpired export returns a *fresh* link and the
+previous one stops working (one live link per export; a leaked old link is worthless). The
+link itself lives until the export expires (``export_link_ttl_hours`` after completion), when
+the workflow deletes the file and the link answers 410 Gone.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Response, status
+from pydantic import BaseModel
+from sqlmodel import col, select
+from temporalio.client import Client
+
+from api.deps import OrgSessionDep, StateDep, require_roles
+from core.accounts import Principal, audit_entry
+from core.db import SessionMaker, org_session, platform_session
+from core.identity import hash_secret
+from core.logging import get_logger
+from core.models import (
+    AuditLogEntry,
+    Contact,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+    Role,
+)
+from core.settings import Settings
+from workflows.data_export import DataExportInput, DataExportWorkflow
+from workflows.ids import data_export_id, search_attributes
+
+log = get_logger(__name__)
+
+router = APIRouter(tags=["privacy"])
+
+EXPORT_KINDS = (PrivacyRequestKind.ORGANIZATION_EXPORT, PrivacyRequestKind.CONTACT_EXPORT)
+ExportStaff = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN, Role.COMPLIANCE))]
+
+
+class ExportCreate(BaseModel):
+    contact_id: uuid.UUID | None = None
+
+
+class ExportAccepted(BaseModel):
+    id: uuid.UUID
+    kind: PrivacyRequestKind
+    status: PrivacyRequestStatus
+
+
+class ExportStatus(BaseModel):
+    id: uuid.UUID
+    kind: PrivacyRequestKind
+    status: PrivacyRequestStatus
+    contact_id: uuid.UUID | None
+    created_at: datetime
+    completed_at: datetime | None
+    size_bytes: int | None
+    counts: dict[str, int]
+    expires_at: datetime | None
+    link_expired: bool
+    downloaded_at: datetime | None
+    failure_reason: str | None
+    download_url: str | None = None
+
+
+class ExportError(Exception):
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+
+
+async def request_export(
+    session_maker: SessionMaker,
+    temporal: Client,
+    settings: Settings,
+    principal: Principal,
+    contact_id: uuid.UUID | None,
+    link_ttl: timedelta | None = None,
+) -> PrivacyRequest:
+    """Record the request (and its audit entry), then start its workflow. ``link_ttl``
+    defaults to ``settings.export_link_ttl_hours``."""
+    kind = (
+        PrivacyRequestKind.CONTACT_EXPORT if contact_id else PrivacyRequestKind.ORGANIZATION_EXPORT
+    )
+    async with org_session(session_maker, principal.org_id) as session:
+        if contact_id is not None and await session.get(Contact, contact_id) is None:
+            raise ExportError(status.HTTP_404_NOT_FOUND, "no such contact")
+        request = PrivacyRequest(
+            org_id=principal.org_id,
+            kind=kind,
+            contact_id=contact_id,
+            requested_by_member_id=principal.member_id,
+        )
+        request.workflow_id = data_export_id(principal.org_id, request.id)
+        session.add(request)
+        session.add(
+            audit_entry(
+                principal,
+                "privacy.export_requested",
+                "privacy_request",
+                request.id,
+                kind=kind.value,
+            )
+        )
+    ttl = link_ttl or timedelta(hours=settings.export_link_ttl_hours)
+    try:
+        await temporal.start_workflow(
+            DataExportWorkflow.run,
+            DataExportInput(
+                org_id=principal.org_id,
+                request_id=request.id,
+                link_ttl_seconds=max(1, int(ttl.total_seconds())),
+            ),
+            id=request.workflow_id,
+            task_queue=settings.temporal.task_queues.privacy,
+            search_attributes=search_attributes(principal.org_id, "export"),
+        )
+    except Exception:
+        log.exception("export could not be started", request_id=str(request.id))
+        async with org_session(session_maker, principal.org_id) as session:
+            stored = await session.get(PrivacyRequest, request.id)
+            if stored is not None:
+                stored.status = PrivacyRequestStatus.FAILED
+                stored.failure_reason = "the export could not be started; try again"
+                session.add(stored)
+        raise ExportError(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "the export could not be started; try again"
+        ) from None
+    return request
+
+
+@router.post("/api/orgs/{org_id}/exports", status_code=status.HTTP_202_ACCEPTED)
+async def create_export(
+    body: ExportCreate, principal: ExportStaff, state: StateDep
+) -> ExportAccepted:
+    try:
+        request = await request_export(
+            state.session_maker, state.temporal, state.settings, principal, body.contact_id
+        )
+    except ExportError as error:
+        raise HTTPException(error.status_code, detail=error.message) from None
+    return ExportAccepted(id=request.id, kind=request.kind, status=request.status)
+
+
+@router.get("/api/orgs/{org_id}/exports")
+async def list_exports(_: ExportStaff, session: OrgSessionDep) -> list[ExportStatus]:
+    requests = (
+        await session.exec(
+            select(PrivacyRequest)
+            .where(col(PrivacyRequest.kind).in_(EXPORT_KINDS))
+            .order_by(col(PrivacyRequest.created_at).desc())
+            .limit(200)
+        )
+    ).all()
+    return [_status_of(request) for request in requests]
+
+
+@router.get("/api/orgs/{org_id}/exports/{request_id}")
+async def get_export(
+    request_id: uuid.UUID, principal: ExportStaff, state: StateDep
+) -> ExportStatus:
+    """The export's state; once it is ready, a fresh download link (earlier ones stop
+    working). Committed before the answer, so the link works the moment it is shown."""
+    async with org_session(state.session_maker, principal.org_id) as session:
+        request = await session.get(PrivacyRequest, request_id)
+        if request is None or request.kind not in EXPORT_KINDS:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such export")
+        result = _status_of(request)
+        if _downloadable(request):
+            token = secrets.token_urlsafe(32)
+            request.download_token_hash = hash_secret(token)
+            session.add(request)
+            result.download_url = f"{state.settings.api_url}/api/exports/{token}"
+    return result
+
+
+@router.get("/api/exports/{token}", response_class=Response)
+async def download_export(token: str, state: StateDep) -> Response:
+    """No sign-in: the link is the credential. 404 for an unknown (or replaced) link, 410
+    once the export has expired. Every download is in the organization's audit log."""
+    async with platform_session(state.session_maker) as session:
+        request = (
+            await session.exec(
+                select(PrivacyRequest).where(
+                    PrivacyRequest.download_token_hash == hash_secret(token)
+                )
+            )
+        ).first()
+    if request is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown download link")
+    if not _downloadable(request) or request.file_key is None:
+        raise HTTPException(status.HTTP_410_GONE, detail="this export has expired")
+    try:
+        data = await state.storage.get(request.file_key)
+    except FileNotFoundError:
+        raise HTTPException(status.HTTP_410_GONE, detail="this export has expired") from None
+    async with org_session(state.session_maker, request.org_id) as session:
+        stored = await session.get(PrivacyRequest, request.id)
+        if stored is not None:
+            stored.downloaded_at = datetime.now(UTC)
+            session.add(stored)
+        session.add(
+            AuditLogEntry(
+                org_id=request.org_id,
+                action="privacy.export_downloaded",
+                target_type="privacy_request",
+                target_id=str(request.id),
+                details={"kind": request.kind.value, "size_bytes": len(data)},
+            )
+        )
+    day = (request.completed_at or request.created_at).date().isoformat()
+    filename = f"perceptron-{request.kind.value.replace('_', '-')}-{day}.zip"
+    return Response(
+        content=data,
+        media_type="application/zip",
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+def _downloadable(request: PrivacyRequest) -> bool:
+    return (
+        request.status is PrivacyRequestStatus.COMPLETED
+        and request.file_key is not None
+        and request.expires_at is not None
+        and request.expires_at > datetime.now(UTC)
+    )
+
+
+def _status_of(request: PrivacyRequest) -> ExportStatus:
+    receipt: dict[str, Any] = request.receipt or {}
+    expired = request.status is PrivacyRequestStatus.COMPLETED and not _downloadable(request)
+    return ExportStatus(
+        id=request.id,
+        kind=request.kind,
+        status=request.status,
+        contact_id=request.contact_id,
+        created_at=request.created_at,
+        completed_at=request.completed_at,
+        size_bytes=request.size_bytes,
+        counts=dict(receipt.get("counts") or {}),
+        expires_at=request.expires_at,
+        link_expired=expired,
+        downloaded_at=request.downloaded_at,
+        failure_reason=request.failure_reason,
+    )

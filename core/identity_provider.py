@@ -1,0 +1,62 @@
+"""The identity provider's Backend API, for what sign-in verification cannot do: deleting a
+person's identity-provider user when their account (or the whole organization) is deleted.
+
+Clerk is the one provider: ``DELETE {clerk_api_url}/users/{id}`` with the secret key as a
+Bearer token. Without a secret key there is nothing to call (the embedded default signs its
+own tokens and keeps no users outside the database).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+from urllib.parse import quote
+
+import httpx
+
+from core.settings import Settings
+
+LOCAL_USER_PREFIX = "local:"
+
+
+class IdentityProviderError(RuntimeError):
+    """The provider refused or failed; retried by the activity that called it."""
+
+
+class IdentityProvider(Protocol):
+    async def delete_user(self, user_id: str) -> bool:
+        """Delete the provider's user. True if deleted now, False if it was already gone."""
+        ...
+
+
+def is_provider_user(idp_user_id: str) -> bool:
+    """Members of the embedded default (``local:...``) have no provider user to delete."""
+    return not idp_user_id.startswith(LOCAL_USER_PREFIX)
+
+
+class ClerkBackend:
+    def __init__(self, api_url: str, secret_key: str, timeout: float = 10.0) -> None:
+        self._api_url = api_url.rstrip("/")
+        self._secret_key = secret_key
+        self._timeout = timeout
+
+    async def delete_user(self, user_id: str) -> bool:
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            response = await client.delete(
+                f"{self._api_url}/users/{quote(user_id, safe='')}",
+                headers={"Authorization": f"Bearer {self._secret_key}"},
+            )
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return False
+        if response.is_success:
+            return True
+        # The status only: Clerk's error body may echo the user's details.
+        raise IdentityProviderError(
+            f"Clerk refused the user deletion (HTTP {response.status_code})"
+        )
+
+
+def create_identity_provider(settings: Settings) -> IdentityProvider | None:
+    """Clerk's Backend API when its secret key is configured; None otherwise."""
+    if settings.clerk_secret_key is None:
+        return None
+    return ClerkBackend(settings.clerk_api_url, settings.clerk_secret_key.get_secret_value())

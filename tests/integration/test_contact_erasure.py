@@ -1,0 +1,584 @@
+"""Contact erasure end to end: real conversations through the widget API (scripted agent),
+the erasure API, ContactErasureWorkflow on the privacy queue, PostgreSQL and the Temporal dev
+server. The erased contact's rows go from every table, its workflow histories from Temporal,
+and nothing else changes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel, select
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.conversations import conversation_workflow_id
+from core.db import SessionMaker, org_session, platform_session
+from core.models import AuditLogEntry, Call, Role
+from core.settings import Settings
+from tests.conftest import RunningApi
+from tests.factories import bearer, create_member, create_organization, session_token
+from tests.integration.conversation_helpers import (
+    Visitor,
+    configure,
+    new_visitor,
+    read_events,
+    turn_done,
+)
+from tests.integration.knowledge_helpers import record_history
+from workflows.ids import contact_erasure_id
+
+pytestmark = pytest.mark.usefixtures("conversation_worker")
+
+ORG_TABLES = sorted(
+    table.name
+    for table in SQLModel.metadata.sorted_tables
+    if "org_id" in table.c and table.name != "deletion_receipts"
+)
+ERASED_STORES = (
+    "contacts",
+    "conversations",
+    "messages",
+    "conversation_events",
+    "calls",
+    "widget_events",
+)
+SECONDS = 1 / 86400  # a grace period of one second, in the setting's days
+
+
+@dataclass
+class Customer:
+    visitor: Visitor
+    contact_id: uuid.UUID
+    conversation_ids: list[uuid.UUID]
+
+
+@dataclass
+class Shop:
+    org_id: uuid.UUID
+    public_key: str
+    owner: dict[str, str]
+    compliance: dict[str, str]
+    operator: dict[str, str]
+
+
+async def _shop(settings: Settings, maker: SessionMaker, name: str) -> Shop:
+    organization = await create_organization(maker, name)
+    headers = {}
+    for role in (Role.OWNER, Role.COMPLIANCE, Role.OPERATOR):
+        member = await create_member(maker, organization.id, role)
+        headers[role] = bearer(session_token(settings, member))
+    return Shop(
+        organization.id,
+        organization.public_key,
+        headers[Role.OWNER],
+        headers[Role.COMPLIANCE],
+        headers[Role.OPERATOR],
+    )
+
+
+async def _customer(
+    client: httpx.AsyncClient,
+    maker: SessionMaker,
+    shop: Shop,
+    phrase: str,
+    *,
+    email: str,
+    conversations: int = 2,
+    end_last: bool = False,
+) -> Customer:
+    """A contact with answered conversations, widget events and a call."""
+    visitor = await new_visitor(client, shop.public_key, name="Robin Canary", email=email)
+    ids = []
+    for index in range(conversations):
+        started = await visitor.start(f"My order {phrase} number {index} is late")
+        conversation_id = started["conversation"]["id"]
+        await read_events(
+            client,
+            f"/api/widget/conversations/{conversation_id}/events",
+            visitor.headers,
+            turn_done,
+        )
+        ids.append(uuid.UUID(conversation_id))
+    tracked = await client.post(
+        "/api/widget/events",
+        json={
+            "events": [
+                {"type": "page_view", "url": f"https://shop.example/{phrase}"},
+                {"type": "widget_opened"},
+            ]
+        },
+        headers={"x-perceptron-key": shop.public_key, **visitor.headers},
+    )
+    assert tracked.status_code == 202, tracked.text
+    contact_id = uuid.UUID(visitor.contact_id)
+    async with org_session(maker, shop.org_id) as session:
+        session.add(
+            Call(
+                org_id=shop.org_id,
+                contact_id=contact_id,
+                conversation_id=ids[0],
+                from_number="+15550100",
+                status="completed",
+            )
+        )
+    if end_last:
+        ended = await client.post(
+            f"/api/widget/conversations/{ids[-1]}/end", headers=visitor.headers
+        )
+        assert ended.status_code == 202, ended.text
+    return Customer(visitor, contact_id, ids)
+
+
+async def _counts(maker: SessionMaker, org_id: uuid.UUID) -> dict[str, int]:
+    async with platform_session(maker) as session:
+        connection = await session.connection()
+        return {
+            table: int(
+                (
+                    await connection.execute(
+                        text(f'SELECT count(*) FROM "{table}" WHERE org_id = :org'),
+                        {"org": org_id},
+                    )
+                ).scalar_one()
+            )
+            for table in ORG_TABLES
+        }
+
+
+async def _contact_rows(maker: SessionMaker, customer: Customer) -> dict[str, int]:
+    """The contact's rows per store, counted independently of the product's code."""
+    queries = {
+        "contacts": "SELECT count(*) FROM contacts WHERE id = :contact",
+        "conversations": "SELECT count(*) FROM conversations WHERE contact_id = :contact",
+        "messages": "SELECT count(*) FROM messages WHERE conversation_id = ANY(:conversations)",
+        "conversation_events": (
+            "SELECT count(*) FROM conversation_events WHERE conversation_id = ANY(:conversations)"
+        ),
+        "calls": "SELECT count(*) FROM calls WHERE contact_id = :contact",
+        "widget_events": "SELECT count(*) FROM widget_events WHERE contact_id = :contact",
+    }
+    async with platform_session(maker) as session:
+        connection = await session.connection()
+        return {
+            store: int(
+                (
+                    await connection.execute(
+                        text(query),
+                        {
+                            "contact": customer.contact_id,
+                            "conversations": customer.conversation_ids,
+                        },
+                    )
+                ).scalar_one()
+            )
+            for store, query in queries.items()
+        }
+
+
+async def _tables_holding(maker: SessionMaker, needle: str) -> list[str]:
+    """Every table (organization data or not) with a row whose text holds ``needle``."""
+    found = []
+    async with platform_session(maker) as session:
+        connection = await session.connection()
+        for table in SQLModel.metadata.sorted_tables:
+            hits = (
+                await connection.execute(
+                    text(f'SELECT count(*) FROM "{table.name}" t WHERE t::text LIKE :needle'),
+                    {"needle": f"%{needle}%"},
+                )
+            ).scalar_one()
+            if hits:
+                found.append(table.name)
+    return found
+
+
+async def _wait_for_status(
+    client: httpx.AsyncClient,
+    shop: Shop,
+    request_id: str,
+    wanted: str,
+    within: float = 30.0,
+) -> dict[str, Any]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        response = await client.get(
+            f"/api/orgs/{shop.org_id}/privacy/requests/{request_id}", headers=shop.compliance
+        )
+        assert response.status_code == 200, response.text
+        request: dict[str, Any] = response.json()
+        if request["status"] == wanted:
+            return request
+        assert request["status"] not in {"failed", "cancelled", "completed"}, request
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"privacy request {request_id} did not become {wanted} in {within}s")
+
+
+async def _history_gone(temporal: Client, workflow_id: str, within: float = 60.0) -> bool:
+    """Temporal deletes histories in the background: describe answers NOT_FOUND once done.
+    A closed workflow's deletion waits for the server's task queues to acknowledge its close
+    (about 30 s on the dev server); a running one's is immediate."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            await temporal.get_workflow_handle(workflow_id).describe()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return True
+            raise
+        await asyncio.sleep(0.2)
+    return False
+
+
+def _erase(
+    client: httpx.AsyncClient,
+    shop: Shop,
+    headers: dict[str, str] | None = None,
+    **body: str,
+) -> Any:
+    return client.post(
+        f"/api/orgs/{shop.org_id}/privacy/erasures",
+        json=body,
+        headers=headers or shop.compliance,
+    )
+
+
+async def _audit(maker: SessionMaker, org_id: uuid.UUID) -> list[AuditLogEntry]:
+    async with org_session(maker, org_id) as session:
+        return list((await session.exec(select(AuditLogEntry))).all())
+
+
+async def test_erasure_by_id_removes_exactly_that_contacts_data_everywhere(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    phrase = f"canary-{uuid.uuid4().hex[:12]}"
+    email = f"{phrase}@example.com"
+    shop = await _shop(settings, session_maker, "Lumen")
+    other_shop = await _shop(settings, session_maker, "Umbra")
+    await configure(session_maker, shop.org_id, privacy={"contact_erasure_grace_days": SECONDS})
+    async with api.client() as client:
+        customer = await _customer(client, session_maker, shop, phrase, email=email, end_last=True)
+        neighbour = await _customer(
+            client, session_maker, shop, "neighbour", email="n@example.com", conversations=1
+        )
+        stranger = await _customer(
+            client, session_maker, other_shop, "stranger", email="s@example.com", conversations=1
+        )
+        closed = temporal_client.get_workflow_handle(
+            conversation_workflow_id(shop.org_id, customer.conversation_ids[-1])
+        )
+        await closed.result()  # the ended conversation's workflow has completed
+        before = await _counts(session_maker, shop.org_id)
+        other_before = await _counts(session_maker, other_shop.org_id)
+        expected = await _contact_rows(session_maker, customer)
+
+        response = await _erase(client, shop, contact_id=str(customer.contact_id))
+        assert response.status_code == 202, response.text
+        [request] = response.json()["requests"]
+        assert request["status"] == "scheduled"
+        assert request["reason"] == "requested"
+        assert email not in response.text
+        again = await _erase(client, shop, contact_id=str(customer.contact_id))
+        assert again.json()["requests"][0]["id"] == request["id"], "one erasure per contact"
+
+        done = await _wait_for_status(client, shop, request["id"], "completed")
+        visitor_view = await client.get(
+            f"/api/widget/conversations/{customer.conversation_ids[0]}/messages",
+            headers=customer.visitor.headers,
+        )
+        new_conversation = await client.post(
+            "/api/widget/conversations", json={}, headers=customer.visitor.headers
+        )
+
+    deleted = done["receipt"]["deleted"]
+    after = await _counts(session_maker, shop.org_id)
+    # Exactly the receipt's rows left the organization; nothing else changed but the
+    # request itself and two audit entries (requested, completed).
+    for table in ORG_TABLES:
+        left = before[table] - deleted.get(table, 0)
+        left += {"privacy_requests": 1, "audit_log": 2}.get(table, 0)
+        assert after[table] == left, table
+    assert {store: deleted[store] for store in ERASED_STORES} == expected
+    assert expected["contacts"] == 1
+    assert expected["conversations"] == 2
+    assert expected["messages"] >= 4  # two questions, two answers (and status notes)
+    assert expected["calls"] == 1
+    assert expected["widget_events"] == 2
+    assert await _contact_rows(session_maker, customer) == dict.fromkeys(ERASED_STORES, 0)
+    assert deleted["workflows_terminated"] == 1  # the other one had ended already
+    assert deleted["workflow_histories"] == 2
+    assert deleted["export_files"] == 0
+    assert set(ERASED_STORES) <= deleted.keys()
+    assert {"requested_at", "erase_after", "started_at", "completed_at"} <= done["receipt"].keys()
+    assert await _counts(session_maker, other_shop.org_id) == other_before
+    # The neighbour and the stranger keep their conversations in Temporal too.
+    for org_id, kept in (
+        (shop.org_id, neighbour.conversation_ids[0]),
+        (other_shop.org_id, stranger.conversation_ids[0]),
+    ):
+        await temporal_client.get_workflow_handle(conversation_workflow_id(org_id, kept)).describe()
+
+    assert await _tables_holding(session_maker, phrase) == []
+    assert await _tables_holding(session_maker, email) == []
+    for conversation_id in customer.conversation_ids:
+        assert await _history_gone(
+            temporal_client, conversation_workflow_id(shop.org_id, conversation_id)
+        ), "the conversation's Temporal history is deleted"
+    # The erased visitor's token died with the contact: a clear 401, not a server error.
+    assert visitor_view.status_code == 401
+    assert new_conversation.status_code == 401
+    assert "start again" in new_conversation.json()["detail"]
+
+    entries = {entry.action: entry for entry in await _audit(session_maker, shop.org_id)}
+    completed = entries["privacy.erasure_completed"]
+    assert completed.actor_member_id is None
+    assert completed.actor_api_key_id is None
+    assert completed.details["deleted"] == deleted
+    assert entries["privacy.erasure_requested"].actor_member_id is not None
+    erasure = temporal_client.get_workflow_handle(
+        contact_erasure_id(shop.org_id, uuid.UUID(request["id"]))
+    )
+    description = await erasure.describe()
+    assert description.status == WorkflowExecutionStatus.COMPLETED
+    assert description.typed_search_attributes is not None
+    await record_history(temporal_client, erasure.id, "contact_erasure_completed")
+
+
+async def test_erasure_by_email_erases_every_contact_with_it_in_this_organization_only(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    other_shop = await _shop(settings, session_maker, "Umbra")
+    await configure(session_maker, shop.org_id, privacy={"contact_erasure_grace_days": 0})
+    email = f"twice-{uuid.uuid4().hex[:8]}@example.com"
+    async with api.client() as client:
+        first = await _customer(client, session_maker, shop, "first", email=email, conversations=1)
+        second = await _customer(
+            client, session_maker, shop, "second", email=email.upper(), conversations=1
+        )
+        kept = await _customer(
+            client, session_maker, shop, "kept", email="kept@example.com", conversations=1
+        )
+        foreign = await _customer(
+            client, session_maker, other_shop, "foreign", email=email, conversations=1
+        )
+        other_before = await _counts(session_maker, other_shop.org_id)
+
+        response = await _erase(client, shop, email=email)
+        assert response.status_code == 202, response.text
+        requests = response.json()["requests"]
+        assert {r["contact_id"] for r in requests} == {
+            str(first.contact_id),
+            str(second.contact_id),
+        }
+        for request in requests:
+            await _wait_for_status(client, shop, request["id"], "completed")
+        unknown = await _erase(client, shop, email="nobody@example.com")
+        contacts = await client.get(f"/api/orgs/{shop.org_id}/contacts", headers=shop.owner)
+        listed = await client.get(f"/api/orgs/{shop.org_id}/privacy/requests", headers=shop.owner)
+
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "no contact of this organization has that email"
+    assert [c["id"] for c in contacts.json()["items"]] == [str(kept.contact_id)]
+    assert await _counts(session_maker, other_shop.org_id) == other_before
+    assert str(foreign.contact_id) not in {r["contact_id"] for r in requests}
+    assert listed.json()["total"] == 2
+    assert {r["status"] for r in listed.json()["items"]} == {"completed"}
+
+
+async def test_a_reported_minor_is_erased_at_once_without_the_grace_period(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")  # default grace: one day
+    phrase = f"minor-{uuid.uuid4().hex[:10]}"
+    async with api.client() as client:
+        child = await _customer(
+            client, session_maker, shop, phrase, email=f"{phrase}@example.com", conversations=1
+        )
+        response = await client.post(
+            f"/api/orgs/{shop.org_id}/contacts/{child.contact_id}/report-minor",
+            headers=shop.operator,
+        )
+        assert response.status_code == 202, response.text
+        request = response.json()
+        assert request["reason"] == "reported_minor"
+        done = await _wait_for_status(client, shop, request["id"], "completed", within=20)
+
+    assert done["receipt"]["deleted"]["contacts"] == 1
+    assert done["receipt"]["erase_after"] == done["receipt"]["requested_at"]
+    assert await _tables_holding(session_maker, phrase) == []
+    actions = {entry.action for entry in await _audit(session_maker, shop.org_id)}
+    assert {
+        "privacy.minor_reported",
+        "privacy.erasure_requested",
+        "privacy.erasure_completed",
+    } <= actions
+
+
+async def test_reporting_a_minor_ends_the_grace_period_of_a_waiting_erasure(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    async with api.client() as client:
+        child = await _customer(
+            client, session_maker, shop, "waiting", email="w@example.com", conversations=1
+        )
+        waiting = (await _erase(client, shop, contact_id=str(child.contact_id))).json()
+        [request] = waiting["requests"]
+        assert request["status"] == "scheduled"
+        reported = await client.post(
+            f"/api/orgs/{shop.org_id}/contacts/{child.contact_id}/report-minor",
+            headers=shop.operator,
+        )
+        assert reported.json()["id"] == request["id"]
+        done = await _wait_for_status(client, shop, request["id"], "completed", within=20)
+    assert done["reason"] == "reported_minor"
+
+
+async def test_cancel_during_the_grace_period_leaves_everything(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")  # default grace: one day
+    async with api.client() as client:
+        customer = await _customer(
+            client, session_maker, shop, "changed-my-mind", email="c@example.com"
+        )
+        before = await _counts(session_maker, shop.org_id)
+        [request] = (await _erase(client, shop, contact_id=str(customer.contact_id))).json()[
+            "requests"
+        ]
+        operator_cancel = await client.post(
+            f"/api/orgs/{shop.org_id}/privacy/requests/{request['id']}/cancel",
+            headers=shop.operator,
+        )
+        cancelled = await client.post(
+            f"/api/orgs/{shop.org_id}/privacy/requests/{request['id']}/cancel",
+            headers=shop.owner,
+        )
+        twice = await client.post(
+            f"/api/orgs/{shop.org_id}/privacy/requests/{request['id']}/cancel",
+            headers=shop.owner,
+        )
+        contact = await client.get(
+            f"/api/orgs/{shop.org_id}/contacts/{customer.contact_id}", headers=shop.operator
+        )
+
+    assert operator_cancel.status_code == 403
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled"
+    assert "cancelled_at" in cancelled.json()["receipt"]
+    assert twice.status_code == 409
+    assert "cancelled" in twice.json()["detail"]
+    assert contact.status_code == 200
+    after = await _counts(session_maker, shop.org_id)
+    assert after == {**before, "privacy_requests": 1, "audit_log": before["audit_log"] + 2}
+    for conversation_id in customer.conversation_ids:
+        await temporal_client.get_workflow_handle(
+            conversation_workflow_id(shop.org_id, conversation_id)
+        ).describe()
+    erasure = temporal_client.get_workflow_handle(
+        contact_erasure_id(shop.org_id, uuid.UUID(request["id"]))
+    )
+    assert (await erasure.result())["status"] == "cancelled"
+    await record_history(temporal_client, erasure.id, "contact_erasure_cancelled")
+    actions = [entry.action for entry in await _audit(session_maker, shop.org_id)]
+    assert "privacy.erasure_cancelled" in actions
+    assert "privacy.erasure_completed" not in actions
+
+
+async def test_a_completed_erasure_cannot_be_cancelled(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    await configure(session_maker, shop.org_id, privacy={"contact_erasure_grace_days": 0})
+    async with api.client() as client:
+        customer = await _customer(
+            client, session_maker, shop, "gone", email="g@example.com", conversations=1
+        )
+        [request] = (await _erase(client, shop, contact_id=str(customer.contact_id))).json()[
+            "requests"
+        ]
+        await _wait_for_status(client, shop, request["id"], "completed")
+        late = await client.post(
+            f"/api/orgs/{shop.org_id}/privacy/requests/{request['id']}/cancel",
+            headers=shop.compliance,
+        )
+    assert late.status_code == 409
+    assert "completed" in late.json()["detail"]
+
+
+async def test_another_organizations_contact_cannot_be_erased(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    other_shop = await _shop(settings, session_maker, "Umbra")
+    async with api.client() as client:
+        stranger = await _customer(
+            client, session_maker, other_shop, "stranger", email="s@example.com", conversations=1
+        )
+        other_before = await _counts(session_maker, other_shop.org_id)
+        by_id = await _erase(client, shop, contact_id=str(stranger.contact_id))
+        by_email = await _erase(client, shop, email="s@example.com")
+        minor = await client.post(
+            f"/api/orgs/{shop.org_id}/contacts/{stranger.contact_id}/report-minor",
+            headers=shop.owner,
+        )
+        into_other = await client.post(
+            f"/api/orgs/{other_shop.org_id}/privacy/erasures",
+            json={"contact_id": str(stranger.contact_id)},
+            headers=shop.owner,
+        )
+    assert by_id.status_code == 404
+    assert by_id.json()["detail"] == "no such contact"
+    assert by_email.status_code == 404
+    assert minor.status_code == 404
+    assert into_other.status_code == 403
+    assert await _counts(session_maker, other_shop.org_id) == other_before
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({}, "send either contact_id or email"),
+        ({"contact_id": str(uuid.uuid4()), "email": "a@example.com"}, "either"),
+        ({"email": "not an email"}, "email"),
+    ],
+    ids=["nothing", "both", "bad email"],
+)
+async def test_bad_erasure_requests_are_refused(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    body: dict[str, str],
+    detail: str,
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    async with api.client() as client:
+        response = await client.post(
+            f"/api/orgs/{shop.org_id}/privacy/erasures", json=body, headers=shop.compliance
+        )
+    assert response.status_code == 422
+    assert detail in response.text
+
+
+async def test_operators_cannot_request_erasures_or_read_the_privacy_requests(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    async with api.client() as client:
+        erase = await _erase(client, shop, headers=shop.operator, contact_id=str(uuid.uuid4()))
+        listed = await client.get(
+            f"/api/orgs/{shop.org_id}/privacy/requests", headers=shop.operator
+        )
+        missing = await client.get(
+            f"/api/orgs/{shop.org_id}/privacy/requests/{uuid.uuid4()}", headers=shop.owner
+        )
+    assert erase.status_code == 403
+    assert listed.status_code == 403
+    assert missing.status_code == 404
