@@ -48,11 +48,13 @@ from core.models import (
     WidgetEvent,
 )
 from core.storage import FileStorage
-from workflows.ids import organization_of
+from workflows.ids import sync_source_id
 
 ACCOUNT_DELETION_KIND = "account-deletion"
 MEMBER_DELETION_KIND = "member-deletion"
 DEFAULT_BATCH_SIZE = 5000
+# Files deleted per batch (at most; smaller if the deletion's batch size is).
+_FILES_PER_BATCH = 200
 # Temporal calls made at once while terminating or deleting an organization's workflows.
 _TEMPORAL_CONCURRENCY = 20
 
@@ -176,7 +178,8 @@ class AccountDeletionActivities:
     @activity.defn
     async def stop_workflows(self, ref: DeletionRef) -> StoreCounts:
         """Remove the organization's schedules first (so none starts new work), then terminate
-        its running workflows, except deletions."""
+        its running workflows, except deletions. Runs twice: once before the purge, once after
+        the organization row is gone (for what started in between)."""
         async with org_session(self._maker, ref.org_id) as session:
             known = (
                 await session.exec(
@@ -187,9 +190,12 @@ class AccountDeletionActivities:
                 )
             ).all()
         schedule_ids = {schedule_id for schedule_id in known if schedule_id}
-        async for schedule in await self._temporal.list_schedules():
-            if organization_of(schedule.id) == ref.org_id:
-                schedule_ids.add(schedule.id)
+        # The organization's schedules are its sources' syncs (the only schedules an
+        # organization has); the server filters them by id, so other organizations' schedules
+        # are never listed. This also finds those whose source row is gone already.
+        query = f'ScheduleId STARTS_WITH "{_sync_schedule_prefix(ref.org_id)}"'
+        async for schedule in await self._temporal.list_schedules(query):
+            schedule_ids.add(schedule.id)
         await self._each(ref, "schedules", sorted(schedule_ids), self._delete_schedule)
 
         query = (
@@ -234,9 +240,21 @@ class AccountDeletionActivities:
 
     @activity.defn
     async def purge_files(self, ref: DeletionRef) -> StoreCounts:
-        deleted = await self._storage.delete_prefix(f"{ref.org_id}/")
+        """The organization's files (everything under ``<org>/``), a batch at a time: list a
+        few, delete them, add them to the receipt, heartbeat. A retry lists what is left.
+        Files are not transactional: a worker that dies between deleting a batch and counting
+        it leaves at most that batch uncounted. Runs twice, like :meth:`stop_workflows`."""
+        prefix = f"{ref.org_id}/"
+        limit = max(1, min(ref.batch_size, _FILES_PER_BATCH))
+        while keys := await self._storage.keys(prefix, limit):
+            await asyncio.gather(*(self._storage.delete(key) for key in keys))
+            async with platform_session(self._maker) as session:
+                await _add_counts(session, ref.receipt_id, {"files": len(keys)})
+            activity.heartbeat("files")
+        # The emptied folders (and a file written since the last listing, if any).
+        late = await self._storage.delete_prefix(prefix)
         async with platform_session(self._maker) as session:
-            await _add_counts(session, ref.receipt_id, {"files": deleted})
+            await _add_counts(session, ref.receipt_id, {"files": late})
         return await self._recorded(ref, "files")
 
     # -- (d) the knowledge base: chunks and vectors, documents, sources -------------------
@@ -437,6 +455,12 @@ async def _set_counts(session: AsyncSession, receipt_id: uuid.UUID, counts: dict
             .where(col(DeletionReceipt.id) == receipt_id)
             .values(deleted=deleted.op("||")(func.jsonb_build_object(store, count)))
         )
+
+
+def _sync_schedule_prefix(org_id: uuid.UUID) -> str:
+    """``sync-<org>-``: what every id :func:`workflows.ids.sync_source_id` makes begins with."""
+    zero = uuid.UUID(int=0)
+    return sync_source_id(org_id, zero).removesuffix(str(zero))
 
 
 def _rowcount(result: Any) -> int:

@@ -45,6 +45,8 @@ from core.storage import FileStorage
 log = get_logger(__name__)
 
 WAITING = (PrivacyRequestStatus.PENDING, PrivacyRequestStatus.SCHEDULED)
+# Kept in the request's receipt between the row deletion and the receipt, then dropped.
+ERASED_CONVERSATIONS = "erased_conversations"
 
 
 @dataclass
@@ -69,6 +71,15 @@ class ConversationRuns(BaseModel):
     index: int = 0
     terminated: int = 0
     deleted_runs: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class ErasedRows:
+    """Rows deleted per store, and the conversations that actually went: the final sweep
+    deletes their histories too, including one started after the list was first taken."""
+
+    deleted: dict[str, int]
+    conversation_ids: list[uuid.UUID] = field(default_factory=list)
 
 
 @dataclass
@@ -114,17 +125,33 @@ class ContactErasureActivities:
         return await self._delete_runs(batch)
 
     @activity.defn
-    async def delete_contact_rows(self, ref: ErasureRef) -> dict[str, int]:
+    async def delete_contact_rows(self, ref: ErasureRef) -> ErasedRows:
         """Delete everything of the contact in one transaction: widget events, calls,
-        conversation events, messages, conversations, the contact row, and the files of its
-        earlier exports. Counts per store are taken first and kept with the request."""
+        conversation events, messages, conversations, the contact row, and the export files
+        that hold its data. Counts per store are taken first and kept with the request, with
+        the ids of the conversations deleted (a retry after a lost reply returns both).
+
+        The contact's row is locked first: a conversation (or call, or widget event) of the
+        contact inserted concurrently waits on that lock and then fails, so what is counted,
+        listed and deleted is the same set of rows."""
         async with org_session(self._session_maker, ref.org_id) as session:
             request = await session.get(PrivacyRequest, ref.request_id, with_for_update=True)
             if request is None:
                 raise RuntimeError("the privacy request is gone")
-            if "deleted" in request.receipt:
-                return dict(request.receipt["deleted"])  # deleted by an earlier attempt
+            if "deleted" in request.receipt:  # deleted by an earlier attempt
+                return ErasedRows(
+                    deleted=dict(request.receipt["deleted"]),
+                    conversation_ids=[
+                        uuid.UUID(value) for value in request.receipt.get(ERASED_CONVERSATIONS, [])
+                    ],
+                )
+            await session.exec(
+                select(Contact.id).where(Contact.id == ref.contact_id).with_for_update()
+            )
             conversations = select(Conversation.id).where(Conversation.contact_id == ref.contact_id)
+            conversation_ids = list(
+                (await session.exec(conversations.order_by(col(Conversation.id)))).all()
+            )
             stores: list[tuple[str, Any, Any]] = [
                 (
                     "widget_events",
@@ -161,10 +188,14 @@ class ContactErasureActivities:
             for _, model, condition in stores:
                 await session.exec(delete(model).where(condition))
             counts["export_files"] = await self._delete_export_files(session, ref)
-            request.receipt = {**request.receipt, "deleted": counts}
+            request.receipt = {
+                **request.receipt,
+                "deleted": counts,
+                ERASED_CONVERSATIONS: [str(value) for value in conversation_ids],
+            }
             session.add(request)
         log.info("contact rows erased", request_id=str(ref.request_id), **counts)
-        return counts
+        return ErasedRows(deleted=counts, conversation_ids=conversation_ids)
 
     @activity.defn
     async def delete_contact_histories(self, batch: ConversationBatch) -> ConversationRuns:
@@ -182,8 +213,11 @@ class ContactErasureActivities:
                 return
             request.status = PrivacyRequestStatus.COMPLETED
             request.completed_at = completion.completed_at
+            # The receipt keeps counts and timestamps only: the conversation ids were
+            # needed until the histories were gone.
+            receipt = {k: v for k, v in request.receipt.items() if k != ERASED_CONVERSATIONS}
             request.receipt = {
-                **request.receipt,
+                **receipt,
                 "started_at": completion.started_at.isoformat(),
                 "completed_at": completion.completed_at.isoformat(),
                 "deleted": completion.deleted,
@@ -263,21 +297,32 @@ class ContactErasureActivities:
             session.add(request)
 
     async def _delete_export_files(self, session: AsyncSession, ref: ErasureRef) -> int:
-        """Earlier single-contact exports hold the contact's data: their files go too."""
+        """Every export file that holds the contact's data goes too: the contact's own
+        exports and the organization's whole exports. Their requests stay (with their
+        counts) but their links are expired as the export workflow expires them: no file
+        key, no live link (an old link answers 404), expiry now (the status shows it)."""
         exports = (
             await session.exec(
-                select(PrivacyRequest).where(
-                    PrivacyRequest.kind == PrivacyRequestKind.CONTACT_EXPORT,
-                    PrivacyRequest.contact_id == ref.contact_id,
+                select(PrivacyRequest)
+                .where(
+                    or_(
+                        (col(PrivacyRequest.kind) == PrivacyRequestKind.CONTACT_EXPORT)
+                        & (col(PrivacyRequest.contact_id) == ref.contact_id),
+                        col(PrivacyRequest.kind) == PrivacyRequestKind.ORGANIZATION_EXPORT,
+                    ),
                     col(PrivacyRequest.file_key).is_not(None),
                 )
+                .with_for_update()
             )
         ).all()
+        now = datetime.now(UTC)
         for export in exports:
             assert export.file_key is not None
             await self._storage.delete(export.file_key)
             export.file_key = None
             export.download_token_hash = None
+            export.expires_at = min(export.expires_at or now, now)
+            export.receipt = {**(export.receipt or {}), "link_expired": True}
             session.add(export)
         return len(exports)
 

@@ -160,7 +160,11 @@ async def delete_organization(stack: Stack, org_id: uuid.UUID) -> DeletionReceip
     assert requested.receipt_token is not None
     while True:
         receipt = await deletions.receipt(requested.receipt_token)
-        if receipt.status in {DeletionStatus.COMPLETED, DeletionStatus.CANCELLED}:
+        if receipt.status in {
+            DeletionStatus.COMPLETED,
+            DeletionStatus.CANCELLED,
+            DeletionStatus.FAILED,
+        }:
             return receipt
         await asyncio.sleep(0.2)
 

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, func, or_, select
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.accounts import Principal, audit_entry
@@ -37,11 +39,8 @@ log = get_logger(__name__)
 
 REPORTED_MINOR = "reported_minor"
 REQUESTED = "requested"
-ACTIVE_ERASURE = (
-    PrivacyRequestStatus.PENDING,
-    PrivacyRequestStatus.SCHEDULED,
-    PrivacyRequestStatus.RUNNING,
-)
+WAITING = (PrivacyRequestStatus.PENDING, PrivacyRequestStatus.SCHEDULED)
+ACTIVE_ERASURE = (*WAITING, PrivacyRequestStatus.RUNNING)
 
 
 class ContactError(Exception):
@@ -210,8 +209,7 @@ class Contacts:
                 if reported_minor:
                     session.add(_minor_reported(principal, contact_id, request.id))
         if existing is not None:
-            if reported_minor:
-                await self._erase_now(existing)
+            await self._resume(existing, erase_now=reported_minor)
             return Erasure(existing, created=False)
         await self._start(request, grace)
         return Erasure(request, created=True)
@@ -259,29 +257,18 @@ class Contacts:
         return request
 
     async def _start(self, request: PrivacyRequest, grace: timedelta) -> None:
-        assert request.contact_id is not None
-        assert request.workflow_id is not None
+        """Start a new request's workflow. If it cannot be started the request is marked
+        failed (asking again then creates a new one) and the member gets a 503."""
         try:
-            await self._temporal.start_workflow(
-                ContactErasureWorkflow.run,
-                ContactErasureInput(
-                    org_id=request.org_id,
-                    request_id=request.id,
-                    contact_id=request.contact_id,
-                    grace_seconds=grace.total_seconds(),
-                ),
-                id=request.workflow_id,
-                task_queue=self._settings.temporal.task_queues.privacy,
-                search_attributes=search_attributes(request.org_id, "contact-erasure"),
-            )
-        except RPCError as error:
+            await self._run(request, grace)
+        except Exception as error:
             log.exception("contact erasure could not start", request_id=str(request.id))
             async with org_session(self._session_maker, request.org_id) as session:
                 stored = await session.get(PrivacyRequest, request.id)
-                assert stored is not None
-                stored.status = PrivacyRequestStatus.FAILED
-                stored.failure_reason = "the erasure workflow could not be started; ask again"
-                session.add(stored)
+                if stored is not None and stored.status in WAITING:
+                    stored.status = PrivacyRequestStatus.FAILED
+                    stored.failure_reason = "the erasure workflow could not be started; ask again"
+                    session.add(stored)
             raise ContactError(503, "the erasure could not be started: try again") from error
         log.info(
             "contact erasure requested",
@@ -289,15 +276,53 @@ class Contacts:
             grace_seconds=grace.total_seconds(),
         )
 
-    async def _erase_now(self, request: PrivacyRequest) -> None:
-        if request.workflow_id is None:
-            return
-        handle = self._temporal.get_workflow_handle(request.workflow_id)
+    async def _resume(self, request: PrivacyRequest, *, erase_now: bool) -> None:
+        """Make sure the workflow of a request still waiting or running exists. The request
+        row is committed before its workflow starts, so a crash in between (or a start that
+        failed in a way not caught) leaves a request without a workflow: asking again, or
+        reporting the minor, starts it again with the same id. A running one is kept
+        (USE_EXISTING); a reported minor's signal ends its grace period, or starts it with
+        none. A workflow that has completed is never started again (a cancel wins)."""
+        grace = timedelta(0) if erase_now else _remaining_grace(request)
         try:
-            await handle.signal(ContactErasureWorkflow.erase_now)
-        except RPCError as error:
-            if error.status != RPCStatusCode.NOT_FOUND:
-                raise
+            await self._run(request, grace, erase_now=erase_now)
+        except WorkflowAlreadyStartedError:
+            return  # it has completed (erased or cancelled): its request row says which
+        except Exception as error:
+            log.exception("contact erasure could not be resumed", request_id=str(request.id))
+            raise ContactError(503, "the erasure could not be started: try again") from error
+
+    async def _run(
+        self, request: PrivacyRequest, grace: timedelta, *, erase_now: bool = False
+    ) -> None:
+        """Start the workflow, or use the one running with the request's id (the id is
+        derived from the request, so this is idempotent); with ``erase_now``, also signal it
+        to end its grace period (signal-with-start)."""
+        assert request.contact_id is not None
+        workflow_id = request.workflow_id or contact_erasure_id(request.org_id, request.id)
+        await self._temporal.start_workflow(
+            ContactErasureWorkflow.run,
+            ContactErasureInput(
+                org_id=request.org_id,
+                request_id=request.id,
+                contact_id=request.contact_id,
+                grace_seconds=grace.total_seconds(),
+            ),
+            id=workflow_id,
+            task_queue=self._settings.temporal.task_queues.privacy,
+            search_attributes=search_attributes(request.org_id, "contact-erasure"),
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            start_signal=ContactErasureWorkflow.erase_now.__name__ if erase_now else None,
+        )
+
+
+def _remaining_grace(request: PrivacyRequest) -> timedelta:
+    """What is left of the grace period recorded in the request (none if it is over)."""
+    erase_after = request.receipt.get("erase_after")
+    if not isinstance(erase_after, str):
+        return timedelta(0)
+    return max(timedelta(0), datetime.fromisoformat(erase_after) - datetime.now(UTC))
 
 
 def _minor_reported(

@@ -87,7 +87,7 @@ class DataKeys:
             row = (await session.exec(select(DataKey).where(DataKey.org_id == org_id))).first()
             if row is None:
                 key = AESGCM.generate_key(bit_length=256)
-                await session.execute(
+                await session.exec(
                     insert(DataKey)
                     .values(
                         id=uuid.uuid4(),
@@ -126,12 +126,12 @@ class DataKeys:
             self._by_id.pop(key_id, None)
         now = datetime.now(UTC)
         async with platform_session(self._maker) as session:
-            result = await session.execute(
+            result = await session.exec(
                 update(DataKey)
                 .where(col(DataKey.org_id) == org_id, col(DataKey.wrapped_key).is_not(None))
                 .values(wrapped_key=None, destroyed_at=now)
             )
-            await session.execute(
+            await session.exec(
                 insert(DataKey)
                 .values(id=uuid.uuid4(), org_id=org_id, created_at=now, destroyed_at=now)
                 .on_conflict_do_nothing(index_elements=["org_id"])

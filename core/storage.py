@@ -23,6 +23,11 @@ class FileStorage(Protocol):
         returns how many were deleted. Idempotent."""
         ...
 
+    async def keys(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` keys of the files under ``prefix`` (a folder: ``<org>/``), including
+        half-written ones, so a purge can delete them a batch at a time."""
+        ...
+
 
 def document_key(org_id: uuid.UUID, document_id: uuid.UUID, filename: str) -> str:
     """Keys start with the organization, so deleting an organization deletes one prefix."""
@@ -52,6 +57,9 @@ class LocalStorage:
     async def delete_prefix(self, prefix: str) -> int:
         return await asyncio.to_thread(self._delete_prefix, prefix)
 
+    async def keys(self, prefix: str, limit: int) -> list[str]:
+        return await asyncio.to_thread(self._keys, prefix, limit)
+
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root):
@@ -77,10 +85,24 @@ class LocalStorage:
                 break
             parent = parent.parent
 
-    def _delete_prefix(self, prefix: str) -> int:
+    def _keys(self, prefix: str, limit: int) -> list[str]:
+        """Walks lazily and stops at ``limit``: a huge folder is never listed whole."""
+        folder = self._folder(prefix)
+        found: list[str] = []
+        for directory, _, files in os.walk(folder):
+            for name in files:
+                if len(found) >= limit:
+                    return found
+                found.append((Path(directory) / name).relative_to(self.root).as_posix())
+        return found
+
+    def _folder(self, prefix: str) -> Path:
         if not prefix.endswith("/") or prefix.strip("/") == "":
             raise ValueError("a storage prefix is a folder: it ends with / and is not the root")
-        folder = self._path(prefix)
+        return self._path(prefix)
+
+    def _delete_prefix(self, prefix: str) -> int:
+        folder = self._folder(prefix)
         if not folder.is_dir():
             return 0
         deleted = 0

@@ -3,7 +3,9 @@
 A grace period (a durable timer) during which the owner can cancel; a legal hold pauses it for
 as long as it lasts, even past the grace period; then the purge, one activity per store, in an
 order that stops new work first and destroys the organization's data key last; and a receipt
-of counts that outlives the organization. The whole process ends within
+of counts that outlives the organization. Once the organization row is gone (no member, API
+key or visitor can reach it any more), workflows and files are swept a second time: whatever
+was started or written while the purge ran goes too. The whole process ends within
 :data:`core.privacy.DELETION_DEADLINE` of the request (legal holds excepted): the grace period
 is bounded by the privacy settings.
 
@@ -23,6 +25,7 @@ from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.account_deletion import (
@@ -87,8 +90,9 @@ class AccountDeletionWorkflow:
             deadline=input.requested_at + DELETION_DEADLINE,
         )
         self._cancel_requested = False
+        self._cancel_recorded = False
+        self._grace_over = False  # from then on, nothing can cancel the deletion
         self._hold: LegalHold | None = None
-        self._purge_started = False
 
     @workflow.run
     async def run(self, input: AccountDeletionInput) -> DeletionState:
@@ -97,6 +101,7 @@ class AccountDeletionWorkflow:
             state.status = DeletionStatus.CANCELLED
             state.cancelled_at = workflow.now()
             await self._record(input, DeletionStatus.CANCELLED)
+            self._cancel_recorded = True
             return state
 
         state.status = DeletionStatus.PURGING
@@ -110,7 +115,6 @@ class AccountDeletionWorkflow:
             start_to_close_timeout=_RECEIPT_TIMEOUT,
             retry_policy=_PURGE_RETRY,
         )
-        self._purge_started = True
         await self._purge(input, "workflows", AccountDeletionActivities.stop_workflows, ref)
         await self._purge(
             input, "conversations", AccountDeletionActivities.purge_conversations, ref
@@ -118,6 +122,10 @@ class AccountDeletionWorkflow:
         await self._purge(input, "files", AccountDeletionActivities.purge_files, ref)
         await self._purge(input, "knowledge", AccountDeletionActivities.purge_knowledge, ref)
         await self._purge(input, "accounts", AccountDeletionActivities.purge_accounts, ref)
+        # The organization is gone: nothing new can start. Sweep what started or was written
+        # after its own store was purged (a conversation, a sync, an upload, an export).
+        await self._purge(input, "workflows", AccountDeletionActivities.stop_workflows, ref)
+        await self._purge(input, "files", AccountDeletionActivities.purge_files, ref)
         await self._purge(input, "histories", AccountDeletionActivities.purge_histories, ref)
         await self._purge(
             input,
@@ -158,6 +166,7 @@ class AccountDeletionWorkflow:
                 continue
             remaining = state.purge_after - workflow.now()
             if remaining <= timedelta(0):
+                self._grace_over = True
                 return True
             try:
                 await workflow.wait_condition(
@@ -166,6 +175,7 @@ class AccountDeletionWorkflow:
                 )
             except TimeoutError:
                 if self._hold is None and not self._cancel_requested:
+                    self._grace_over = True
                     return True
         return False
 
@@ -192,6 +202,8 @@ class AccountDeletionWorkflow:
             heartbeat_timeout=input.heartbeat_timeout,
             retry_policy=_PURGE_RETRY,
         )
+        # The activities answer the receipt's running totals per store (added batch by batch
+        # in the database, exact across retries), so a store swept twice shows both sweeps.
         state.deleted.update(counts.counts)
 
     async def _record(self, input: AccountDeletionInput, status: DeletionStatus) -> None:
@@ -202,10 +214,34 @@ class AccountDeletionWorkflow:
             retry_policy=_PURGE_RETRY,
         )
 
+    @workflow.update
+    async def cancel_deletion(self) -> DeletionState:
+        """The owner changed their mind: answered once the receipt says cancelled. Refused
+        (by the validator) once the grace period is over; the handler refuses too, in case
+        the grace period ran out in the very task that delivered the update."""
+        if self._grace_over:
+            raise self._not_cancellable()
+        self._cancel_requested = True
+        await workflow.wait_condition(lambda: self._cancel_recorded)
+        return self._state
+
+    @cancel_deletion.validator
+    def _validate_cancel_deletion(self) -> None:
+        if self._grace_over:
+            raise self._not_cancellable()
+
+    def _not_cancellable(self) -> ApplicationError:
+        return ApplicationError(
+            f"the deletion is {self._state.status.value}: it can no longer be cancelled",
+            type="DeletionNotCancellable",
+            non_retryable=True,
+        )
+
     @workflow.signal
     def cancel(self) -> None:
-        """The owner changed their mind. Ignored once purging has begun."""
-        if not self._purge_started:
+        """The former way to cancel (before :meth:`cancel_deletion`), kept so that runs and
+        histories that received it still replay. Ignored once the grace period is over."""
+        if not self._grace_over:
             self._cancel_requested = True
 
     @workflow.signal

@@ -4,9 +4,10 @@ A grace period first (the organization's ``contact_erasure_grace``; none for a r
 minor), during which the request can be cancelled: an Update, so the caller learns whether
 the cancel came in time. Then, in this order: the contact's conversation workflows are deleted
 from Temporal (a running one is terminated first, so it stops writing), its rows are deleted
-in one transaction (counted first, for the receipt), and a last sweep deletes any
-conversation run started in between. The receipt holds counts and timestamps only. The input
-carries ids only: never a name, an email or a phone number.
+in one transaction (counted first, for the receipt), and a last sweep deletes the histories
+of every conversation whose rows went, including one started in between. The receipt holds
+counts and timestamps only. The input carries ids only: never a name, an email or a phone
+number.
 """
 
 from __future__ import annotations
@@ -123,11 +124,13 @@ class ContactErasureWorkflow:
             start_to_close_timeout=ROWS_TIMEOUT,
             retry_policy=ERASURE_RETRY,
         )
+        # The conversations listed first and those the row deletion found: one started in
+        # between lost its rows, so its history goes too.
         swept = await workflow.execute_activity_method(
             Activities.delete_contact_histories,
             ConversationBatch(
                 org_id=input.org_id,
-                conversation_ids=conversation_ids,
+                conversation_ids=list(dict.fromkeys([*conversation_ids, *rows.conversation_ids])),
                 skip_runs=stopped.deleted_runs,
             ),
             start_to_close_timeout=TEMPORAL_TIMEOUT,
@@ -135,7 +138,7 @@ class ContactErasureWorkflow:
             retry_policy=ERASURE_RETRY,
         )
         self._deleted = {
-            **rows,
+            **rows.deleted,
             "workflows_terminated": stopped.terminated + swept.terminated,
             "workflow_histories": len(stopped.deleted_runs) + len(swept.deleted_runs),
         }

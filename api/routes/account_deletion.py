@@ -117,6 +117,9 @@ async def get_deletion(principal: OrgMember, state: StateDep) -> DeletionPublic:
 
 @router.post("/api/orgs/{org_id}/deletion/cancel")
 async def cancel_deletion(principal: OwnerOrCompliance, state: StateDep) -> DeletionPublic:
+    """Cancel during the grace period. The deletion decides: 200 once it is cancelled, 409
+    once purging has begun (and then it never gets cancelled later), 503 if it could not be
+    reached just now."""
     try:
         return _public(await _deletions(state).cancel(principal))
     except DeletionError as error:

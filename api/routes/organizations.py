@@ -70,6 +70,12 @@ async def update_organization(
     if body.name is not None:
         organization.name = body.name
     if body.settings is not None:
+        if "privacy" in body.settings:
+            # Privacy settings have their own route: bounded, validated and audited there.
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail="change privacy settings with PUT /api/orgs/{org_id}/privacy/settings",
+            )
         organization.settings = {**organization.settings, **body.settings}
     organization.updated_at = datetime.now(UTC)
     session.add(organization)
@@ -93,7 +99,7 @@ async def list_api_keys(_: OrgAdmin, session: OrgSessionDep) -> list[ApiKeyPubli
 async def create_key(body: ApiKeyCreate, principal: OrgAdmin, state: StateDep) -> ApiKeyCreated:
     if body.role is Role.OWNER:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, detail="API keys cannot be owners"
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="API keys cannot be owners"
         )
     key, secret = await create_api_key(state.session_maker, principal, body.name, body.role)
     public = ApiKeyPublic.model_validate(key, from_attributes=True)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, EmailStr, Field, model_validator
 from sqlmodel import col, func, select
 
-from api.deps import OrgMember, OrgSessionDep, require_roles
+from api.deps import OrgSessionDep, require_roles
 from api.routes.contacts import ContactsDep, refuse
 from core.accounts import Principal
 from core.contacts import ContactError
@@ -115,9 +115,10 @@ async def request_erasure(
 
 @router.post("/contacts/{contact_id}/report-minor", status_code=status.HTTP_202_ACCEPTED)
 async def report_minor(
-    contact_id: uuid.UUID, principal: OrgMember, contacts: ContactsDep
+    contact_id: uuid.UUID, principal: PrivacyStaff, contacts: ContactsDep
 ) -> PrivacyRequestPublic:
-    """The contact is a child under 13: erase their data at once, with no grace period."""
+    """The contact is a child under 13: erase their data at once, with no grace period.
+    Immediate and irreversible, so privacy staff only (an operator asks one of them)."""
     try:
         erasure = await contacts.erase(principal, contact_id, reported_minor=True)
     except ContactError as error:

@@ -50,7 +50,7 @@ def _apply(
         updated = PrivacySettings.model_validate({**current.model_dump(), **changes})
     except ValidationError as error:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
             detail="; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()),
         ) from None
     changed = {

@@ -417,7 +417,7 @@ async def feedback(
     state: StateDep,
 ) -> None:
     if body.value not in {1, -1}:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="value must be 1 or -1")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="value must be 1 or -1")
     await _own_conversation(state, visitor, conversation_id)
     async with org_session(state.session_maker, visitor.org_id) as session:
         message = await session.get(Message, message_id)

@@ -77,6 +77,7 @@ class DeletionStatus(StrEnum):
     PURGING = "purging"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+    FAILED = "failed"  # its run ended mid-purge (terminated): a new request purges the rest
 
 
 class DeletionReceipt(SQLModel, table=True):

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +31,12 @@ from temporalio.client import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
-from core.account_deletion import AccountDeletions, PurgeOptions
+from core.account_deletion import AccountDeletions, DeletionError, PurgeOptions
 from core.accounts import Principal, create_sign_in_link
 from core.conversations import Conversations
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeyDestroyedError, DataKeys
-from core.identity import new_api_key
+from core.identity import hash_secret, new_api_key
 from core.knowledge import KnowledgeBase
 from core.models import (
     ApiKey,
@@ -47,6 +47,8 @@ from core.models import (
     ConversationEvent,
     DataKey,
     DeletionReceipt,
+    DeletionStatus,
+    DeletionSubject,
     KnowledgeSource,
     Member,
     Message,
@@ -105,14 +107,23 @@ async def workers(
     embedder: LocalMiniLMEmbedder,
     keyring: DataKeys,
 ) -> AsyncIterator[None]:
+    async with running_workers(
+        temporal_client, deletion_settings, session_maker, embedder, keyring
+    ):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def running_workers(
+    temporal: Client,
+    settings: Settings,
+    maker: SessionMaker,
+    embedder: LocalMiniLMEmbedder,
+    keyring: DataKeys,
+) -> AsyncIterator[None]:
     async with contextlib.AsyncExitStack() as stack:
         for built in build_workers(
-            temporal_client,
-            deletion_settings,
-            session_maker,
-            embedder=embedder,
-            agent=ScriptedAgent(),
-            keyring=keyring,
+            temporal, settings, maker, embedder=embedder, agent=ScriptedAgent(), keyring=keyring
         ):
             await stack.enter_async_context(built)
         yield
@@ -446,7 +457,287 @@ async def test_a_member_deletes_their_own_account_but_the_only_owner_cannot(
     )
 
 
+@pytest.mark.usefixtures("workers")
+async def test_work_started_while_purging_is_swept_once_the_organization_is_gone(
+    api: RunningApi,
+    deletion_settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+) -> None:
+    """A legal hold placed while the knowledge base is purged (after the workflows and the
+    files were) keeps the organization usable for a while: a conversation started, a sync
+    schedule created and an export written then are gone at the end all the same, counted on
+    top of the first sweep. Cancelling is refused once the purge has begun, and not audited."""
+    organization = await create_organization(session_maker, "Acme")
+    org_id = organization.id
+    owner = await create_member(session_maker, org_id, Role.OWNER)
+    compliance = bearer(
+        session_token(
+            deletion_settings, await create_member(session_maker, org_id, Role.COMPLIANCE)
+        )
+    )
+    owner_headers = bearer(session_token(deletion_settings, owner))
+    await set_grace(session_maker, org_id, seconds=0)
+    storage = create_storage(deletion_settings)
+    await storage.put(f"{org_id}/early/guide.md", GUIDE)
+    async with org_session(session_maker, org_id) as session:
+        # Enough rows, five at a time, for the knowledge stage to last a while.
+        session.add_all(
+            KnowledgeSource(org_id=org_id, kind=SourceKind.WEBSITE, url=f"https://x.test/{n}")
+            for n in range(3000)
+        )
+    deletions = _deletions(session_maker, temporal_client, deletion_settings)
+    requested = await deletions.request(
+        Principal(org_id=org_id, role=Role.OWNER, member_id=owner.id)
+    )
+    token = requested.receipt_token or ""
+    url = f"/api/orgs/{org_id}/deletion"
+    async with api.client() as client:
+
+        async def purging_knowledge() -> bool:
+            return (await deletions.state(org_id)).stage == "knowledge"
+
+        await eventually(purging_knowledge, within=60, every=0.02)
+        held = await client.post(f"{url}/hold", json={"reason": "case-18"}, headers=compliance)
+        assert held.status_code == 200, held.text
+
+        async def paused() -> bool:
+            return (await deletions.state(org_id)).status is DeletionStatus.ON_HOLD
+
+        await eventually(paused, within=60)
+        state = await deletions.state(org_id)
+        assert state.stage == "knowledge", "paused before the accounts"
+        assert state.deleted["files"] == 1
+        assert state.deleted["workflows_terminated"] == 0
+
+        refused = await client.post(f"{url}/cancel", headers=owner_headers)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"] == "the deletion is on_hold: it can no longer be cancelled"
+        async with org_session(session_maker, org_id) as session:
+            cancellations = (
+                await session.exec(
+                    select(AuditLogEntry).where(
+                        AuditLogEntry.action == "organization.deletion_cancelled"
+                    )
+                )
+            ).all()
+        assert cancellations == []
+
+        # The organization still works: new work after its own store was purged.
+        await storage.put(f"{org_id}/exports/late.zip", b"PK late export")
+        async with org_session(session_maker, org_id) as session:
+            visitor = Contact(org_id=org_id)
+            session.add(visitor)
+        conversations = Conversations(session_maker, temporal_client, deletion_settings)
+        late = await conversations.start(org_id, visitor.id)
+        await conversations.post(org_id, late.id, "is anyone there?", uuid.uuid4())
+        late_source = uuid.uuid4()
+        await _create_paused_schedule(temporal_client, deletion_settings, org_id, late_source)
+
+        released = await client.post(f"{url}/release", headers=compliance)
+        assert released.status_code == 200, released.text
+        receipt = await eventually(lambda: _completed_receipt(client, token), within=120)
+
+    deleted = receipt["deleted"]
+    assert deleted["files"] == 2, "one file per sweep, added up"
+    assert deleted["schedules"] == 1
+    assert deleted["workflows_terminated"] == 1, "the late conversation"
+    assert deleted["knowledge_sources"] == 3000
+    assert (await deletions.state(org_id)).deleted == deleted
+    assert not (deletion_settings.storage_dir / str(org_id)).exists()
+    with pytest.raises(RPCError) as missing:
+        await temporal_client.get_schedule_handle(sync_source_id(org_id, late_source)).describe()
+    assert missing.value.status == RPCStatusCode.NOT_FOUND
+    await eventually(lambda: _no_workflows_left(temporal_client, org_id), within=90, every=1)
+    after = await snapshot(session_maker, org_id)
+    assert {t: n for t, (n, _) in after.items() if n} == {"deletion_receipts": 1, "data_keys": 1}
+
+
+@pytest.mark.usefixtures("workers")
+async def test_files_are_purged_in_batches_each_counted_on_the_receipt(
+    deletion_settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    """Files go a few at a time, heartbeating, each batch added to the receipt: the count
+    grows while files remain, and ends exact."""
+    organization = await create_organization(session_maker, "Acme")
+    owner = await create_member(session_maker, organization.id, Role.OWNER)
+    await set_grace(session_maker, organization.id, seconds=0)
+    storage = create_storage(deletion_settings)
+    total = 1500
+    for n in range(total):
+        await storage.put(f"{organization.id}/{n % 7}/file-{n}.bin", b"x")
+    deletions = _deletions(session_maker, temporal_client, deletion_settings)
+    requested = await deletions.request(
+        Principal(org_id=organization.id, role=Role.OWNER, member_id=owner.id)
+    )
+    folder = deletion_settings.storage_dir / str(organization.id)
+
+    async def counted_while_files_remain() -> bool:
+        receipt = await deletions.receipt(requested.receipt_token or "")
+        counted = int(receipt.deleted.get("files", 0))
+        return 0 < counted < total and any(folder.rglob("*.bin"))
+
+    await eventually(counted_while_files_remain, within=60, every=0.005)
+
+    async def completed() -> DeletionReceipt | None:
+        receipt = await deletions.receipt(requested.receipt_token or "")
+        return receipt if receipt.status is DeletionStatus.COMPLETED else None
+
+    receipt = await eventually(completed, within=90)
+    assert receipt.deleted["files"] == total
+    assert not folder.exists()
+
+
+async def test_a_cancel_waits_for_a_busy_workflow_instead_of_refusing_then_cancelling(
+    deletion_settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+    embedder: LocalMiniLMEmbedder,
+    keyring: DataKeys,
+) -> None:
+    """No worker answers for a while: the cancellation is not refused (only to happen
+    later); it is answered once the workflow has taken it in, and audited then."""
+    organization = await create_organization(session_maker, "Acme")
+    owner = await create_member(session_maker, organization.id, Role.OWNER)
+    await set_grace(session_maker, organization.id, seconds=600)
+    deletions = _deletions(session_maker, temporal_client, deletion_settings)
+    principal = Principal(org_id=organization.id, role=Role.OWNER, member_id=owner.id)
+    requested = await deletions.request(principal)
+    cancelling = asyncio.create_task(deletions.cancel(principal))
+    await asyncio.sleep(6)  # longer than the API used to wait before answering 409
+    assert not cancelling.done()
+    async with running_workers(
+        temporal_client, deletion_settings, session_maker, embedder, keyring
+    ):
+        cancelled = await asyncio.wait_for(cancelling, 30)
+        assert cancelled.status is DeletionStatus.CANCELLED
+        receipt = await deletions.receipt(requested.receipt_token or "")
+        assert receipt.status is DeletionStatus.CANCELLED
+        again = await deletions.cancel(principal)
+        assert again.status is DeletionStatus.CANCELLED
+    async with org_session(session_maker, organization.id) as session:
+        audited = (
+            await session.exec(
+                select(AuditLogEntry.action).where(
+                    AuditLogEntry.action == "organization.deletion_cancelled"
+                )
+            )
+        ).all()
+    assert audited == ["organization.deletion_cancelled"]
+
+
+async def test_two_owners_cannot_both_delete_their_own_accounts(
+    deletion_settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    """The first owner's deletion is under way (no worker has run it yet, so their member row
+    is still there): the second is now the only owner and is refused."""
+    organization = await create_organization(session_maker, "Acme")
+    first = await create_member(session_maker, organization.id, Role.OWNER)
+    second = await create_member(session_maker, organization.id, Role.OWNER)
+    deletions = _deletions(session_maker, temporal_client, deletion_settings)
+    leaving = asyncio.create_task(
+        deletions.delete_member(
+            Principal(org_id=organization.id, role=Role.OWNER, member_id=first.id)
+        )
+    )
+    try:
+
+        async def first_receipt_recorded() -> bool:
+            async with platform_session(session_maker) as session:
+                found = await session.exec(
+                    select(DeletionReceipt).where(DeletionReceipt.member_id == first.id)
+                )
+                return found.first() is not None
+
+        await eventually(first_receipt_recorded, within=30, every=0.02)
+        with pytest.raises(DeletionError) as refused:
+            await deletions.delete_member(
+                Principal(org_id=organization.id, role=Role.OWNER, member_id=second.id)
+            )
+        assert refused.value.status == 409
+        assert "only owner" in refused.value.message
+    finally:
+        leaving.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await leaving
+        await temporal_client.get_workflow_handle(
+            member_deletion_id(organization.id, first.id)
+        ).terminate()
+    async with platform_session(session_maker) as session:
+        receipts = (
+            await session.exec(
+                select(DeletionReceipt).where(DeletionReceipt.org_id == organization.id)
+            )
+        ).all()
+    assert [r.member_id for r in receipts] == [first.id]
+
+
+@pytest.mark.usefixtures("workers")
+async def test_a_receipt_left_active_without_a_workflow_does_not_block_a_new_request(
+    api: RunningApi,
+    deletion_settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+) -> None:
+    """A receipt still marked scheduled whose workflow never ran (or is gone) is settled as
+    cancelled, and a new deletion starts. A deletion requested again right after a
+    cancellation gets its own run, never the closing one."""
+    organization = await create_organization(session_maker, "Acme")
+    org_id = organization.id
+    owner = bearer(
+        session_token(deletion_settings, await create_member(session_maker, org_id, Role.OWNER))
+    )
+    now = datetime.now(UTC)
+    async with platform_session(session_maker) as session:
+        stale = DeletionReceipt(
+            subject=DeletionSubject.ORGANIZATION,
+            org_id=org_id,
+            workflow_id=account_deletion_id(org_id),
+            token_hash=hash_secret("stale-receipt-token"),
+            requested_at=now - timedelta(days=2),
+            purge_after=now - timedelta(days=1),
+            deadline=now + timedelta(days=28),
+        )
+        session.add(stale)
+    await set_grace(session_maker, org_id, seconds=600)
+    url = f"/api/orgs/{org_id}/deletion"
+    async with api.client() as client:
+        first = await client.post(url, headers=owner)
+        assert first.status_code == 202, first.text
+        assert first.json()["receipt_token"], "a new deletion, with its own receipt"
+        assert first.json()["status"] == "scheduled"
+        settled = await client.get("/api/deletion-receipts/stale-receipt-token")
+        assert settled.json()["status"] == "cancelled"
+        assert settled.json()["cancelled_at"]
+
+        cancelled = await client.post(f"{url}/cancel", headers=owner)
+        assert cancelled.status_code == 200, cancelled.text
+        second = await client.post(url, headers=owner)
+        assert second.status_code == 202, second.text
+        assert second.json()["receipt_token"]
+        assert (await client.get(url, headers=owner)).json()["status"] == "scheduled"
+        cancelled_again = await client.post(f"{url}/cancel", headers=owner)
+        assert cancelled_again.status_code == 200, cancelled_again.text
+        tokens = [first.json()["receipt_token"], second.json()["receipt_token"]]
+        statuses = [
+            (await client.get(f"/api/deletion-receipts/{token}")).json()["status"]
+            for token in tokens
+        ]
+    assert statuses == ["cancelled", "cancelled"]
+
+
 # -- helpers --------------------------------------------------------------------------------
+
+
+def _deletions(maker: SessionMaker, temporal: Client, settings: Settings) -> AccountDeletions:
+    """Five rows (or files) per batch, so a purge is slow enough to watch."""
+    return AccountDeletions(
+        maker,
+        temporal,
+        settings,
+        PurgeOptions(batch_size=5, heartbeat_timeout=timedelta(seconds=5)),
+    )
+
 
 PLANTED_TABLES = [
     "contacts",

@@ -9,19 +9,31 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
+from temporalio import activity
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.worker import Worker
 
+from activities.contact_erasure import ContactErasureActivities, ErasureRef
 from core.conversations import conversation_workflow_id
 from core.db import SessionMaker, org_session, platform_session
-from core.models import AuditLogEntry, Call, Role
+from core.models import (
+    AuditLogEntry,
+    Call,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+    Role,
+)
 from core.settings import Settings
+from core.storage import create_storage
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.integration.conversation_helpers import (
@@ -32,7 +44,8 @@ from tests.integration.conversation_helpers import (
     turn_done,
 )
 from tests.integration.knowledge_helpers import record_history
-from workflows.ids import contact_erasure_id
+from workflows.contact_erasure import ContactErasureInput, ContactErasureWorkflow
+from workflows.ids import contact_erasure_id, search_attributes
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 
@@ -403,7 +416,7 @@ async def test_a_reported_minor_is_erased_at_once_without_the_grace_period(
         )
         response = await client.post(
             f"/api/orgs/{shop.org_id}/contacts/{child.contact_id}/report-minor",
-            headers=shop.operator,
+            headers=shop.compliance,
         )
         assert response.status_code == 202, response.text
         request = response.json()
@@ -434,7 +447,7 @@ async def test_reporting_a_minor_ends_the_grace_period_of_a_waiting_erasure(
         assert request["status"] == "scheduled"
         reported = await client.post(
             f"/api/orgs/{shop.org_id}/contacts/{child.contact_id}/report-minor",
-            headers=shop.operator,
+            headers=shop.owner,
         )
         assert reported.json()["id"] == request["id"]
         done = await _wait_for_status(client, shop, request["id"], "completed", within=20)
@@ -582,3 +595,248 @@ async def test_operators_cannot_request_erasures_or_read_the_privacy_requests(
     assert erase.status_code == 403
     assert listed.status_code == 403
     assert missing.status_code == 404
+
+
+async def test_operators_cannot_report_a_minor(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    """Reporting a minor erases at once and for good: privacy staff only."""
+    shop = await _shop(settings, session_maker, "Lumen")
+    await configure(session_maker, shop.org_id, privacy={"contact_erasure_grace_days": 0})
+    async with api.client() as client:
+        customer = await _customer(
+            client, session_maker, shop, "not-a-child", email="adult@example.com", conversations=1
+        )
+        before = await _counts(session_maker, shop.org_id)
+        reported = await client.post(
+            f"/api/orgs/{shop.org_id}/contacts/{customer.contact_id}/report-minor",
+            headers=shop.operator,
+        )
+        contact = await client.get(
+            f"/api/orgs/{shop.org_id}/contacts/{customer.contact_id}", headers=shop.operator
+        )
+    assert reported.status_code == 403, reported.text
+    assert contact.status_code == 200
+    assert await _counts(session_maker, shop.org_id) == before
+
+
+async def _request_without_workflow(
+    maker: SessionMaker, shop: Shop, contact_id: uuid.UUID, grace: timedelta
+) -> uuid.UUID:
+    """An erasure request as a crash between its commit and its workflow's start leaves it."""
+    now = datetime.now(UTC)
+    request = PrivacyRequest(
+        org_id=shop.org_id,
+        kind=PrivacyRequestKind.CONTACT_ERASURE,
+        status=PrivacyRequestStatus.SCHEDULED,
+        contact_id=contact_id,
+        reason="requested",
+        receipt={"requested_at": now.isoformat(), "erase_after": (now + grace).isoformat()},
+        created_at=now,
+    )
+    request.workflow_id = contact_erasure_id(shop.org_id, request.id)
+    async with org_session(maker, shop.org_id) as session:
+        session.add(request)
+    return request.id
+
+
+async def test_asking_again_starts_the_workflow_of_a_request_left_without_one(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    async with api.client() as client:
+        customer = await _customer(
+            client, session_maker, shop, "orphan", email="o@example.com", conversations=1
+        )
+        # Its grace period ended while no workflow was there to count it.
+        orphan = await _request_without_workflow(
+            session_maker, shop, customer.contact_id, -timedelta(hours=1)
+        )
+        again = await _erase(client, shop, contact_id=str(customer.contact_id))
+        assert again.status_code == 202, again.text
+        assert again.json()["requests"][0]["id"] == str(orphan)
+        done = await _wait_for_status(client, shop, str(orphan), "completed")
+    assert done["receipt"]["deleted"]["contacts"] == 1
+    assert await _contact_rows(session_maker, customer) == dict.fromkeys(ERASED_STORES, 0)
+    erasure = await temporal_client.get_workflow_handle(
+        contact_erasure_id(shop.org_id, orphan)
+    ).describe()
+    assert erasure.status == WorkflowExecutionStatus.COMPLETED
+
+
+async def test_reporting_a_minor_starts_the_workflow_of_a_request_left_without_one(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    shop = await _shop(settings, session_maker, "Lumen")
+    async with api.client() as client:
+        child = await _customer(
+            client, session_maker, shop, "orphan-minor", email="om@example.com", conversations=1
+        )
+        orphan = await _request_without_workflow(
+            session_maker, shop, child.contact_id, timedelta(days=1)
+        )
+        reported = await client.post(
+            f"/api/orgs/{shop.org_id}/contacts/{child.contact_id}/report-minor",
+            headers=shop.compliance,
+        )
+        assert reported.status_code == 202, reported.text
+        assert reported.json()["id"] == str(orphan)
+        done = await _wait_for_status(client, shop, str(orphan), "completed", within=20)
+    assert done["reason"] == "reported_minor"
+    assert await _contact_rows(session_maker, child) == dict.fromkeys(ERASED_STORES, 0)
+
+
+async def test_a_conversation_started_during_the_erasure_loses_its_history_too(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    """A visitor starts a conversation after the erasure listed the contact's conversations
+    and before its rows go: the rows go, and so does that conversation's Temporal history."""
+    shop = await _shop(settings, session_maker, "Lumen")
+    late: list[uuid.UUID] = []
+    async with api.client() as client:
+        customer = await _customer(
+            client, session_maker, shop, "racing", email="r@example.com", conversations=1
+        )
+        erasure = ContactErasureActivities(session_maker, temporal_client, create_storage(settings))
+
+        @activity.defn(name="contact_conversations")
+        async def listed_then_a_visitor_starts_another(ref: ErasureRef) -> list[uuid.UUID]:
+            listed = await erasure.contact_conversations(ref)
+            if not late:  # once, even if retried
+                started = await customer.visitor.start("And one more question")
+                late.append(uuid.UUID(started["conversation"]["id"]))
+                await read_events(
+                    client,
+                    f"/api/widget/conversations/{late[0]}/events",
+                    customer.visitor.headers,
+                    turn_done,
+                )
+            return listed
+
+        request_id = await _request_without_workflow(
+            session_maker, shop, customer.contact_id, timedelta(0)
+        )
+        task_queue = f"erasure-race-{uuid.uuid4()}"
+        async with Worker(
+            temporal_client,
+            task_queue=task_queue,
+            workflows=[ContactErasureWorkflow],
+            activities=[
+                listed_then_a_visitor_starts_another,
+                erasure.mark_erasure_running,
+                erasure.mark_erasure_cancelled,
+                erasure.stop_contact_conversations,
+                erasure.delete_contact_rows,
+                erasure.delete_contact_histories,
+                erasure.complete_erasure,
+            ],
+        ):
+            result = await temporal_client.execute_workflow(
+                ContactErasureWorkflow.run,
+                ContactErasureInput(
+                    org_id=shop.org_id, request_id=request_id, contact_id=customer.contact_id
+                ),
+                id=contact_erasure_id(shop.org_id, request_id),
+                task_queue=task_queue,
+                search_attributes=search_attributes(shop.org_id, "contact-erasure"),
+            )
+
+    [late_id] = late
+    assert result.status == "completed"
+    assert result.deleted["conversations"] == 2
+    assert result.deleted["workflow_histories"] == 2
+    assert result.deleted["workflows_terminated"] == 2
+    customer.conversation_ids.append(late_id)
+    assert await _contact_rows(session_maker, customer) == dict.fromkeys(ERASED_STORES, 0)
+    for conversation_id in customer.conversation_ids:
+        assert await _history_gone(
+            temporal_client, conversation_workflow_id(shop.org_id, conversation_id)
+        ), "every erased conversation's Temporal history is deleted"
+    async with org_session(session_maker, shop.org_id) as session:
+        stored = await session.get(PrivacyRequest, request_id)
+    assert stored is not None
+    assert stored.status is PrivacyRequestStatus.COMPLETED
+    assert set(stored.receipt) >= {"deleted", "completed_at"}
+    assert "erased_conversations" not in stored.receipt, "the receipt keeps counts only"
+
+
+async def _finished_export(
+    client: httpx.AsyncClient, shop: Shop, contact_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    body = {} if contact_id is None else {"contact_id": str(contact_id)}
+    created = await client.post(f"/api/orgs/{shop.org_id}/exports", json=body, headers=shop.owner)
+    assert created.status_code == 202, created.text
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        response = await client.get(
+            f"/api/orgs/{shop.org_id}/exports/{created.json()['id']}", headers=shop.owner
+        )
+        assert response.status_code == 200, response.text
+        export: dict[str, Any] = response.json()
+        if export["status"] == "completed":
+            return export
+        assert export["status"] != "failed", export
+        await asyncio.sleep(0.1)
+    raise AssertionError("the export did not finish")
+
+
+async def test_erasure_deletes_the_export_files_that_hold_the_contacts_data(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker
+) -> None:
+    """The contact's own export and the organization's whole export both hold its data:
+    their files go and their links die. Another organization's export is not touched."""
+    shop = await _shop(settings, session_maker, "Lumen")
+    other_shop = await _shop(settings, session_maker, "Umbra")
+    await configure(session_maker, shop.org_id, privacy={"contact_erasure_grace_days": 0})
+    async with api.client() as client:
+        customer = await _customer(
+            client, session_maker, shop, "exported", email="x@example.com", conversations=1
+        )
+        await _customer(
+            client, session_maker, other_shop, "elsewhere", email="e@example.com", conversations=1
+        )
+        own = await _finished_export(client, shop, customer.contact_id)
+        whole = await _finished_export(client, shop)
+        foreign = await _finished_export(client, other_shop)
+        files = {
+            export["id"]: settings.storage_dir / f"{org_id}/exports/{export['id']}.zip"
+            for export, org_id in (
+                (own, shop.org_id),
+                (whole, shop.org_id),
+                (foreign, other_shop.org_id),
+            )
+        }
+        assert all(path.is_file() for path in files.values())
+
+        [request] = (await _erase(client, shop, contact_id=str(customer.contact_id))).json()[
+            "requests"
+        ]
+        done = await _wait_for_status(client, shop, request["id"], "completed")
+        after = {
+            export["id"]: (
+                await client.get(
+                    f"/api/orgs/{shop.org_id}/exports/{export['id']}", headers=shop.owner
+                )
+            ).json()
+            for export in (own, whole)
+        }
+        foreign_now = await client.get(
+            f"/api/orgs/{other_shop.org_id}/exports/{foreign['id']}", headers=other_shop.owner
+        )
+        async with httpx.AsyncClient(timeout=10) as anonymous:
+            dead = [
+                (await anonymous.get(export["download_url"])).status_code for export in (own, whole)
+            ]
+            alive = await anonymous.get(foreign_now.json()["download_url"])
+
+    assert done["receipt"]["deleted"]["export_files"] == 2
+    assert not files[own["id"]].exists()
+    assert not files[whole["id"]].exists()
+    assert files[foreign["id"]].is_file()
+    for status in after.values():
+        assert status["status"] == "completed"
+        assert status["link_expired"] is True
+        assert status["download_url"] is None
+        assert datetime.fromisoformat(status["expires_at"]) <= datetime.now(UTC)
+    assert dead == [404, 404]
+    assert alive.status_code == 200

@@ -94,6 +94,14 @@ async def test_settings_beyond_their_bounds_are_refused_with_the_reason(
             assert any(
                 field in map(str, error["loc"]) and reason in error["msg"] for error in detail
             ), detail
+        # The general organization settings route cannot slip privacy settings past the bounds.
+        around = await client.patch(
+            f"/api/orgs/{org_id}",
+            json={"settings": {"privacy": {"deletion_grace_days": 365}}},
+            headers=owner,
+        )
+        assert around.status_code == 422
+        assert "privacy/settings" in around.json()["detail"]
         read = await client.get(url, headers=owner)
     assert read.json() == DEFAULTS
     async with org_session(session_maker, org_id) as session:
