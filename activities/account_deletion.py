@@ -20,8 +20,6 @@ from sqlalchemy import BigInteger, delete, func, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -48,6 +46,7 @@ from core.models import (
     WidgetEvent,
 )
 from core.storage import FileStorage
+from core.temporal import delete_workflow_run
 from workflows.ids import sync_source_id
 
 ACCOUNT_DELETION_KIND = "account-deletion"
@@ -304,18 +303,7 @@ class AccountDeletionActivities:
 
     async def _delete_history(self, execution: tuple[str, str]) -> bool:
         workflow_id, run_id = execution
-        try:
-            await self._temporal.workflow_service.delete_workflow_execution(
-                DeleteWorkflowExecutionRequest(
-                    namespace=self._temporal.namespace,
-                    workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
-                )
-            )
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return False
-            raise
-        return True
+        return await delete_workflow_run(self._temporal, workflow_id, run_id)
 
     # -- (g) identity-provider users ------------------------------------------------------
 

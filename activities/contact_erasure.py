@@ -20,10 +20,7 @@ from sqlalchemy import delete
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
-from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
 from core.conversations import conversation_workflow_id
 from core.db import SessionMaker, org_session
@@ -41,6 +38,7 @@ from core.models import (
     WidgetEvent,
 )
 from core.storage import FileStorage
+from core.temporal import delete_workflow_run, workflow_runs
 
 log = get_logger(__name__)
 
@@ -248,41 +246,16 @@ class ContactErasureActivities:
         for index in range(done.index, len(batch.conversation_ids)):
             workflow_id = conversation_workflow_id(batch.org_id, batch.conversation_ids[index])
             skip = {*batch.skip_runs, *done.deleted_runs}
-            for run_id, running in (await self._runs(workflow_id)).items():
+            for run_id, running in (await workflow_runs(self._temporal, workflow_id)).items():
                 if run_id in skip:
                     continue
-                try:
-                    await self._temporal.workflow_service.delete_workflow_execution(
-                        DeleteWorkflowExecutionRequest(
-                            namespace=self._temporal.namespace,
-                            workflow_execution=WorkflowExecution(
-                                workflow_id=workflow_id, run_id=run_id
-                            ),
-                        )
-                    )
-                except RPCError as error:
-                    if error.status != RPCStatusCode.NOT_FOUND:
-                        raise
+                if not await delete_workflow_run(self._temporal, workflow_id, run_id):
                     continue  # deleted already
                 done.deleted_runs.append(run_id)
                 done.terminated += int(running)
             done.index = index + 1
             activity.heartbeat(done)
         return done
-
-    async def _runs(self, workflow_id: str) -> dict[str, bool]:
-        """Run id -> running, for every run of the workflow id: the visibility store's
-        list, and the current run asked directly in case the list lags behind."""
-        runs: dict[str, bool] = {}
-        try:
-            current = await self._temporal.get_workflow_handle(workflow_id).describe()
-            runs[current.run_id] = current.status == WorkflowExecutionStatus.RUNNING
-        except RPCError as error:
-            if error.status != RPCStatusCode.NOT_FOUND:
-                raise
-        async for execution in self._temporal.list_workflows(f"WorkflowId = '{workflow_id}'"):
-            runs.setdefault(execution.run_id, execution.status == WorkflowExecutionStatus.RUNNING)
-        return runs
 
     async def _move(self, ref: ErasureRef, status: PrivacyRequestStatus) -> None:
         """Out of the waiting states only: a retry, or a late step, never moves it back."""

@@ -18,16 +18,14 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from temporalio import activity
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from core.conversations import conversation_workflow_id
 from core.db import SessionMaker, org_session, platform_session
 from core.logging import get_logger
 from core.models import Conversation, Organization, WidgetEvent
 from core.privacy import PrivacySettings
+from core.temporal import delete_workflow_run, workflow_runs
 
 log = get_logger(__name__)
 
@@ -186,32 +184,13 @@ class RetentionActivities:
                 return deleted, histories
 
     async def _delete_histories(self, workflow_id: str) -> int:
-        """Every run of the workflow (a conversation continues-as-new), found through
-        visibility; a run already deleted is not an error."""
-        runs: list[str] = [
-            execution.run_id
-            async for execution in self._temporal.list_workflows(f"WorkflowId = '{workflow_id}'")
-        ]
-        # Visibility lags a little behind: with nothing listed, delete the latest run by id.
+        """Every run of the workflow (a conversation continues-as-new); a run already deleted
+        is not an error."""
         deleted = 0
-        for run_id in runs or [""]:
-            if await self._delete_run(workflow_id, run_id):
+        for run_id in await workflow_runs(self._temporal, workflow_id) or [""]:
+            if await delete_workflow_run(self._temporal, workflow_id, run_id):
                 deleted += 1
         return deleted
-
-    async def _delete_run(self, workflow_id: str, run_id: str) -> bool:
-        try:
-            await self._temporal.workflow_service.delete_workflow_execution(
-                DeleteWorkflowExecutionRequest(
-                    namespace=self._temporal.namespace,
-                    workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
-                )
-            )
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return False
-            raise
-        return True
 
 
 def _retention_of(org_id: uuid.UUID, settings: dict[str, object]) -> OrganizationRetention:

@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 from google.protobuf.duration_pb2 import Duration
 from temporalio import activity
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.namespace.v1 import NamespaceConfig
 from temporalio.api.operatorservice.v1 import (
@@ -21,11 +22,12 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.api.workflowservice.v1 import (
+    DeleteWorkflowExecutionRequest,
     DescribeNamespaceRequest,
     RegisterNamespaceRequest,
     UpdateNamespaceRequest,
 )
-from temporalio.client import Client, TLSConfig
+from temporalio.client import Client, TLSConfig, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
@@ -138,3 +140,36 @@ class _BindActivityContext(ActivityInboundInterceptor):
             attempt=info.attempt,
         ):
             return await super().execute_activity(input)
+
+
+async def workflow_runs(client: Client, workflow_id: str) -> dict[str, bool]:
+    """Run id -> still running, for every run under a workflow id (a conversation continues
+    as new, so it has several): the visibility list, plus the current run asked directly,
+    since visibility lags a little behind."""
+    runs: dict[str, bool] = {}
+    try:
+        current = await client.get_workflow_handle(workflow_id).describe()
+        runs[current.run_id] = current.status == WorkflowExecutionStatus.RUNNING
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+    async for execution in client.list_workflows(f"WorkflowId = '{workflow_id}'"):
+        runs.setdefault(execution.run_id, execution.status == WorkflowExecutionStatus.RUNNING)
+    return runs
+
+
+async def delete_workflow_run(client: Client, workflow_id: str, run_id: str) -> bool:
+    """Delete one run's history from Temporal (a running one is terminated first, by the
+    server). False when it was gone already, so callers can retry without double counting."""
+    try:
+        await client.workflow_service.delete_workflow_execution(
+            DeleteWorkflowExecutionRequest(
+                namespace=client.namespace,
+                workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
+            )
+        )
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True

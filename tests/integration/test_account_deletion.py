@@ -914,7 +914,7 @@ async def snapshot(maker: SessionMaker, org_id: uuid.UUID) -> dict[str, tuple[in
     async with platform_session(maker) as session:
         for table, column in [*((t, "org_id") for t in ORG_TABLES), ("organizations", "id")]:
             row = (
-                await session.execute(
+                await (await session.connection()).execute(
                     text(
                         f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text)) "
                         f'FROM "{table}" t WHERE {column} = :org'
@@ -929,7 +929,7 @@ async def snapshot(maker: SessionMaker, org_id: uuid.UUID) -> dict[str, tuple[in
 async def _count(maker: SessionMaker, org_id: uuid.UUID, table: str) -> int:
     async with platform_session(maker) as session:
         row = (
-            await session.execute(
+            await (await session.connection()).execute(
                 text(f'SELECT count(*) FROM "{table}" WHERE org_id = :org'),
                 {"org": org_id},
             )
