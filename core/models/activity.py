@@ -19,11 +19,12 @@ class WidgetEvent(OrgOwned, table=True):
     __table_args__ = (Index("ix_widget_events_org_created", "org_id", "created_at"),)
 
     id: uuid.UUID = id_field()
+    # Indexed: erasing a contact (or a conversation) finds its events without a scan.
     contact_id: uuid.UUID | None = Field(
-        default=None, foreign_key="contacts.id", ondelete="CASCADE"
+        default=None, foreign_key="contacts.id", ondelete="CASCADE", index=True
     )
     conversation_id: uuid.UUID | None = Field(
-        default=None, foreign_key="conversations.id", ondelete="CASCADE"
+        default=None, foreign_key="conversations.id", ondelete="CASCADE", index=True
     )
     type: str = Field(max_length=40)
     page_url: str | None = Field(default=None, max_length=2000)

@@ -61,7 +61,7 @@ class Conversation(OrgOwned, table=True):
 
     id: uuid.UUID = id_field()
     contact_id: uuid.UUID | None = Field(
-        default=None, foreign_key="contacts.id", ondelete="CASCADE"
+        default=None, foreign_key="contacts.id", ondelete="CASCADE", index=True
     )
     channel: Channel = enum_field(Channel, Channel.CHAT)
     status: ConversationStatus = enum_field(ConversationStatus, ConversationStatus.OPEN)
@@ -107,10 +107,10 @@ class Call(OrgOwned, table=True):
 
     id: uuid.UUID = id_field()
     conversation_id: uuid.UUID | None = Field(
-        default=None, foreign_key="conversations.id", ondelete="CASCADE"
+        default=None, foreign_key="conversations.id", ondelete="CASCADE", index=True
     )
     contact_id: uuid.UUID | None = Field(
-        default=None, foreign_key="contacts.id", ondelete="CASCADE"
+        default=None, foreign_key="contacts.id", ondelete="CASCADE", index=True
     )
     direction: str = Field(default="inbound", max_length=10)
     from_number: str | None = Field(default=None, max_length=40)
