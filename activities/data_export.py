@@ -29,7 +29,7 @@ from typing import IO, Any, cast
 
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -57,7 +57,8 @@ log = get_logger(__name__)
 
 EXPORT_FORMAT_VERSION = 1
 EXPORT_GONE = "ExportGone"
-NON_RETRYABLE_ERRORS = [EXPORT_GONE]
+ERASED_WHILE_EXPORTING = "ErasedWhileExporting"
+NON_RETRYABLE_ERRORS = [EXPORT_GONE, ERASED_WHILE_EXPORTING]
 BATCH_SIZE = 1000
 
 
@@ -72,6 +73,8 @@ class ExportBuilt:
     file_key: str
     size_bytes: int
     counts: dict[str, int] = field(default_factory=dict)
+    # When the archive's database snapshot began: a contact erased after it may be inside.
+    snapshot_at: datetime | None = None
 
 
 @dataclass
@@ -282,14 +285,21 @@ class DataExportActivities:
     async def build_export(self, ref: ExportRef) -> ExportBuilt:
         with tempfile.TemporaryDirectory(prefix="perceptron-export-") as folder:
             path = Path(folder) / "export.zip"
-            counts = await self._write_archive(ref, path)
+            counts, snapshot_at = await self._write_archive(ref, path)
             size = path.stat().st_size
             activity.heartbeat("storing")
             key = export_key(ref.org_id, ref.request_id)
             # FileStorage takes bytes; the archive is compressed, far smaller than its rows.
             await self._storage.put(key, path.read_bytes())
+        async with org_session(self._session_maker, ref.org_id) as session:
+            erased_meanwhile = await _erasure_since(session, snapshot_at)
+        if erased_meanwhile:
+            # The archive may hold a contact that was erased after its snapshot: build again
+            # (a retry of this activity) from a snapshot without it.
+            await self._storage.delete(key)
+            raise ApplicationError("a contact was erased during the export; building it again")
         log.info("export built", request_id=str(ref.request_id), size_bytes=size)
-        return ExportBuilt(file_key=key, size_bytes=size, counts=counts)
+        return ExportBuilt(file_key=key, size_bytes=size, counts=counts, snapshot_at=snapshot_at)
 
     @activity.defn
     async def complete_export(self, completion: ExportCompletion) -> datetime:
@@ -300,6 +310,16 @@ class DataExportActivities:
             request = await _request(session, ref)
             if request.status is PrivacyRequestStatus.COMPLETED and request.expires_at:
                 return request.expires_at
+            snapshot_at = completion.built.snapshot_at
+            if snapshot_at is not None and await _erasure_since(session, snapshot_at):
+                # An erasure started after the build checked, before the link exists: an
+                # erasure only deletes the files of exports it can see, so this one must go.
+                await self._storage.delete(completion.built.file_key)
+                raise ApplicationError(
+                    "a contact was erased while this export was prepared: request a new export",
+                    type=ERASED_WHILE_EXPORTING,
+                    non_retryable=True,
+                )
             now = datetime.now(UTC)
             request.status = PrivacyRequestStatus.COMPLETED
             request.file_key = completion.built.file_key
@@ -335,10 +355,12 @@ class DataExportActivities:
             session.add(request)
         await self._storage.delete(export_key(ref.org_id, ref.request_id))
 
-    async def _write_archive(self, ref: ExportRef, path: Path) -> dict[str, int]:
+    async def _write_archive(self, ref: ExportRef, path: Path) -> tuple[dict[str, int], datetime]:
         async with org_session(self._session_maker, ref.org_id) as session:
             # One snapshot for every table: counts, JSON and CSV agree with each other.
             await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            # The transaction's start, no later than its snapshot.
+            snapshot_at = (await session.exec(select(func.now()))).one()
             request = await _request(session, ref)
             if request.kind is PrivacyRequestKind.CONTACT_EXPORT:
                 if request.contact_id is None or not await _exists(
@@ -372,7 +394,7 @@ class DataExportActivities:
                     "counts": counts,
                 }
                 archive.writestr("manifest.json", json.dumps(manifest, indent=1) + "\n")
-        return counts
+        return counts, snapshot_at
 
     async def _write_table(
         self, session: AsyncSession, archive: zipfile.ZipFile, table: _Table
@@ -423,6 +445,27 @@ class DataExportActivities:
             if len(rows) < self._batch_size:
                 return
             last = rows[-1][0]
+
+
+async def _erasure_since(session: AsyncSession, since: datetime) -> bool:
+    """Whether a contact erasure of the organization runs now or completed after ``since``.
+    An erasure is marked running before it deletes anything, so together with the erasure's
+    own deletion of the export files it can see, no erased contact stays in an export."""
+    erasure = (
+        await session.exec(
+            select(PrivacyRequest.id)
+            .where(
+                PrivacyRequest.kind == PrivacyRequestKind.CONTACT_ERASURE,
+                or_(
+                    col(PrivacyRequest.status) == PrivacyRequestStatus.RUNNING,
+                    (col(PrivacyRequest.status) == PrivacyRequestStatus.COMPLETED)
+                    & (col(PrivacyRequest.completed_at) >= since),
+                ),
+            )
+            .limit(1)
+        )
+    ).first()
+    return erasure is not None
 
 
 async def _request(session: AsyncSession, ref: ExportRef) -> PrivacyRequest:

@@ -5,6 +5,10 @@ Build the archive (one heartbeating activity that streams every table to a file 
 it under the organization's prefix), mark the request complete with the link's expiry, sleep
 on a durable timer until that expiry and delete the file. The download token is never in the
 workflow: the API mints it (and stores only its hash) when a member asks for the link.
+
+A contact erased while the archive is built must not stay in it: the build is retried when an
+erasure ran after its snapshot, and the export fails (file deleted, "request a new export")
+when one starts between the build and the link.
 """
 
 from __future__ import annotations
@@ -71,6 +75,12 @@ class DataExportWorkflow:
                 heartbeat_timeout=timedelta(minutes=2),
                 retry_policy=BUILD_RETRY,
             )
+            expires_at = await workflow.execute_activity_method(
+                DataExportActivities.complete_export,
+                ExportCompletion(ref=ref, built=built, link_ttl_seconds=input.link_ttl_seconds),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=BOOKKEEPING_RETRY,
+            )
         except ActivityError as error:
             reason = _reason(error)
             workflow.logger.info("export failed: %s", reason)
@@ -81,12 +91,6 @@ class DataExportWorkflow:
                 retry_policy=RetryPolicy(maximum_attempts=20),
             )
             return DataExportResult(status="failed", reason=reason)
-        expires_at = await workflow.execute_activity_method(
-            DataExportActivities.complete_export,
-            ExportCompletion(ref=ref, built=built, link_ttl_seconds=input.link_ttl_seconds),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=BOOKKEEPING_RETRY,
-        )
         remaining = expires_at - workflow.now()
         if remaining > timedelta(0):
             await workflow.sleep(remaining)

@@ -16,11 +16,13 @@ from enum import Enum
 from typing import Any
 
 import httpx
+import pytest
 from sqlmodel import col, select
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.data_export import DataExportActivities, ExportRef
+from activities.data_export import DataExportActivities, ExportCompletion, ExportRef, export_key
 from api.routes.exports import request_export
 from core.accounts import Principal, create_api_key, create_sign_in_link
 from core.db import SessionMaker, org_session, platform_session
@@ -37,6 +39,7 @@ from core.models import (
     Organization,
     PrivacyRequest,
     PrivacyRequestKind,
+    PrivacyRequestStatus,
     Role,
     SourceKind,
     WidgetEvent,
@@ -522,3 +525,62 @@ async def test_export_pages_through_tables_in_batches(
         assert json.loads(archives[0][f"{table}.json"]) == json.loads(archives[1][f"{table}.json"])
         assert archives[0][f"{table}.csv"] == archives[1][f"{table}.csv"]
     assert len(json.loads(archives[0]["messages.json"])) == 6
+
+
+async def test_an_export_that_overlaps_a_contact_erasure_never_keeps_the_erased_contact(
+    settings: Settings, session_maker: SessionMaker
+) -> None:
+    """An erasure only deletes the export files it can see. An archive whose snapshot may hold
+    a contact erased meanwhile is built again (erasure running when the build ends), or, when
+    the erasure started after the build but before the link existed, deleted and failed."""
+    organization = await create_organization(session_maker)
+    await seed_contact(session_maker, organization.id, "kept")
+    async with org_session(session_maker, organization.id) as session:
+        export = PrivacyRequest(org_id=organization.id, kind=PrivacyRequestKind.ORGANIZATION_EXPORT)
+        erasure = PrivacyRequest(
+            org_id=organization.id,
+            kind=PrivacyRequestKind.CONTACT_ERASURE,
+            status=PrivacyRequestStatus.RUNNING,
+        )
+        session.add_all([export, erasure])
+    storage = create_storage(settings)
+    ref = ExportRef(org_id=organization.id, request_id=export.id)
+    activities = DataExportActivities(session_maker, storage)
+    key = export_key(organization.id, export.id)
+
+    with pytest.raises(ApplicationError, match="building it again") as rebuilt:
+        await ActivityEnvironment().run(activities.build_export, ref)
+    assert not rebuilt.value.non_retryable  # the activity's retry builds it again
+    assert not await storage.exists(key)
+
+    # The erasure completes before the next attempt: that build is clean.
+    async with org_session(session_maker, organization.id) as session:
+        finished = await session.get(PrivacyRequest, erasure.id)
+        assert finished is not None
+        finished.status = PrivacyRequestStatus.COMPLETED
+        finished.completed_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(finished)
+    built = await ActivityEnvironment().run(activities.build_export, ref)
+    assert built.snapshot_at is not None
+    assert await storage.exists(key)
+
+    # Another erasure starts after that build, before the link exists: the file goes, and
+    # the export fails with a reason the dashboard can show.
+    async with org_session(session_maker, organization.id) as session:
+        session.add(
+            PrivacyRequest(
+                org_id=organization.id,
+                kind=PrivacyRequestKind.CONTACT_ERASURE,
+                status=PrivacyRequestStatus.RUNNING,
+            )
+        )
+    completion = ExportCompletion(ref=ref, built=built, link_ttl_seconds=60)
+    with pytest.raises(ApplicationError, match="request a new export") as refused:
+        await ActivityEnvironment().run(activities.complete_export, completion)
+    assert refused.value.non_retryable
+    assert not await storage.exists(key)
+    async with org_session(session_maker, organization.id) as session:
+        unfinished = await session.get(PrivacyRequest, export.id)
+    assert unfinished is not None
+    assert unfinished.file_key is None
+    assert unfinished.status is not PrivacyRequestStatus.COMPLETED
