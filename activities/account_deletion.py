@@ -80,12 +80,15 @@ class IdentityUsers:
     """Identity-provider user ids (``user_...``): ids, not personal data."""
 
     user_ids: list[str] = field(default_factory=list)
+    # The provider's organization (``org_...``) when the whole organization is deleted.
+    organization_id: str | None = None
 
 
 @dataclass
 class IdentityUsersToDelete:
     ref: DeletionRef
     user_ids: list[str]
+    organization_id: str | None = None
 
 
 @dataclass
@@ -170,7 +173,14 @@ class AccountDeletionActivities:
             if ref.member_id is not None:
                 query = query.where(Member.id == ref.member_id)
             ids = (await session.exec(query)).all()
-        return IdentityUsers(sorted(i for i in set(ids) if is_provider_user(i)))
+            external = None
+            if ref.member_id is None:
+                external = (
+                    await session.exec(
+                        select(Organization.external_id).where(Organization.id == ref.org_id)
+                    )
+                ).first()
+        return IdentityUsers(sorted(i for i in set(ids) if is_provider_user(i)), external)
 
     # -- (a) running workflows and schedules ---------------------------------------------
 
@@ -315,7 +325,14 @@ class AccountDeletionActivities:
             await self._each(
                 request.ref, "identity_users", request.user_ids, self._delete_identity_user
             )
-        return await self._recorded(request.ref, "identity_users")
+            if request.organization_id is not None:
+                await self._each(
+                    request.ref,
+                    "identity_organization",
+                    [request.organization_id],
+                    self._identity.delete_organization,
+                )
+        return await self._recorded(request.ref, "identity_users", "identity_organization")
 
     async def _delete_identity_user(self, user_id: str) -> bool:
         async with platform_session(self._maker) as session:

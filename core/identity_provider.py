@@ -1,7 +1,7 @@
 """The identity provider's Backend API, for what sign-in verification cannot do: deleting a
-person's identity-provider user when their account (or the whole organization) is deleted.
-
-Clerk is the one provider: ``DELETE {clerk_api_url}/users/{id}`` with the secret key as a
+person's identity-provider user when their account (or the whole organization) is deleted,
+and the provider's organization with it. Clerk is the one provider:
+``DELETE {clerk_api_url}/users/{id}`` and ``/organizations/{id}``, with the secret key as a
 Bearer token. Without a secret key there is nothing to call (the embedded default signs its
 own tokens and keeps no users outside the database).
 """
@@ -27,6 +27,10 @@ class IdentityProvider(Protocol):
         """Delete the provider's user. True if deleted now, False if it was already gone."""
         ...
 
+    async def delete_organization(self, organization_id: str) -> bool:
+        """Delete the provider's organization (its memberships go with it)."""
+        ...
+
 
 def is_provider_user(idp_user_id: str) -> bool:
     """Members of the embedded default (``local:...``) have no provider user to delete."""
@@ -40,9 +44,15 @@ class ClerkBackend:
         self._timeout = timeout
 
     async def delete_user(self, user_id: str) -> bool:
+        return await self._delete("users", user_id)
+
+    async def delete_organization(self, organization_id: str) -> bool:
+        return await self._delete("organizations", organization_id)
+
+    async def _delete(self, kind: str, object_id: str) -> bool:
         async with httpx.AsyncClient(timeout=self._timeout) as client:
             response = await client.delete(
-                f"{self._api_url}/users/{quote(user_id, safe='')}",
+                f"{self._api_url}/{kind}/{quote(object_id, safe='')}",
                 headers={"Authorization": f"Bearer {self._secret_key}"},
             )
         if response.status_code == httpx.codes.NOT_FOUND:
@@ -51,7 +61,7 @@ class ClerkBackend:
             return True
         # The status only: Clerk's error body may echo the user's details.
         raise IdentityProviderError(
-            f"Clerk refused the user deletion (HTTP {response.status_code})"
+            f"Clerk refused to delete the {kind[:-1]} (HTTP {response.status_code})"
         )
 
 

@@ -131,7 +131,9 @@ class AccountDeletionWorkflow:
             input,
             "identity_users",
             AccountDeletionActivities.delete_identity_users,
-            IdentityUsersToDelete(ref=ref, user_ids=users.user_ids),
+            IdentityUsersToDelete(
+                ref=ref, user_ids=users.user_ids, organization_id=users.organization_id
+            ),
         )
         await self._purge(input, "data_key", AccountDeletionActivities.destroy_data_key, ref)
 

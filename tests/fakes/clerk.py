@@ -4,8 +4,9 @@ Speaks the real wire format: ``GET /.well-known/jwks.json`` returns a JWK set; t
 JWTs with Clerk's claims (``sub``, ``azp``, ``sid``, ``o: {id, rol}``), verified by the product
 through PyJWT's real JWKS client over HTTP.
 
-It also serves the one Backend API call the product makes, ``DELETE /v1/users/{user_id}``:
-the secret key must come as a Bearer token, unknown users get 404, deleted ids are recorded.
+It also serves the Backend API calls the product makes, ``DELETE /v1/users/{user_id}`` and
+``DELETE /v1/organizations/{organization_id}``: the secret key must come as a Bearer token,
+unknown ids get 404, deleted ids are recorded.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class ClerkInstance:
         self.secret_key = secret_key
         self.users: set[str] = set()  # the instance's users, for the Backend API
         self.deleted_users: list[str] = []
+        self.organizations: set[str] = set()
+        self.deleted_organizations: list[str] = []
         self.refused_requests = 0  # Backend API calls without the right secret
         self.api_url = ""  # the Backend API's base URL while serving
 
@@ -86,21 +89,30 @@ class ClerkInstance:
 
         class Handler(BaseHTTPRequestHandler):
             def do_DELETE(self) -> None:
-                prefix = "/v1/users/"
-                if not self.path.startswith(prefix):
+                kinds = {
+                    "/v1/users/": ("user", instance.users, instance.deleted_users),
+                    "/v1/organizations/": (
+                        "organization",
+                        instance.organizations,
+                        instance.deleted_organizations,
+                    ),
+                }
+                prefix = next((p for p in kinds if self.path.startswith(p)), None)
+                if prefix is None:
                     self.send_error(404)
                     return
                 if self.headers.get("Authorization") != f"Bearer {instance.secret_key}":
                     instance.refused_requests += 1
                     self._json(401, {"errors": [{"code": "authentication_invalid"}]})
                     return
-                user_id = unquote(self.path.removeprefix(prefix))
-                if user_id not in instance.users:
+                kind, existing, deleted = kinds[prefix]
+                object_id = unquote(self.path.removeprefix(prefix))
+                if object_id not in existing:
                     self._json(404, {"errors": [{"code": "resource_not_found"}]})
                     return
-                instance.users.discard(user_id)
-                instance.deleted_users.append(user_id)
-                self._json(200, {"object": "user", "id": user_id, "deleted": True})
+                existing.discard(object_id)
+                deleted.append(object_id)
+                self._json(200, {"object": kind, "id": object_id, "deleted": True})
 
             def _json(self, status: int, document: dict[str, Any]) -> None:
                 body = json.dumps(document).encode()

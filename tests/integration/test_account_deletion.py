@@ -194,6 +194,9 @@ async def test_deletion_purges_every_store_and_leaves_another_organization_as_it
     assert sorted(clerk.deleted_users) == sorted(a.clerk_users)
     assert deleted["identity_users"] == len(a.clerk_users)
     assert shared.idp_user_id in clerk.users
+    assert clerk.deleted_organizations == [clerk_organization("Acme")]
+    assert clerk_organization("Bolt") in clerk.organizations
+    assert deleted["identity_organization"] == 1
 
     after = await snapshot(session_maker, a.org_id)
     leftovers = {
@@ -773,6 +776,10 @@ class Planted:
         self.schedule_id = schedule_id
 
 
+def clerk_organization(name: str) -> str:
+    return f"org_{name.lower()}"
+
+
 async def plant(
     settings: Settings,
     maker: SessionMaker,
@@ -786,6 +793,11 @@ async def plant(
     workflow) and a website source with its sync schedule."""
     organization = await create_organization(maker, name)
     org_id = organization.id
+    # Signed in through Clerk: the provider's organization goes with it.
+    async with org_session(maker, org_id) as session:
+        organization.external_id = clerk_organization(name)
+        session.add(organization)
+    clerk.organizations.add(clerk_organization(name))
     headers: dict[Role, dict[str, str]] = {}
     clerk_users: list[str] = []
     for role in (Role.OWNER, Role.COMPLIANCE, Role.OPERATOR):
