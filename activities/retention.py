@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from temporalio import activity
 from temporalio.client import Client
 
+from core.contacts import Contacts
 from core.conversations import conversation_workflow_id
 from core.db import SessionMaker, org_session, platform_session
 from core.logging import get_logger
@@ -64,6 +65,7 @@ class SweepCounts:
     ips_removed: int = 0
     conversations_deleted: int = 0
     histories_deleted: int = 0
+    erasures_resumed: int = 0
 
 
 def last_activity() -> object:
@@ -76,6 +78,10 @@ def last_activity() -> object:
     )
 
 
+# An erasure request this old whose workflow is missing (or failed) is started again.
+STALLED_ERASURE_AGE = timedelta(minutes=10)
+
+
 class RetentionActivities:
     def __init__(
         self,
@@ -83,9 +89,13 @@ class RetentionActivities:
         temporal: Client,
         ip_batch: int = IP_BATCH,
         conversation_batch: int = CONVERSATION_BATCH,
+        contacts: Contacts | None = None,
     ) -> None:
         self._session_maker = session_maker
         self._temporal = temporal
+        # Restarts contact erasures left without their workflow (a crash between the
+        # request's row and its start): the daily sweep is their safety net.
+        self._contacts = contacts
         self._ip_batch = ip_batch
         self._conversation_batch = conversation_batch
 
@@ -115,13 +125,18 @@ class RetentionActivities:
             deleted, histories = await self._delete_conversations(retention.org_id, cutoff)
             counts.conversations_deleted = deleted
             counts.histories_deleted = histories
-        if counts.ips_removed or counts.conversations_deleted:
+        if self._contacts is not None:
+            counts.erasures_resumed = await self._contacts.resume_stalled_erasures(
+                retention.org_id, requested_before=sweep.as_of - STALLED_ERASURE_AGE
+            )
+        if counts.ips_removed or counts.conversations_deleted or counts.erasures_resumed:
             log.info(
                 "retention applied",
                 org_id=str(retention.org_id),
                 ips_removed=counts.ips_removed,
                 conversations_deleted=counts.conversations_deleted,
                 histories_deleted=counts.histories_deleted,
+                erasures_resumed=counts.erasures_resumed,
             )
         return counts
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, func, or_, select
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -255,6 +255,40 @@ class Contacts:
         if request is None:
             raise ContactError(404, "no such privacy request")
         return request
+
+    async def resume_stalled_erasures(self, org_id: uuid.UUID, requested_before: datetime) -> int:
+        """Start again the erasures requested before ``requested_before`` that are still
+        waiting or running but have no live workflow (never started, or failed). Returns how
+        many were started; each resumes with what is left of its grace period."""
+        async with org_session(self._session_maker, org_id) as session:
+            stalled = (
+                await session.exec(
+                    select(PrivacyRequest).where(
+                        PrivacyRequest.kind == PrivacyRequestKind.CONTACT_ERASURE,
+                        col(PrivacyRequest.status).in_([*WAITING, PrivacyRequestStatus.RUNNING]),
+                        col(PrivacyRequest.created_at) < requested_before,
+                    )
+                )
+            ).all()
+        resumed = 0
+        for request in stalled:
+            workflow_id = request.workflow_id or contact_erasure_id(request.org_id, request.id)
+            try:
+                described = await self._temporal.get_workflow_handle(workflow_id).describe()
+            except RPCError as error:
+                if error.status != RPCStatusCode.NOT_FOUND:
+                    raise
+            else:
+                if described.status in {
+                    WorkflowExecutionStatus.RUNNING,
+                    WorkflowExecutionStatus.COMPLETED,
+                    WorkflowExecutionStatus.CONTINUED_AS_NEW,
+                }:
+                    continue
+            await self._resume(request, erase_now=False)
+            resumed += 1
+            log.info("contact erasure resumed", request_id=str(request.id))
+        return resumed
 
     async def _start(self, request: PrivacyRequest, grace: timedelta) -> None:
         """Start a new request's workflow. If it cannot be started the request is marked

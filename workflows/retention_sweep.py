@@ -31,6 +31,7 @@ class RetentionTotals:
     ips_removed: int = 0
     conversations_deleted: int = 0
     histories_deleted: int = 0
+    erasures_resumed: int = 0
 
 
 @dataclass
@@ -71,6 +72,7 @@ class RetentionSweepWorkflow:
             totals.ips_removed += counts.ips_removed
             totals.conversations_deleted += counts.conversations_deleted
             totals.histories_deleted += counts.histories_deleted
+            totals.erasures_resumed += counts.erasures_resumed
         if page.next_after is not None:
             workflow.continue_as_new(
                 RetentionSweepInput(

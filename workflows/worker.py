@@ -23,6 +23,7 @@ from activities.system import SystemActivities
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
 from agents.support.turn import TurnRunner
+from core.contacts import Contacts
 from core.db import SessionMaker
 from core.encryption import DataKeys
 from core.identity_provider import create_identity_provider
@@ -138,7 +139,9 @@ def build_workers(
     )
     # Exports and the retention sweep run on the privacy queue too.
     exports = DataExportActivities(session_maker, storage)
-    retention = RetentionActivities(session_maker, client)
+    retention = RetentionActivities(
+        session_maker, client, contacts=Contacts(session_maker, client, settings)
+    )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
     privacy_workflows.extend([DataExportWorkflow, RetentionSweepWorkflow])
     privacy_activities.extend(

@@ -24,12 +24,22 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.conversations import Conversations, conversation_workflow_id
 from core.db import SessionMaker, org_session
-from core.models import Call, Contact, Conversation, Message, Organization, WidgetEvent
+from core.models import (
+    Call,
+    Contact,
+    Conversation,
+    Message,
+    Organization,
+    PrivacyRequest,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+    WidgetEvent,
+)
 from core.retention import ensure_retention_schedule, prepare_retention_schedule
 from core.settings import Settings
 from tests.factories import create_organization
 from tests.integration.knowledge_helpers import record_history
-from workflows.ids import RETENTION_SCHEDULE_ID
+from workflows.ids import RETENTION_SCHEDULE_ID, contact_erasure_id
 from workflows.retention_sweep import RetentionSweepInput, RetentionSweepWorkflow, RetentionTotals
 
 NOW = datetime.now(UTC)
@@ -270,3 +280,48 @@ async def test_retention_schedule_is_daily_idempotent_and_runs_the_sweep(
     assert totals.organizations == 1
     assert totals.ips_removed == 1
     assert await ips(session_maker, org_id) == {event: None}
+
+
+async def test_the_sweep_restarts_an_erasure_left_without_its_workflow(
+    worker: None, temporal_client: Client, settings: Settings, session_maker: SessionMaker
+) -> None:
+    """An erasure request whose workflow never started (a crash between its row and its
+    start) is started by the next daily sweep and erases the contact; a fresh one is left
+    to its own request."""
+    org_id = await organization_with(session_maker)
+    async with org_session(session_maker, org_id) as session:
+        stalled_contact = Contact(org_id=org_id, name="Stalled")
+        fresh_contact = Contact(org_id=org_id, name="Fresh")
+        session.add_all([stalled_contact, fresh_contact])
+        await session.flush()
+        stalled = PrivacyRequest(
+            org_id=org_id,
+            kind=PrivacyRequestKind.CONTACT_ERASURE,
+            status=PrivacyRequestStatus.PENDING,
+            contact_id=stalled_contact.id,
+            created_at=NOW - timedelta(hours=1),
+        )
+        fresh = PrivacyRequest(
+            org_id=org_id,
+            kind=PrivacyRequestKind.CONTACT_ERASURE,
+            status=PrivacyRequestStatus.PENDING,
+            contact_id=fresh_contact.id,
+        )
+        session.add_all([stalled, fresh])
+
+    totals = await run_sweep(temporal_client, settings)
+    assert totals.erasures_resumed == 1
+
+    erasure = temporal_client.get_workflow_handle(contact_erasure_id(org_id, stalled.id))
+    await erasure.result()
+    async with org_session(session_maker, org_id) as session:
+        done = await session.get(PrivacyRequest, stalled.id)
+        waiting = await session.get(PrivacyRequest, fresh.id)
+        remaining = {contact.name for contact in (await session.exec(select(Contact))).all()}
+    assert done is not None
+    assert done.status is PrivacyRequestStatus.COMPLETED
+    assert waiting is not None
+    assert waiting.status is PrivacyRequestStatus.PENDING
+    assert remaining == {"Fresh"}
+    # A second sweep finds nothing left to restart: the completed one is never run again.
+    assert (await run_sweep(temporal_client, settings)).erasures_resumed == 0
