@@ -33,6 +33,7 @@ from api.state import AppState
 from api.streaming import EventHub
 from core.conversations import Conversations
 from core.db import create_engine, create_session_maker
+from core.errors import RefusedError
 from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.logging import get_logger
 from core.payload_codec import create_keyring
@@ -96,6 +97,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
     )
+    app.add_exception_handler(RefusedError, _refused)
     app.middleware("http")(_widget_cors)
     app.middleware("http")(_request_context(settings))
     app.mount(settings.temporal.codec_endpoint, create_codec_app(settings))
@@ -112,6 +114,12 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(widget.router)
     app.include_router(pages.router)
     return app
+
+
+async def _refused(_: Request, error: Exception) -> Response:
+    """Every service's refusal, answered the same way: its status and message."""
+    assert isinstance(error, RefusedError)
+    return JSONResponse({"detail": error.message}, status_code=error.status)
 
 
 WIDGET_PREFIX = "/api/widget/"

@@ -39,6 +39,7 @@ from activities.account_deletion import (
 )
 from core.accounts import Principal, audit_entry
 from core.db import SessionMaker, org_session, platform_session
+from core.errors import RefusedError
 from core.identity import hash_secret
 from core.models import (
     DeletionReceipt,
@@ -70,13 +71,8 @@ _CANCEL_SECONDS = 15.0
 _MEMBER_DELETION_WAIT_SECONDS = 10.0
 
 
-class DeletionError(Exception):
-    """Refused, with the HTTP status the API answers and a message for the member."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class DeletionError(RefusedError):
+    """A request to an account deletion refused: the HTTP status and a message for the caller."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.accounts import Principal, audit_entry
 from core.db import SessionMaker, org_session
+from core.errors import RefusedError
 from core.logging import get_logger
 from core.models import (
     AuditLogEntry,
@@ -43,13 +44,8 @@ WAITING = (PrivacyRequestStatus.PENDING, PrivacyRequestStatus.SCHEDULED)
 ACTIVE_ERASURE = (*WAITING, PrivacyRequestStatus.RUNNING)
 
 
-class ContactError(Exception):
-    """Refused input, with the HTTP status the API answers and a message for the member."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class ContactError(RefusedError):
+    """A contact or privacy request refused: the HTTP status and a message for the caller."""
 
 
 @dataclass(frozen=True)

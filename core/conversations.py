@@ -23,6 +23,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.db import SessionMaker, org_session
+from core.errors import RefusedError
 from core.models import (
     Channel,
     Conversation,
@@ -42,11 +43,8 @@ from workflows.conversation import (
 from workflows.ids import search_attributes
 
 
-class ConversationError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class ConversationError(RefusedError):
+    """A request to a conversation refused: the HTTP status and a message for the caller."""
 
 
 def conversation_workflow_id(org_id: uuid.UUID, conversation_id: uuid.UUID) -> str:

@@ -26,6 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from agents.knowledge.web import FetchError, ensure_public_address, normalize_url
 from core.db import SessionMaker, org_session
+from core.errors import RefusedError
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 from core.settings import Settings
 from core.storage import FileStorage, document_key
@@ -37,13 +38,8 @@ from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 ALLOWED_EXTENSIONS = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv"}
 
 
-class KnowledgeError(Exception):
-    """Refused input, with the HTTP status the API answers and a message for the member."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class KnowledgeError(RefusedError):
+    """A request to the knowledge base refused: the HTTP status and a message for the caller."""
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, status
+from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
 
 from api.deps import OrgMember, StateDep, require_roles
 from api.state import AppState
-from core.account_deletion import AccountDeletions, DeletionError
+from core.account_deletion import AccountDeletions
 from core.accounts import Principal
 from core.models import DeletionStatus, DeletionSubject, Role
 from workflows.account_deletion import DeletionState
@@ -82,19 +82,12 @@ def _public(state: DeletionState) -> DeletionPublic:
     return DeletionPublic.model_validate(state, from_attributes=True)
 
 
-def _refused(error: DeletionError) -> HTTPException:
-    return HTTPException(error.status, detail=error.message)
-
-
 @router.post("/api/orgs/{org_id}/deletion", status_code=status.HTTP_202_ACCEPTED)
 async def request_deletion(
     principal: OwnerOrCompliance, state: StateDep
 ) -> DeletionRequestedPublic:
     """Delete the organization after its grace period. Asked again, the same deletion."""
-    try:
-        requested = await _deletions(state).request(principal)
-    except DeletionError as error:
-        raise _refused(error) from error
+    requested = await _deletions(state).request(principal)
     message = (
         "deletion requested: keep the receipt token, it is shown only now"
         if requested.receipt_token
@@ -109,10 +102,7 @@ async def request_deletion(
 
 @router.get("/api/orgs/{org_id}/deletion")
 async def get_deletion(principal: OrgMember, state: StateDep) -> DeletionPublic:
-    try:
-        return _public(await _deletions(state).state(principal.org_id))
-    except DeletionError as error:
-        raise _refused(error) from error
+    return _public(await _deletions(state).state(principal.org_id))
 
 
 @router.post("/api/orgs/{org_id}/deletion/cancel")
@@ -120,10 +110,7 @@ async def cancel_deletion(principal: OwnerOrCompliance, state: StateDep) -> Dele
     """Cancel during the grace period. The deletion decides: 200 once it is cancelled, 409
     once purging has begun (and then it never gets cancelled later), 503 if it could not be
     reached just now."""
-    try:
-        return _public(await _deletions(state).cancel(principal))
-    except DeletionError as error:
-        raise _refused(error) from error
+    return _public(await _deletions(state).cancel(principal))
 
 
 @router.post("/api/orgs/{org_id}/deletion/hold")
@@ -131,18 +118,12 @@ async def hold_deletion(
     body: LegalHoldRequest, principal: Compliance, state: StateDep
 ) -> DeletionPublic:
     """A legal hold: nothing is purged while it lasts, even past the grace period."""
-    try:
-        return _public(await _deletions(state).hold(principal, body.reason))
-    except DeletionError as error:
-        raise _refused(error) from error
+    return _public(await _deletions(state).hold(principal, body.reason))
 
 
 @router.post("/api/orgs/{org_id}/deletion/release")
 async def release_deletion(principal: Compliance, state: StateDep) -> DeletionPublic:
-    try:
-        return _public(await _deletions(state).release(principal))
-    except DeletionError as error:
-        raise _refused(error) from error
+    return _public(await _deletions(state).release(principal))
 
 
 @router.get("/api/deletion-receipts/{token}")
@@ -150,10 +131,7 @@ async def get_receipt(
     token: Annotated[str, Path(max_length=200)], state: StateDep
 ) -> ReceiptPublic:
     """No sign-in: by the time the receipt is complete, the requester's sign-in is gone."""
-    try:
-        receipt = await _deletions(state).receipt(token)
-    except DeletionError as error:
-        raise _refused(error) from error
+    receipt = await _deletions(state).receipt(token)
     return ReceiptPublic.model_validate(receipt, from_attributes=True)
 
 
@@ -161,8 +139,5 @@ async def get_receipt(
 async def delete_own_account(principal: OrgMember, state: StateDep) -> MemberDeletedPublic:
     """Delete your own member account: your member row, sign-in links and identity-provider
     user. What you wrote stays the organization's."""
-    try:
-        deleted = await _deletions(state).delete_member(principal)
-    except DeletionError as error:
-        raise _refused(error) from error
+    deleted = await _deletions(state).delete_member(principal)
     return MemberDeletedPublic(status=deleted.status, receipt_token=deleted.receipt_token)

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from api.deps import OrgMember, StateDep
-from core.contacts import ContactError, Contacts, Correction
+from core.contacts import Contacts, Correction
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["contacts"])
 
@@ -60,10 +60,6 @@ class Corrected(BaseModel):
     changed: list[str] = Field(description="the names of the fields that changed")
 
 
-def refuse(error: ContactError) -> HTTPException:
-    return HTTPException(error.status, detail=error.message)
-
-
 @router.get("/contacts")
 async def list_contacts(
     principal: OrgMember,
@@ -86,10 +82,7 @@ async def list_contacts(
 async def read_contact(
     contact_id: uuid.UUID, principal: OrgMember, contacts: ContactsDep
 ) -> ContactPublic:
-    try:
-        contact = await contacts.get(principal.org_id, contact_id)
-    except ContactError as error:
-        raise refuse(error) from error
+    contact = await contacts.get(principal.org_id, contact_id)
     return ContactPublic.model_validate(contact, from_attributes=True)
 
 
@@ -105,10 +98,7 @@ async def correct_contact(
     correction = Correction(
         fields={field: getattr(body, field) for field in sorted(body.model_fields_set)}
     )
-    try:
-        contact, changed = await contacts.correct(principal, contact_id, correction)
-    except ContactError as error:
-        raise refuse(error) from error
+    contact, changed = await contacts.correct(principal, contact_id, correction)
     return Corrected(
         contact=ContactPublic.model_validate(contact, from_attributes=True), changed=changed
     )

@@ -15,7 +15,7 @@ from api.deps import OrgMember, StateDep
 from api.state import AppState
 from api.streaming import event_stream
 from core.accounts import Principal, audit_entry
-from core.conversations import ConversationError, ConversationFilters
+from core.conversations import ConversationFilters
 from core.db import org_session
 from core.models import Channel, Contact, ConversationStatus, Member
 from workflows.conversation import Assignment, Operator, OperatorReply
@@ -211,10 +211,7 @@ async def assign(
 
 
 async def _conversation(state: AppState, principal: Principal, conversation_id: uuid.UUID) -> Any:
-    try:
-        return await state.conversations.get(principal.org_id, conversation_id)
-    except ConversationError as error:
-        raise HTTPException(error.status, detail=error.message) from error
+    return await state.conversations.get(principal.org_id, conversation_id)
 
 
 async def _operator(state: AppState, principal: Principal) -> Operator:
@@ -230,7 +227,4 @@ async def _signal(
     state: AppState, principal: Principal, conversation_id: uuid.UUID, name: str, arg: object = None
 ) -> None:
     await _conversation(state, principal, conversation_id)
-    try:
-        await state.conversations.signal(principal.org_id, conversation_id, name, arg)
-    except ConversationError as error:
-        raise HTTPException(error.status, detail=error.message) from error
+    await state.conversations.signal(principal.org_id, conversation_id, name, arg)

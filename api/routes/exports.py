@@ -23,6 +23,7 @@ from temporalio.client import Client
 from api.deps import OrgSessionDep, StateDep, require_roles
 from core.accounts import Principal, audit_entry
 from core.db import SessionMaker, org_session, platform_session
+from core.errors import RefusedError
 from core.identity import hash_secret
 from core.logging import get_logger
 from core.models import (
@@ -71,11 +72,8 @@ class ExportStatus(BaseModel):
     download_url: str | None = None
 
 
-class ExportError(Exception):
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
+class ExportError(RefusedError):
+    """A request to an export refused: the HTTP status and a message for the caller."""
 
 
 async def request_export(
@@ -142,12 +140,9 @@ async def request_export(
 async def create_export(
     body: ExportCreate, principal: ExportStaff, state: StateDep
 ) -> ExportAccepted:
-    try:
-        request = await request_export(
-            state.session_maker, state.temporal, state.settings, principal, body.contact_id
-        )
-    except ExportError as error:
-        raise HTTPException(error.status_code, detail=error.message) from None
+    request = await request_export(
+        state.session_maker, state.temporal, state.settings, principal, body.contact_id
+    )
     return ExportAccepted(id=request.id, kind=request.kind, status=request.status)
 
 

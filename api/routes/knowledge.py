@@ -16,7 +16,7 @@ from api.deps import OrgAdmin, OrgMember, StateDep
 from api.state import AppState
 from core.accounts import Principal, audit_entry
 from core.db import org_session
-from core.knowledge import KnowledgeBase, KnowledgeError
+from core.knowledge import KnowledgeBase
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 
 router = APIRouter(prefix="/api/orgs/{org_id}/knowledge", tags=["knowledge"])
@@ -92,10 +92,6 @@ def knowledge_base(state: StateDep) -> KnowledgeBase:
 KnowledgeDep = Annotated[KnowledgeBase, Depends(knowledge_base)]
 
 
-def _refuse(error: KnowledgeError) -> HTTPException:
-    return HTTPException(error.status, detail=error.message)
-
-
 async def _public(
     knowledge: KnowledgeBase, document: KnowledgeDocument, duplicate: bool = False
 ) -> DocumentPublic:
@@ -130,12 +126,9 @@ async def upload_document(
             detail=f"the file is larger than the {state.settings.max_upload_mb} MB limit",
         )
     data = await file.read(limit + 1)
-    try:
-        added = await knowledge.add_file(
-            principal.org_id, file.filename or "document", file.content_type, data
-        )
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    added = await knowledge.add_file(
+        principal.org_id, file.filename or "document", file.content_type, data
+    )
     if not added.duplicate:
         await _audit(state, principal, "knowledge.document_uploaded", added.document.id)
     body = await _public(knowledge, added.document, duplicate=added.duplicate)
@@ -149,10 +142,7 @@ async def upload_document(
 async def import_from_web(
     body: ImportRequest, principal: OrgAdmin, knowledge: KnowledgeDep, state: StateDep
 ) -> DocumentPublic | SourcePublic:
-    try:
-        created = await knowledge.import_url(principal.org_id, body.url, body.kind, body.max_pages)
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    created = await knowledge.import_url(principal.org_id, body.url, body.kind, body.max_pages)
     await _audit(state, principal, f"knowledge.{body.kind.value}_imported", created.id)
     if isinstance(created, KnowledgeSource):
         return SourcePublic.model_validate(created, from_attributes=True)
@@ -179,10 +169,7 @@ async def list_documents(
 async def get_document(
     document_id: uuid.UUID, principal: OrgMember, knowledge: KnowledgeDep
 ) -> DocumentPublic:
-    try:
-        document = await knowledge.get_document(principal.org_id, document_id)
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    document = await knowledge.get_document(principal.org_id, document_id)
     return await _public(knowledge, document)
 
 
@@ -190,10 +177,7 @@ async def get_document(
 async def delete_document(
     document_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep, state: StateDep
 ) -> None:
-    try:
-        await knowledge.delete_document(principal.org_id, document_id)
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    await knowledge.delete_document(principal.org_id, document_id)
     await _audit(state, principal, "knowledge.document_deleted", document_id)
 
 
@@ -201,19 +185,13 @@ async def delete_document(
 async def reingest_document(
     document_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep
 ) -> DocumentPublic:
-    try:
-        document = await knowledge.reingest(principal.org_id, document_id)
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    document = await knowledge.reingest(principal.org_id, document_id)
     return await _public(knowledge, document)
 
 
 @router.delete("/sources/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_source(source_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep) -> None:
-    try:
-        await knowledge.delete_source(principal.org_id, source_id)
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    await knowledge.delete_source(principal.org_id, source_id)
 
 
 class ReembedStarted(BaseModel):
@@ -223,10 +201,7 @@ class ReembedStarted(BaseModel):
 @router.post("/reembed", status_code=status.HTTP_202_ACCEPTED)
 async def reembed_knowledge(principal: OrgAdmin, knowledge: KnowledgeDep) -> ReembedStarted:
     """After a change of embedding model: re-embed what the old model embedded."""
-    try:
-        return ReembedStarted(workflow_id=await knowledge.reembed(principal.org_id))
-    except KnowledgeError as error:
-        raise _refuse(error) from error
+    return ReembedStarted(workflow_id=await knowledge.reembed(principal.org_id))
 
 
 @router.post("/search")

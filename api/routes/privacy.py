@@ -12,9 +12,8 @@ from pydantic import BaseModel, EmailStr, Field, model_validator
 from sqlmodel import col, func, select
 
 from api.deps import OrgSessionDep, require_roles
-from api.routes.contacts import ContactsDep, refuse
+from api.routes.contacts import ContactsDep
 from core.accounts import Principal
-from core.contacts import ContactError
 from core.models import (
     AuditLogEntry,
     PrivacyRequest,
@@ -106,10 +105,7 @@ async def request_erasure(
             raise HTTPException(
                 status.HTTP_404_NOT_FOUND, detail="no contact of this organization has that email"
             )
-    try:
-        erasures = [await contacts.erase(principal, contact_id) for contact_id in contact_ids]
-    except ContactError as error:
-        raise refuse(error) from error
+    erasures = [await contacts.erase(principal, contact_id) for contact_id in contact_ids]
     return ErasureRequests(requests=[_public(erasure.request) for erasure in erasures])
 
 
@@ -119,10 +115,7 @@ async def report_minor(
 ) -> PrivacyRequestPublic:
     """The contact is a child under 13: erase their data at once, with no grace period.
     Immediate and irreversible, so privacy staff only (an operator asks one of them)."""
-    try:
-        erasure = await contacts.erase(principal, contact_id, reported_minor=True)
-    except ContactError as error:
-        raise refuse(error) from error
+    erasure = await contacts.erase(principal, contact_id, reported_minor=True)
     return _public(erasure.request)
 
 
@@ -131,10 +124,7 @@ async def cancel_request(
     request_id: uuid.UUID, principal: PrivacyStaff, contacts: ContactsDep
 ) -> PrivacyRequestPublic:
     """Cancel a contact erasure in its grace period; 409 once it has started."""
-    try:
-        return _public(await contacts.cancel_erasure(principal, request_id))
-    except ContactError as error:
-        raise refuse(error) from error
+    return _public(await contacts.cancel_erasure(principal, request_id))
 
 
 @router.get("/privacy/requests")

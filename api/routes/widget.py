@@ -364,12 +364,9 @@ async def _post(
     client_message_id: uuid.UUID | None,
 ) -> PostedPublic:
     _limit(state, str(visitor.contact_id))
-    try:
-        posted = await state.conversations.post(
-            visitor.org_id, conversation_id, text, client_message_id or uuid.uuid4()
-        )
-    except ConversationError as error:
-        raise HTTPException(error.status, detail=error.message) from error
+    posted = await state.conversations.post(
+        visitor.org_id, conversation_id, text, client_message_id or uuid.uuid4()
+    )
     return PostedPublic(conversation_id=conversation_id, message_id=posted.message_id)
 
 
@@ -449,7 +446,4 @@ async def _signal(
     name: str,
     arg: object = None,
 ) -> None:
-    try:
-        await state.conversations.signal(visitor.org_id, conversation_id, name, arg)
-    except ConversationError as error:
-        raise HTTPException(error.status, detail=error.message) from error
+    await state.conversations.signal(visitor.org_id, conversation_id, name, arg)
