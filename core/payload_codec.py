@@ -16,7 +16,7 @@ before the codec existed still replay.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from cryptography.exceptions import InvalidTag
 from google.protobuf.descriptor import FieldDescriptor
@@ -137,26 +137,34 @@ def unseal(key: PayloadKey, payload: Payload) -> Payload:
     return inner
 
 
-async def decode_payloads_in(message: Message, codec: PayloadCodec) -> None:
-    """Decode, in place, every Payload anywhere in a protobuf message (a fetched History, an
-    event, a failure). Used to store recorded histories in plain form and to inspect them."""
+def payloads_in(message: Message) -> Iterator[Payload]:
+    """Every Payload anywhere in a protobuf message (a fetched History, an event, a
+    failure), depth first."""
     if message.DESCRIPTOR.full_name == Payload.DESCRIPTOR.full_name:
         assert isinstance(message, Payload)
-        message.CopyFrom((await codec.decode([message]))[0])
+        yield message
         return
     for field, value in message.ListFields():
-        if field.type != FieldDescriptor.TYPE_MESSAGE or field.message_type is None:
+        if field.type != FieldDescriptor.TYPE_MESSAGE:
             continue
-        if field.message_type.GetOptions().map_entry:
-            value_field = field.message_type.fields_by_name["value"]
-            if value_field.type == FieldDescriptor.TYPE_MESSAGE:
+        entry = field.message_type
+        assert entry is not None
+        if entry.GetOptions().map_entry:
+            if entry.fields_by_name["value"].type == FieldDescriptor.TYPE_MESSAGE:
                 for item in value.values():
-                    await decode_payloads_in(item, codec)
+                    yield from payloads_in(item)
         elif field.is_repeated:
             for item in value:
-                await decode_payloads_in(item, codec)
+                yield from payloads_in(item)
         else:
-            await decode_payloads_in(value, codec)
+            yield from payloads_in(value)
+
+
+async def decode_payloads_in(message: Message, codec: PayloadCodec) -> None:
+    """Decode, in place, every Payload anywhere in a protobuf message. Used to store
+    recorded histories in plain form and to inspect them."""
+    for payload in list(payloads_in(message)):
+        payload.CopyFrom((await codec.decode([payload]))[0])
 
 
 async def decode_history(history: WorkflowHistory, codec: PayloadCodec) -> WorkflowHistory:

@@ -15,16 +15,12 @@ import io
 import logging
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from google.protobuf.descriptor import FieldDescriptor
-from google.protobuf.message import Message
 from psycopg import sql
-from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -32,7 +28,7 @@ from core.db import SessionMaker, platform_session
 from core.encryption import DataKeys
 from core.logging import configure_logging, get_logger
 from core.models import Organization
-from core.payload_codec import unseal
+from core.payload_codec import payloads_in, unseal
 from core.settings import Settings
 from tests.conftest import RunningApi
 from tests.integration.conversation_helpers import configure, new_visitor, read_events, turn_done
@@ -80,28 +76,6 @@ def files_holding(root: Path, needles: list[str]) -> list[str]:
     return hits
 
 
-def _payloads(message: Message) -> Iterator[Payload]:
-    """Every Payload anywhere in a protobuf message (a history event, a failure)."""
-    if message.DESCRIPTOR.full_name == Payload.DESCRIPTOR.full_name:
-        assert isinstance(message, Payload)
-        yield message
-        return
-    for field, value in message.ListFields():
-        if field.type != FieldDescriptor.TYPE_MESSAGE:
-            continue
-        entry = field.message_type
-        assert entry is not None
-        if entry.GetOptions().map_entry:
-            if entry.fields_by_name["value"].type == FieldDescriptor.TYPE_MESSAGE:
-                for item in value.values():
-                    yield from _payloads(item)
-        elif field.is_repeated:
-            for item in value:
-                yield from _payloads(item)
-        else:
-            yield from _payloads(value)
-
-
 async def temporal_leaks(
     target: str, namespace: str, keyring: DataKeys, needles: list[str]
 ) -> list[str]:
@@ -116,7 +90,7 @@ async def temporal_leaks(
         serialized = history.to_json()
         leaks += [f"{execution.id} raw:{n}" for n in needles if n in serialized]
         for event in history.events:
-            for payload in _payloads(event):
+            for payload in payloads_in(event):
                 key_id = payload.metadata.get("encryption-key-id")
                 if key_id is None:
                     readable = payload.data

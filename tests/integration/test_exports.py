@@ -23,9 +23,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.data_export import DataExportActivities, ExportCompletion, ExportRef, export_key
-from api.routes.exports import request_export
 from core.accounts import Principal, create_api_key, create_sign_in_link
 from core.db import SessionMaker, org_session, platform_session
+from core.exports import request_export
 from core.models import (
     AuditLogEntry,
     Call,
