@@ -43,6 +43,7 @@ test: $(STAMP) $(WIDGET_JS) lint typecheck widget-check
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

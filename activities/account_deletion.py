@@ -26,6 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeys
 from core.identity_provider import IdentityProvider, is_provider_user
+from core.ids import sync_source_id
 from core.models import (
     ApiKey,
     AuditLogEntry,
@@ -47,7 +48,6 @@ from core.models import (
 )
 from core.storage import FileStorage
 from core.temporal import delete_workflow_run
-from workflows.ids import sync_source_id
 
 ACCOUNT_DELETION_KIND = "account-deletion"
 MEMBER_DELETION_KIND = "member-deletion"
@@ -463,7 +463,7 @@ async def _set_counts(session: AsyncSession, receipt_id: uuid.UUID, counts: dict
 
 
 def _sync_schedule_prefix(org_id: uuid.UUID) -> str:
-    """``sync-<org>-``: what every id :func:`workflows.ids.sync_source_id` makes begins with."""
+    """``sync-<org>-``: what every id :func:`core.ids.sync_source_id` makes begins with."""
     zero = uuid.UUID(int=0)
     return sync_source_id(org_id, zero).removesuffix(str(zero))
 

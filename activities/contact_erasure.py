@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -20,10 +20,13 @@ from sqlalchemy import delete
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
-from core.conversations import conversation_workflow_id
 from core.db import SessionMaker, org_session
+from core.ids import contact_erasure_id, conversation_workflow_id, search_attributes
 from core.logging import get_logger
 from core.models import (
     AuditLogEntry,
@@ -43,8 +46,22 @@ from core.temporal import delete_workflow_run, workflow_runs
 log = get_logger(__name__)
 
 WAITING = (PrivacyRequestStatus.PENDING, PrivacyRequestStatus.SCHEDULED)
+ACTIVE_ERASURE = (*WAITING, PrivacyRequestStatus.RUNNING)
 # Kept in the request's receipt between the row deletion and the receipt, then dropped.
 ERASED_CONVERSATIONS = "erased_conversations"
+
+# The workflow's type and its signal, by name: the starter below sits under the workflows
+# layer, and the workflow declares itself with these same names.
+WORKFLOW_NAME = "ContactErasureWorkflow"
+ERASE_NOW_SIGNAL = "erase_now"
+
+
+@dataclass
+class ContactErasureInput:
+    org_id: uuid.UUID
+    request_id: uuid.UUID
+    contact_id: uuid.UUID
+    grace_seconds: float = 0.0
 
 
 @dataclass
@@ -86,6 +103,98 @@ class ErasureCompletion:
     deleted: dict[str, int]
     started_at: datetime
     completed_at: datetime
+
+
+class ContactErasureStarter:
+    """Starts an erasure request's workflow, idempotently: the workflow id is derived from the
+    request. Used by the contacts service when an erasure is asked for, and by the daily
+    retention sweep, the safety net for requests left without their workflow."""
+
+    def __init__(self, session_maker: SessionMaker, temporal: Client, task_queue: str) -> None:
+        self._session_maker = session_maker
+        self._temporal = temporal
+        self._task_queue = task_queue
+
+    async def start(
+        self, request: PrivacyRequest, grace: timedelta, *, erase_now: bool = False
+    ) -> None:
+        """Start the workflow, or use the one running with the request's id; with
+        ``erase_now``, also signal it to end its grace period (signal-with-start)."""
+        assert request.contact_id is not None
+        workflow_id = request.workflow_id or contact_erasure_id(request.org_id, request.id)
+        await self._temporal.start_workflow(
+            WORKFLOW_NAME,
+            ContactErasureInput(
+                org_id=request.org_id,
+                request_id=request.id,
+                contact_id=request.contact_id,
+                grace_seconds=grace.total_seconds(),
+            ),
+            id=workflow_id,
+            task_queue=self._task_queue,
+            search_attributes=search_attributes(request.org_id, "contact-erasure"),
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+            start_signal=ERASE_NOW_SIGNAL if erase_now else None,
+        )
+
+    async def resume(self, request: PrivacyRequest, *, erase_now: bool) -> None:
+        """Make sure the workflow of a request still waiting or running exists. The request
+        row is committed before its workflow starts, so a crash in between (or a start that
+        failed in a way not caught) leaves a request without a workflow: asking again, or
+        reporting the minor, starts it again with the same id. A running one is kept
+        (USE_EXISTING); a reported minor's signal ends its grace period, or starts it with
+        none. A workflow that has completed is never started again (a cancel wins)."""
+        grace = timedelta(0) if erase_now else _remaining_grace(request)
+        try:
+            await self.start(request, grace, erase_now=erase_now)
+        except WorkflowAlreadyStartedError:
+            return  # it has completed (erased or cancelled): its request row says which
+        except Exception:
+            log.exception("contact erasure could not be resumed", request_id=str(request.id))
+            raise
+
+    async def resume_stalled(self, org_id: uuid.UUID, requested_before: datetime) -> int:
+        """Start again the erasures requested before ``requested_before`` that are still
+        waiting or running but have no live workflow (never started, or failed). Returns how
+        many were started; each resumes with what is left of its grace period."""
+        async with org_session(self._session_maker, org_id) as session:
+            stalled = (
+                await session.exec(
+                    select(PrivacyRequest).where(
+                        PrivacyRequest.kind == PrivacyRequestKind.CONTACT_ERASURE,
+                        col(PrivacyRequest.status).in_(ACTIVE_ERASURE),
+                        col(PrivacyRequest.created_at) < requested_before,
+                    )
+                )
+            ).all()
+        resumed = 0
+        for request in stalled:
+            workflow_id = request.workflow_id or contact_erasure_id(request.org_id, request.id)
+            try:
+                described = await self._temporal.get_workflow_handle(workflow_id).describe()
+            except RPCError as error:
+                if error.status != RPCStatusCode.NOT_FOUND:
+                    raise
+            else:
+                if described.status in {
+                    WorkflowExecutionStatus.RUNNING,
+                    WorkflowExecutionStatus.COMPLETED,
+                    WorkflowExecutionStatus.CONTINUED_AS_NEW,
+                }:
+                    continue
+            await self.resume(request, erase_now=False)
+            resumed += 1
+            log.info("contact erasure resumed", request_id=str(request.id))
+        return resumed
+
+
+def _remaining_grace(request: PrivacyRequest) -> timedelta:
+    """What is left of the grace period recorded in the request (none if it is over)."""
+    erase_after = request.receipt.get("erase_after")
+    if not isinstance(erase_after, str):
+        return timedelta(0)
+    return max(timedelta(0), datetime.fromisoformat(erase_after) - datetime.now(UTC))
 
 
 class ContactErasureActivities:

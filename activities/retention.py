@@ -20,12 +20,12 @@ from sqlmodel import col, select
 from temporalio import activity
 from temporalio.client import Client
 
-from core.contacts import Contacts
-from core.conversations import conversation_workflow_id
+from activities.contact_erasure import ContactErasureStarter
 from core.db import SessionMaker, org_session, platform_session
+from core.ids import conversation_workflow_id
 from core.logging import get_logger
 from core.models import Conversation, Organization, WidgetEvent
-from core.privacy import PrivacySettings
+from core.privacy_settings import PrivacySettings
 from core.temporal import delete_workflow_run, workflow_runs
 
 log = get_logger(__name__)
@@ -89,13 +89,13 @@ class RetentionActivities:
         temporal: Client,
         ip_batch: int = IP_BATCH,
         conversation_batch: int = CONVERSATION_BATCH,
-        contacts: Contacts | None = None,
+        erasures: ContactErasureStarter | None = None,
     ) -> None:
         self._session_maker = session_maker
         self._temporal = temporal
         # Restarts contact erasures left without their workflow (a crash between the
         # request's row and its start): the daily sweep is their safety net.
-        self._contacts = contacts
+        self._erasures = erasures
         self._ip_batch = ip_batch
         self._conversation_batch = conversation_batch
 
@@ -125,8 +125,8 @@ class RetentionActivities:
             deleted, histories = await self._delete_conversations(retention.org_id, cutoff)
             counts.conversations_deleted = deleted
             counts.histories_deleted = histories
-        if self._contacts is not None:
-            counts.erasures_resumed = await self._contacts.resume_stalled_erasures(
+        if self._erasures is not None:
+            counts.erasures_resumed = await self._erasures.resume_stalled(
                 retention.org_id, requested_before=sweep.as_of - STALLED_ERASURE_AGE
             )
         if counts.ips_removed or counts.conversations_deleted or counts.erasures_resumed:

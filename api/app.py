@@ -31,15 +31,15 @@ from api.routes import (
 from api.routes.platform import create_codec_app
 from api.state import AppState
 from api.streaming import EventHub
-from core.conversations import Conversations
 from core.db import create_engine, create_session_maker
-from core.errors import RefusedError
-from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.logging import get_logger
 from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
+from services.conversations import Conversations
+from services.errors import RefusedError
+from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 
 log = get_logger(__name__)
 

@@ -10,10 +10,10 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.state import AppState
-from core.accounts import Principal, api_key_principal, clerk_principal, member_principal
 from core.db import org_session
-from core.identity import API_KEY_PREFIX, InvalidTokenError
 from core.models import Role
+from services.accounts import Principal, api_key_principal, clerk_principal, member_principal
+from services.identity import API_KEY_PREFIX, InvalidTokenError
 
 SESSION_COOKIE = "perceptron_session"
 CLERK_COOKIE = "__session"

@@ -11,12 +11,12 @@ from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder
 from api.rate_limit import RateLimiter
 from api.streaming import EventHub
-from core.conversations import Conversations
 from core.db import SessionMaker
 from core.encryption import DataKeys
-from core.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from core.settings import Settings
 from core.storage import FileStorage
+from services.conversations import Conversations
+from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 
 
 @dataclass

@@ -20,8 +20,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.db import SessionMaker, org_session
-from core.knowledge import KnowledgeBase
 from core.models import DocumentStatus, KnowledgeDocument
+from services.knowledge import KnowledgeBase
 
 QUESTIONS = Path(__file__).resolve().parent / "questions" / "arduino_help_center.yaml"
 EXACT_TOKEN_MARK = "# exact-token"

@@ -22,11 +22,11 @@ from sqlalchemy import text
 
 from bench.framework import BenchResult, Metric, Options
 from bench.stack import Stack, cpu_seconds, load_average, running_stack
-from core.account_deletion import AccountDeletions
-from core.accounts import Principal
 from core.db import org_session, platform_session
 from core.models import DeletionReceipt, DeletionStatus, Organization, Role
 from core.storage import document_key
+from services.account_deletion import AccountDeletions
+from services.accounts import Principal
 
 NAME = "purge"
 DEFAULT_CONVERSATIONS = 10_000

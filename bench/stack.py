@@ -29,18 +29,18 @@ from temporalio.testing import WorkflowEnvironment
 from agents.providers.embeddings import Embedder, LocalMiniLMEmbedder
 from agents.support.turn import TurnRunner
 from api.app import create_app
+from cli.embedded.postgres import EmbeddedPostgres
+from cli.embedded.temporal import dev_server_args, temporal_cli
+from cli.migrate import upgrade
 from core.db import SessionMaker, create_engine, create_session_maker, platform_session
-from core.embedded.postgres import EmbeddedPostgres
-from core.embedded.temporal import dev_server_args, temporal_cli
-from core.knowledge import KnowledgeBase
 from core.logging import configure_logging
-from core.migrate import upgrade
 from core.models import Organization
 from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.storage import FileStorage, create_storage
 from core.temporal import connect_temporal
 from core.temporal_config import load_temporal_config
+from services.knowledge import KnowledgeBase
 from workflows.worker import build_workers
 
 REPO = Path(__file__).resolve().parents[1]

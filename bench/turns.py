@@ -63,8 +63,8 @@ from agents.providers.embeddings import create_embedder
 from agents.support.prompts import JUDGE_TOOL_NAME
 from bench.framework import BenchResult, Metric, Options, p50
 from bench.stack import Stack, cpu_seconds, load_average, running_stack, serving_api
-from core.conversations import Conversations, conversation_workflow_id
 from core.db import org_session
+from core.ids import conversation_workflow_id, search_attributes
 from core.models import (
     ConversationEvent,
     DocumentStatus,
@@ -74,9 +74,9 @@ from core.models import (
     Organization,
 )
 from core.settings import Settings
+from services.conversations import Conversations
 from tests.fakes.openai import DEFAULT_CHAT_REPLY, FakeOpenAI, ScriptedReply
 from workflows.conversation import ConversationInput, ConversationWorkflow, VisitorMessage
-from workflows.ids import search_attributes
 
 API_KEY = "sk-bench-turns"
 DEFAULT_TURNS = 200

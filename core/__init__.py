@@ -1,1 +1,2 @@
-"""Perceptron's shared core: settings, database, logging, Temporal client, embedded stack, CLI."""
+"""The platform every layer uses: settings, database and models, migrations, logging and
+redaction, the Temporal client, payload codec and encryption, storage, workflow ids."""

@@ -4,7 +4,7 @@ Every payload a client or worker writes is sealed with AES-256-GCM: the whole se
 Payload (metadata and data) becomes the ciphertext, and the key id goes into the outer
 metadata and into the associated data, so a payload names the key it needs and cannot be
 relabelled with another. Which key is decided by the serialization context the SDK gives the
-codec: a workflow id that carries an organization (:func:`workflows.ids.organization_of`)
+codec: a workflow id that carries an organization (:func:`core.ids.organization_of`)
 means that organization's key; every other payload (account deletion, platform schedules,
 system checks, client calls without a workflow) uses the platform key, so destroying an
 organization's key (crypto-shredding) never locks the platform out of its own workflows.
@@ -38,8 +38,8 @@ from temporalio.converter import (
 from core.db import SessionMaker
 from core.encryption import DataKeyDestroyedError, DataKeyError, DataKeys, PayloadKey, open_sealed
 from core.encryption import seal as seal_bytes
+from core.ids import organization_of
 from core.settings import Settings
-from workflows.ids import organization_of
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"

@@ -29,12 +29,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from agents.providers.embeddings import Embedder, LocalMiniLMEmbedder
 from api.app import create_app
+from cli.embedded.postgres import EmbeddedPostgres
+from cli.embedded.temporal import dev_server_args, temporal_cli
+from cli.migrate import upgrade
 from core.db import SessionMaker, create_engine, create_session_maker
-from core.embedded.postgres import EmbeddedPostgres
-from core.embedded.temporal import dev_server_args, temporal_cli
 from core.encryption import DataKeys
 from core.logging import configure_logging
-from core.migrate import upgrade
 from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.temporal import connect_temporal

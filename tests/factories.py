@@ -6,9 +6,9 @@ import uuid
 from datetime import timedelta
 
 from core.db import SessionMaker, org_session, platform_session
-from core.identity import LocalTokens
 from core.models import Member, Organization, Role
 from core.settings import Settings
+from services.identity import LocalTokens
 
 
 async def create_organization(maker: SessionMaker, name: str = "Acme") -> Organization:

@@ -6,8 +6,8 @@ order that stops new work first and destroys the organization's data key last; a
 of counts that outlives the organization. Once the organization row is gone (no member, API
 key or visitor can reach it any more), workflows and files are swept a second time: whatever
 was started or written while the purge ran goes too. The whole process ends within
-:data:`core.privacy.DELETION_DEADLINE` of the request (legal holds excepted): the grace period
-is bounded by the privacy settings.
+:data:`core.privacy_settings.DELETION_DEADLINE` of the request (legal holds excepted): the
+grace period is bounded by the privacy settings.
 
 MemberDeletionWorkflow, in the same module, deletes one member's own account at once.
 
@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         StoreCounts,
     )
     from core.models import DeletionStatus
-    from core.privacy import DELETION_DEADLINE
+    from core.privacy_settings import DELETION_DEADLINE
 
 # Purges retry until they succeed (a database or Temporal outage only delays them).
 _PURGE_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))

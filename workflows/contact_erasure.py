@@ -13,7 +13,6 @@ number.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,8 +20,15 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.contact_erasure import (
+        ERASE_NOW_SIGNAL,
+        WORKFLOW_NAME,
+        ContactErasureInput,
+        ConversationBatch,
+        ErasureCompletion,
+        ErasureRef,
+    )
     from activities.contact_erasure import ContactErasureActivities as Activities
-    from activities.contact_erasure import ConversationBatch, ErasureCompletion, ErasureRef
 
 SCHEDULED = "scheduled"
 RUNNING = "running"
@@ -40,14 +46,6 @@ HEARTBEAT = timedelta(seconds=30)
 
 
 @dataclass
-class ContactErasureInput:
-    org_id: uuid.UUID
-    request_id: uuid.UUID
-    contact_id: uuid.UUID
-    grace_seconds: float = 0.0
-
-
-@dataclass
 class ContactErasureResult:
     status: str  # completed or cancelled
     deleted: dict[str, int] = field(default_factory=dict)
@@ -62,7 +60,7 @@ class ErasureState:
     deleted: dict[str, int]
 
 
-@workflow.defn
+@workflow.defn(name=WORKFLOW_NAME)
 class ContactErasureWorkflow:
     @workflow.init
     def __init__(self, input: ContactErasureInput) -> None:
@@ -170,7 +168,7 @@ class ContactErasureWorkflow:
         if self._stage != SCHEDULED or self._erase_now:
             raise ValueError("the erasure has started already and can no longer be cancelled")
 
-    @workflow.signal
+    @workflow.signal(name=ERASE_NOW_SIGNAL)
     def erase_now(self) -> None:
         """A reported minor: end the grace period at once (unless cancelled already)."""
         if not self._cancel_requested:

@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
         EmbedBatch,
         KnowledgeActivities,
     )
-    from workflows.ids import ingest_document_id, search_attributes
+    from core.ids import ingest_document_id, search_attributes
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """RetentionSweepWorkflow: apply every organization's retention settings, once a day.
 
-Started by the platform's Temporal Schedule (``core.retention``). It pages through the
+Started by the platform's Temporal Schedule (``services.retention``). It pages through the
 organizations, one activity per organization, and continues-as-new after each page so a
 platform with many organizations never grows one long history. The workflow id carries no
 organization, so its payloads are the platform's, never one organization's.

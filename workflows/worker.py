@@ -13,7 +13,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.account_deletion import AccountDeletionActivities
-from activities.contact_erasure import ContactErasureActivities
+from activities.contact_erasure import ContactErasureActivities, ContactErasureStarter
 from activities.conversation import ConversationActivities
 from activities.data_export import DataExportActivities
 from activities.knowledge import IngestionLimits, KnowledgeActivities
@@ -23,7 +23,6 @@ from activities.system import SystemActivities
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
 from agents.support.turn import TurnRunner
-from core.contacts import Contacts
 from core.db import SessionMaker
 from core.encryption import DataKeys
 from core.identity_provider import create_identity_provider
@@ -140,7 +139,9 @@ def build_workers(
     # Exports and the retention sweep run on the privacy queue too.
     exports = DataExportActivities(session_maker, storage)
     retention = RetentionActivities(
-        session_maker, client, contacts=Contacts(session_maker, client, settings)
+        session_maker,
+        client,
+        erasures=ContactErasureStarter(session_maker, client, queues.privacy),
     )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
     privacy_workflows.extend([DataExportWorkflow, RetentionSweepWorkflow])

@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 
 from api.deps import OrgMember, StateDep, require_roles
 from api.state import AppState
-from core.account_deletion import AccountDeletions
-from core.accounts import Principal
 from core.models import DeletionStatus, DeletionSubject, Role
+from services.account_deletion import AccountDeletions
+from services.accounts import Principal
 from workflows.account_deletion import DeletionState
 
 router = APIRouter(tags=["account deletion"])

@@ -7,10 +7,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.deps import SESSION_COOKIE, CurrentPrincipal, StateDep
-from core.accounts import redeem_sign_in_link
 from core.db import platform_session
 from core.models import Member, Organization
 from core.settings import AuthMode
+from services.accounts import redeem_sign_in_link
 
 router = APIRouter(tags=["auth"])
 

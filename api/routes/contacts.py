@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from api.deps import OrgMember, StateDep
-from core.contacts import Contacts, Correction
+from services.contacts import Contacts, Correction
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["contacts"])
 

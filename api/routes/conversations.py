@@ -14,10 +14,10 @@ from activities.conversation import message_json
 from api.deps import OrgMember, StateDep
 from api.state import AppState
 from api.streaming import event_stream
-from core.accounts import Principal, audit_entry
-from core.conversations import ConversationFilters
 from core.db import org_session
 from core.models import Channel, Contact, ConversationStatus, Member
+from services.accounts import Principal, audit_entry
+from services.conversations import ConversationFilters
 from workflows.conversation import Assignment, Operator, OperatorReply
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["conversations"])

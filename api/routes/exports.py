@@ -20,10 +20,7 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from api.deps import OrgSessionDep, StateDep, require_roles
-from core.accounts import Principal
 from core.db import org_session, platform_session
-from core.exports import request_export
-from core.identity import hash_secret
 from core.logging import get_logger
 from core.models import (
     AuditLogEntry,
@@ -32,6 +29,9 @@ from core.models import (
     PrivacyRequestStatus,
     Role,
 )
+from services.accounts import Principal
+from services.exports import request_export
+from services.identity import hash_secret
 
 log = get_logger(__name__)
 

@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field
 from agents.knowledge.retrieval import SearchMode
 from api.deps import OrgAdmin, OrgMember, StateDep
 from api.state import AppState
-from core.accounts import Principal, audit_entry
 from core.db import org_session
-from core.knowledge import KnowledgeBase
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
+from services.accounts import Principal, audit_entry
+from services.knowledge import KnowledgeBase
 
 router = APIRouter(prefix="/api/orgs/{org_id}/knowledge", tags=["knowledge"])
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
-from core.accounts import audit_entry, create_api_key
 from core.models import ApiKey, Member, Organization, Role
+from services.accounts import audit_entry, create_api_key
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["organizations"])
 

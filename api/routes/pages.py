@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from api.deps import StateDep
 from core.db import platform_session
-from core.demo import ARTICLES
 from core.models import Organization
+from services.demo import ARTICLES
 
 DEMO = ARTICLES.parent
 

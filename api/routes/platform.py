@@ -20,10 +20,10 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
 from api.deps import CurrentPrincipal, StateDep
-from core.accounts import Principal
 from core.logging import get_logger
 from core.payload_codec import EncryptionCodec, PayloadDecryptionError, PayloadShreddedError
 from core.settings import Settings
+from services.accounts import Principal
 
 log = get_logger(__name__)
 

@@ -13,7 +13,6 @@ from sqlmodel import col, func, select
 
 from api.deps import OrgSessionDep, require_roles
 from api.routes.contacts import ContactsDep
-from core.accounts import Principal
 from core.models import (
     AuditLogEntry,
     PrivacyRequest,
@@ -21,6 +20,7 @@ from core.models import (
     PrivacyRequestStatus,
     Role,
 )
+from services.accounts import Principal
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["privacy"])
 

@@ -2,8 +2,8 @@
 
 ``PUT`` changes only the fields it names (a field sent as ``null``, e.g.
 ``conversation_retention_days``, is set to null: keep while the account is active); the
-result is validated as a whole by :class:`core.privacy.PrivacySettings`, whose bounds make a
-deletion always end within 30 days. Out-of-bounds values answer 422 with the reason.
+result is validated as a whole by :class:`core.privacy_settings.PrivacySettings`, whose
+bounds make a deletion always end within 30 days. Out-of-bounds values answer 422 with the reason.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
-from core.accounts import Principal, audit_entry
 from core.db import org_session
 from core.models import Organization
-from core.privacy import PrivacySettings
+from core.privacy_settings import PrivacySettings
+from services.accounts import Principal, audit_entry
 
 router = APIRouter(prefix="/api/orgs/{org_id}/privacy", tags=["privacy"])
 

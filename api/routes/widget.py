@@ -22,11 +22,11 @@ from activities.conversation import message_json
 from api.deps import StateDep
 from api.state import AppState
 from api.streaming import event_stream
-from core.conversations import ConversationError, ConversationFilters
 from core.db import org_session, platform_session
-from core.identity import InvalidTokenError, VisitorClaims
 from core.models import Contact, Conversation, Message, Organization, WidgetEvent
-from core.technical_data import describe_client
+from services.conversations import ConversationError, ConversationFilters
+from services.identity import InvalidTokenError, VisitorClaims
+from services.technical_data import describe_client
 from workflows.conversation import Feedback
 
 router = APIRouter(prefix="/api/widget", tags=["widget"])

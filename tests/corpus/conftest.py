@@ -26,8 +26,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from bench.corpus import MISSING_CORPUS, Article, corpus_articles
+from cli.embedded.postgres import EmbeddedPostgres
 from core.db import SessionMaker, create_engine, create_session_maker
-from core.embedded.postgres import EmbeddedPostgres
 from core.models import Role
 from core.payload_codec import create_keyring
 from core.settings import Settings

@@ -31,13 +31,14 @@ from temporalio.client import (
 from temporalio.service import RPCError, RPCStatusCode
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
-from core.account_deletion import AccountDeletions, DeletionError, PurgeOptions
-from core.accounts import Principal, create_sign_in_link
-from core.conversations import Conversations
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeyDestroyedError, DataKeys
-from core.identity import hash_secret, new_api_key
-from core.knowledge import KnowledgeBase
+from core.ids import (
+    account_deletion_id,
+    member_deletion_id,
+    search_attributes,
+    sync_source_id,
+)
 from core.models import (
     ApiKey,
     AuditLogEntry,
@@ -62,17 +63,16 @@ from core.models import (
 )
 from core.settings import Settings
 from core.storage import create_storage
+from services.account_deletion import AccountDeletions, DeletionError, PurgeOptions
+from services.accounts import Principal, create_sign_in_link
+from services.conversations import Conversations
+from services.identity import hash_secret, new_api_key
+from services.knowledge import KnowledgeBase
 from tests.conftest import RunningApi, serve
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.fakes.clerk import ClerkInstance
 from tests.integration.conversation_helpers import ScriptedAgent
 from tests.integration.knowledge_helpers import record_history
-from workflows.ids import (
-    account_deletion_id,
-    member_deletion_id,
-    search_attributes,
-    sync_source_id,
-)
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 from workflows.worker import build_workers
 

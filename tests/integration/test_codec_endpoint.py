@@ -14,16 +14,16 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import WorkflowSerializationContext
 
-from core.accounts import set_platform_staff
+from cli.embedded.temporal import EmbeddedTemporal
 from core.db import SessionMaker
-from core.embedded.temporal import EmbeddedTemporal
 from core.encryption import DataKeys
+from core.ids import data_export_id
 from core.models import Role
 from core.payload_codec import ENCODING, KEY_ID, EncryptionCodec
 from core.settings import Settings
+from services.accounts import set_platform_staff
 from tests.conftest import RunningApi, free_port, serve
 from tests.factories import bearer, create_member, create_organization, session_token
-from workflows.ids import data_export_id
 
 CANARY = "canary-codec@example.com"
 EVIL_ORIGIN = "http://127.0.0.1:6666"

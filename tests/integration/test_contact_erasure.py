@@ -21,9 +21,9 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Worker
 
-from activities.contact_erasure import ContactErasureActivities, ErasureRef
-from core.conversations import conversation_workflow_id
+from activities.contact_erasure import ContactErasureActivities, ContactErasureInput, ErasureRef
 from core.db import SessionMaker, org_session, platform_session
+from core.ids import contact_erasure_id, conversation_workflow_id, search_attributes
 from core.models import (
     AuditLogEntry,
     Call,
@@ -44,8 +44,7 @@ from tests.integration.conversation_helpers import (
     turn_done,
 )
 from tests.integration.knowledge_helpers import record_history
-from workflows.contact_erasure import ContactErasureInput, ContactErasureWorkflow
-from workflows.ids import contact_erasure_id, search_attributes
+from workflows.contact_erasure import ContactErasureWorkflow
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 

@@ -8,10 +8,10 @@ import uuid
 import httpx
 from sqlmodel import select
 
-from core.accounts import Principal, create_api_key
 from core.db import SessionMaker, org_session
 from core.models import AuditLogEntry, Contact, Role
 from core.settings import Settings
+from services.accounts import Principal, create_api_key
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, create_organization, session_token
 

@@ -16,8 +16,8 @@ from temporalio.client import Client
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.turn import Decision
-from core.conversations import conversation_workflow_id
 from core.db import SessionMaker, org_session
+from core.ids import conversation_workflow_id
 from core.models import AuditLogEntry, Message, Organization, Role
 from core.settings import Settings
 from tests.conftest import RunningApi

@@ -26,6 +26,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from core.db import SessionMaker, platform_session
 from core.encryption import DataKeys
+from core.ids import ORG_ID
 from core.logging import configure_logging, get_logger
 from core.models import Organization
 from core.payload_codec import payloads_in, unseal
@@ -33,7 +34,6 @@ from core.settings import Settings
 from tests.conftest import RunningApi
 from tests.integration.conversation_helpers import configure, new_visitor, read_events, turn_done
 from tests.integration.knowledge_helpers import owner_headers, upload, wait_until_final
-from workflows.ids import ORG_ID
 
 pytestmark = pytest.mark.usefixtures("worker")
 

@@ -23,9 +23,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.data_export import DataExportActivities, ExportCompletion, ExportRef, export_key
-from core.accounts import Principal, create_api_key, create_sign_in_link
 from core.db import SessionMaker, org_session, platform_session
-from core.exports import request_export
+from core.ids import data_export_id
 from core.models import (
     AuditLogEntry,
     Call,
@@ -46,11 +45,12 @@ from core.models import (
 )
 from core.settings import Settings
 from core.storage import create_storage
+from services.accounts import Principal, create_api_key, create_sign_in_link
+from services.exports import request_export
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.integration.knowledge_helpers import owner_headers, record_history
 from workflows.data_export import DataExportResult
-from workflows.ids import data_export_id
 
 TABLES = [
     "members",

@@ -17,6 +17,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from core.db import SessionMaker, org_session
+from core.ids import ingest_document_id
 from core.models import KnowledgeChunk, KnowledgeDocument
 from core.settings import Settings
 from tests.conftest import RunningApi
@@ -40,7 +41,6 @@ from tests.integration.knowledge_helpers import (
     upload,
     wait_until_final,
 )
-from workflows.ids import ingest_document_id
 from workflows.reembed_knowledge import ReembedResult
 
 pytestmark = pytest.mark.usefixtures("worker")

@@ -12,6 +12,7 @@ import pytest
 from temporalio.client import Client
 
 from core.db import SessionMaker
+from core.ids import sync_source_id
 from core.settings import Settings
 from tests.conftest import RunningApi, serve
 from tests.fakes.website import Website
@@ -22,7 +23,6 @@ from tests.integration.knowledge_helpers import (
     search,
     wait_until_final,
 )
-from workflows.ids import sync_source_id
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 
 pytestmark = pytest.mark.usefixtures("worker")

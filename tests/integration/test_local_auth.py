@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from sqlmodel import col, select
 
-from core.accounts import bootstrap_default_organization, create_sign_in_link
 from core.db import SessionMaker, platform_session
-from core.identity import LOCAL_AUDIENCE, LOCAL_ISSUER
 from core.models import ApiKey, AuditLogEntry, Role, SignInLink
 from core.settings import Settings
+from services.accounts import bootstrap_default_organization, create_sign_in_link
+from services.identity import LOCAL_AUDIENCE, LOCAL_ISSUER
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, create_organization, session_token
 

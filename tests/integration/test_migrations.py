@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-from core.migrate import current_revision, head_revision, upgrade
+from cli.migrate import current_revision, head_revision, upgrade
 
 PERCEPTRON = str(Path(sys.executable).parent / "perceptron")
 

@@ -20,9 +20,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 
-from core.conversations import conversation_workflow_id
 from core.db import SessionMaker
 from core.encryption import PLATFORM_KEY_ID, DataKeyDestroyedError, DataKeys
+from core.ids import (
+    account_deletion_id,
+    conversation_workflow_id,
+    data_export_id,
+    search_attributes,
+)
 from core.payload_codec import (
     ENCODING,
     KEY_ID,
@@ -35,7 +40,6 @@ from core.payload_codec import (
 from tests.conftest import RunningApi
 from tests.factories import create_organization
 from tests.integration.conversation_helpers import new_visitor, read_events, turn_done
-from workflows.ids import account_deletion_id, data_export_id, search_attributes
 from workflows.registry import ALL_WORKFLOWS
 
 

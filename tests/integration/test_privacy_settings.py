@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from core.db import SessionMaker, org_session
 from core.models import AuditLogEntry, Organization, Role
-from core.privacy import PrivacySettings
+from core.privacy_settings import PrivacySettings
 from core.settings import Settings
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, session_token

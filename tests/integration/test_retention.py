@@ -22,8 +22,8 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.conversations import Conversations, conversation_workflow_id
 from core.db import SessionMaker, org_session
+from core.ids import RETENTION_SCHEDULE_ID, contact_erasure_id, conversation_workflow_id
 from core.models import (
     Call,
     Contact,
@@ -35,11 +35,11 @@ from core.models import (
     PrivacyRequestStatus,
     WidgetEvent,
 )
-from core.retention import ensure_retention_schedule, prepare_retention_schedule
 from core.settings import Settings
+from services.conversations import Conversations
+from services.retention import ensure_retention_schedule, prepare_retention_schedule
 from tests.factories import create_organization
 from tests.integration.knowledge_helpers import record_history
-from workflows.ids import RETENTION_SCHEDULE_ID, contact_erasure_id
 from workflows.retention_sweep import RetentionSweepInput, RetentionSweepWorkflow, RetentionTotals
 
 NOW = datetime.now(UTC)

@@ -25,10 +25,10 @@ from agents.support.agent import SupportAgent
 from agents.support.prompts import HANDOFF_TEXT
 from agents.support.turn import Decision, HistoryMessage, TurnInput, TurnOutcome
 from core.db import SessionMaker, org_session
-from core.knowledge import KnowledgeBase
 from core.models import DocumentStatus, KnowledgeDocument
 from core.settings import Settings
 from core.storage import create_storage
+from services.knowledge import KnowledgeBase
 from tests.factories import create_organization
 from tests.fixtures.documents import load_articles
 

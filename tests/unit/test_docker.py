@@ -14,7 +14,7 @@ import typer
 import yaml
 from pydantic import AliasChoices
 
-from core.cli import app
+from cli.main import app
 from core.settings import AuthMode, Environment, Settings
 from core.temporal_config import load_temporal_config
 
@@ -319,7 +319,7 @@ def test_dockerfile_copies_only_files_that_exist() -> None:
 def test_dockerfile_copies_the_package_and_its_build_files() -> None:
     sources = {source.rstrip("/") for source, _ in _dockerfile_copies()}
     expected = {"pyproject.toml", "requirements.lock", "README.md", "temporal.yaml"}
-    expected |= {"core", "api", "workflows", "activities", "agents"}
+    expected |= {"core", "agents", "activities", "workflows", "services", "api", "cli"}
     assert expected <= sources
 
 

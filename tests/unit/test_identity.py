@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from core.identity import (
+from core.models import Role
+from services.identity import (
     InvalidTokenError,
     LocalTokens,
     hash_secret,
     map_clerk_role,
     new_api_key,
 )
-from core.models import Role
 
 
 def test_local_token_round_trip() -> None:

@@ -23,6 +23,7 @@ from temporalio.exceptions import ApplicationError
 
 from core.db import create_engine, create_session_maker
 from core.encryption import PLATFORM_KEY_ID, DataKeys, PayloadKey
+from core.ids import account_deletion_id, member_deletion_id
 from core.payload_codec import (
     ENCODING,
     KEY_ID,
@@ -33,7 +34,6 @@ from core.payload_codec import (
     seal,
     unseal,
 )
-from workflows.ids import account_deletion_id, member_deletion_id
 
 CANARY = "canary-7f3a1c@example.com"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.embedded.temporal import dev_server_args
+from cli.embedded.temporal import dev_server_args
 from core.temporal_config import load_temporal_config
 
 CONFIG = Path(__file__).resolve().parents[2] / "temporal.yaml"

@@ -23,7 +23,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.db import SessionMaker, org_session
-from core.errors import RefusedError
+from core.ids import conversation_workflow_id, search_attributes
 from core.models import (
     Channel,
     Conversation,
@@ -32,6 +32,7 @@ from core.models import (
     Organization,
 )
 from core.settings import Settings
+from services.errors import RefusedError
 from workflows.conversation import (
     ConversationInput,
     ConversationSettings,
@@ -40,15 +41,10 @@ from workflows.conversation import (
     PostedMessage,
     VisitorMessage,
 )
-from workflows.ids import search_attributes
 
 
 class ConversationError(RefusedError):
     """A request to a conversation refused: the HTTP status and a message for the caller."""
-
-
-def conversation_workflow_id(org_id: uuid.UUID, conversation_id: uuid.UUID) -> str:
-    return f"conversation-{org_id}-{conversation_id}"
 
 
 @dataclass(frozen=True)

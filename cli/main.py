@@ -55,8 +55,8 @@ def _require_database(settings: Settings) -> None:
 @app.command()
 def up() -> None:
     """Run the whole product on this machine: PostgreSQL, Temporal, worker, API."""
-    from core.embedded.process import PortInUseError
-    from core.embedded.supervisor import Supervisor
+    from cli.embedded.process import PortInUseError
+    from cli.embedded.supervisor import Supervisor
 
     settings = _settings()
     if not settings.embedded_postgres:
@@ -123,7 +123,7 @@ async def _run_worker(settings: Settings) -> None:
 @app.command()
 def migrate() -> None:
     """Apply database migrations (safe to run again: nothing changes when current)."""
-    from core.migrate import upgrade
+    from cli.migrate import upgrade
 
     settings = _settings()
     _require_database(settings)
@@ -138,8 +138,8 @@ def migrate() -> None:
 @app.command("sign-in-link")
 def sign_in_link() -> None:
     """Print a fresh one-time sign-in link for the owner (local auth mode)."""
-    from core.accounts import bootstrap_default_organization, create_sign_in_link
     from core.db import create_engine, create_session_maker
+    from services.accounts import bootstrap_default_organization, create_sign_in_link
 
     settings = _settings()
     _require_database(settings)
@@ -167,8 +167,8 @@ def platform_staff(
     remove: Annotated[bool, typer.Option("--remove", help="Take the flag away")] = False,
 ) -> None:
     """Flag the people who run this installation (they may use platform-only tools)."""
-    from core.accounts import set_platform_staff
     from core.db import create_engine, create_session_maker
+    from services.accounts import set_platform_staff
 
     settings = _settings()
     _require_database(settings)
@@ -197,7 +197,7 @@ def ingest(
     wait: Annotated[bool, typer.Option(help="Wait for ingestion, with a progress bar")] = True,
 ) -> None:
     """Add documents or web pages to the knowledge base."""
-    from core.ingest_command import run_ingest
+    from cli.ingest import run_ingest
 
     settings = _settings()
     _require_database(settings)
@@ -208,7 +208,7 @@ def ingest(
 @app.command()
 def check() -> None:
     """Run the system check workflow: API-independent proof that worker and database work."""
-    from core.bootstrap import run_system_check
+    from cli.bootstrap import run_system_check
 
     settings = _settings()
     asyncio.run(run_system_check(settings, execution_timeout=timedelta(seconds=30)))
@@ -225,7 +225,7 @@ def temporal_setup() -> None:
     async def setup() -> None:
         client = await connect_temporal_admin(settings)
         await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
-        from core.retention import prepare_retention_schedule
+        from services.retention import prepare_retention_schedule
 
         await prepare_retention_schedule(settings)
 

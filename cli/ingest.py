@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlmodel import col, select
 
 from core.db import SessionMaker, create_engine, create_session_maker, platform_session
-from core.knowledge import ALLOWED_EXTENSIONS, KnowledgeBase, KnowledgeError
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, Organization, SourceKind
 from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
+from services.knowledge import ALLOWED_EXTENSIONS, KnowledgeBase, KnowledgeError
 
 FINAL = {DocumentStatus.READY, DocumentStatus.FAILED}
 

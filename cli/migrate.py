@@ -10,7 +10,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+import core.migrations
+
+MIGRATIONS = Path(core.migrations.__file__).resolve().parent
 
 
 def alembic_config(database_url: str) -> Config:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 
-from core.embedded.process import ChildProcess, running_as_root, wait_until
+from cli.embedded.process import ChildProcess, running_as_root, wait_until
 
 SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root
 DATABASE = "perceptron"

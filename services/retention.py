@@ -28,11 +28,11 @@ from temporalio.client import (
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from core.db import create_engine, create_session_maker
+from core.ids import KIND, RETENTION_SCHEDULE_ID
 from core.logging import get_logger
 from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.temporal import connect_temporal
-from workflows.ids import KIND, RETENTION_SCHEDULE_ID
 from workflows.retention_sweep import RetentionSweepInput, RetentionSweepWorkflow
 
 log = get_logger(__name__)

@@ -12,6 +12,10 @@ ORG_ID = SearchAttributeKey.for_keyword("PerceptronOrgId")
 KIND = SearchAttributeKey.for_keyword("PerceptronKind")
 
 
+def conversation_workflow_id(org_id: uuid.UUID, conversation_id: uuid.UUID) -> str:
+    return f"conversation-{org_id}-{conversation_id}"
+
+
 def ingest_document_id(org_id: uuid.UUID, document_id: uuid.UUID) -> str:
     return f"ingest-{org_id}-{document_id}"
 

@@ -10,14 +10,14 @@ from http import HTTPStatus
 
 from temporalio.client import Client
 
-from core.accounts import Principal, audit_entry
 from core.db import SessionMaker, org_session
-from core.errors import RefusedError
+from core.ids import data_export_id, search_attributes
 from core.logging import get_logger
 from core.models import Contact, PrivacyRequest, PrivacyRequestKind, PrivacyRequestStatus
 from core.settings import Settings
+from services.accounts import Principal, audit_entry
+from services.errors import RefusedError
 from workflows.data_export import DataExportInput, DataExportWorkflow
-from workflows.ids import data_export_id, search_attributes
 
 log = get_logger(__name__)
 

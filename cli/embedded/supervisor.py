@@ -19,9 +19,9 @@ from types import FrameType
 import httpx
 import typer
 
-from core.embedded.postgres import EmbeddedPostgres
-from core.embedded.process import ChildProcess, ensure_port_free, wait_until
-from core.embedded.temporal import EmbeddedTemporal
+from cli.embedded.postgres import EmbeddedPostgres
+from cli.embedded.process import ChildProcess, ensure_port_free, wait_until
+from cli.embedded.temporal import EmbeddedTemporal
 from core.logging import get_logger
 from core.settings import AuthMode, Settings
 
@@ -75,7 +75,7 @@ class Supervisor:
     def start(self) -> StackUrls:
         """Servers first (Temporal spawned before PostgreSQL so their start-up overlaps), then
         the worker and API processes, whose imports overlap with the migrations."""
-        from core.bootstrap import prepare_database, prepare_namespace
+        from cli.bootstrap import prepare_database, prepare_namespace
 
         settings = self.settings
         env = dict(os.environ)
@@ -108,7 +108,7 @@ class Supervisor:
         for name in ("worker", "api"):
             child = ChildProcess(
                 name=name,
-                argv=[sys.executable, "-m", "core.cli", name],
+                argv=[sys.executable, "-m", "cli.main", name],
                 log_path=self.data_dir / "logs" / f"{name}.log",
                 env=env,
             )
@@ -171,7 +171,7 @@ class Supervisor:
             raise ChildExitedError(f"PostgreSQL exited:\n{self.postgres.child.tail()}")
 
     def _wait_ready(self, settings: Settings, timeout: float = 90.0) -> None:
-        from core.bootstrap import run_system_check
+        from cli.bootstrap import run_system_check
 
         url = f"http://{settings.api_host}:{settings.api_port}/readyz"
 

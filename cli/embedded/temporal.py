@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from core.embedded.process import ChildProcess, port_accepts, wait_until
+from cli.embedded.process import ChildProcess, port_accepts, wait_until
 from core.temporal_config import TemporalConfig
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 
 from core.db import SessionMaker, org_session, platform_session
-from core.identity import ClerkClaims, hash_secret, new_api_key, new_sign_in_token
 from core.models import ApiKey, AuditLogEntry, Member, Organization, Role, SignInLink
+from services.identity import ClerkClaims, hash_secret, new_api_key, new_sign_in_token
 
 DEFAULT_ORGANIZATION_NAME = "My Company"
 LOCAL_OWNER_ID = "local:owner"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from core.accounts import bootstrap_default_organization, create_sign_in_link
+from cli.migrate import upgrade
 from core.db import SessionMaker, create_engine, create_session_maker
-from core.demo import demo_articles
-from core.knowledge import KnowledgeBase
 from core.logging import get_logger
-from core.migrate import upgrade
 from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal, connect_temporal_admin, ensure_namespace
+from services.accounts import bootstrap_default_organization, create_sign_in_link
+from services.demo import demo_articles
+from services.knowledge import KnowledgeBase
 
 log = get_logger(__name__)
 
@@ -23,7 +23,7 @@ async def prepare_namespace(settings: Settings) -> None:
     """The namespace, its retention and search attributes: before any worker polls it."""
     client = await connect_temporal_admin(settings)
     await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
-    from core.retention import prepare_retention_schedule  # the daily retention sweep
+    from services.retention import prepare_retention_schedule  # the daily retention sweep
 
     await prepare_retention_schedule(settings)
 

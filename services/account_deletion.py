@@ -37,10 +37,8 @@ from activities.account_deletion import (
     DEFAULT_BATCH_SIZE,
     MEMBER_DELETION_KIND,
 )
-from core.accounts import Principal, audit_entry
 from core.db import SessionMaker, org_session, platform_session
-from core.errors import RefusedError
-from core.identity import hash_secret
+from core.ids import account_deletion_id, member_deletion_id, search_attributes
 from core.models import (
     DeletionReceipt,
     DeletionStatus,
@@ -49,8 +47,11 @@ from core.models import (
     Organization,
     Role,
 )
-from core.privacy import DELETION_DEADLINE, PrivacySettings
+from core.privacy_settings import DELETION_DEADLINE, PrivacySettings
 from core.settings import Settings
+from services.accounts import Principal, audit_entry
+from services.errors import RefusedError
+from services.identity import hash_secret
 from workflows.account_deletion import (
     AccountDeletionInput,
     AccountDeletionWorkflow,
@@ -59,7 +60,6 @@ from workflows.account_deletion import (
     MemberDeletionInput,
     MemberDeletionWorkflow,
 )
-from workflows.ids import account_deletion_id, member_deletion_id, search_attributes
 
 ACTIVE = (DeletionStatus.SCHEDULED, DeletionStatus.ON_HOLD, DeletionStatus.PURGING)
 _QUERY_TIMEOUT = timedelta(seconds=2)

@@ -26,11 +26,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from agents.knowledge.web import FetchError, ensure_public_address, normalize_url
 from core.db import SessionMaker, org_session
-from core.errors import RefusedError
+from core.ids import ingest_document_id, reembed_id, search_attributes, sync_source_id
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 from core.settings import Settings
 from core.storage import FileStorage, document_key
-from workflows.ids import ingest_document_id, reembed_id, search_attributes, sync_source_id
+from services.errors import RefusedError
 from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow, IngestProgress
 from workflows.reembed_knowledge import ReembedInput, ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput

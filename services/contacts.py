@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, func, or_, select
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.accounts import Principal, audit_entry
+from activities.contact_erasure import ACTIVE_ERASURE, WAITING, ContactErasureStarter
 from core.db import SessionMaker, org_session
-from core.errors import RefusedError
+from core.ids import contact_erasure_id
 from core.logging import get_logger
 from core.models import (
     AuditLogEntry,
@@ -31,17 +29,16 @@ from core.models import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
 )
-from core.privacy import PrivacySettings
+from core.privacy_settings import PrivacySettings
 from core.settings import Settings
-from workflows.contact_erasure import ContactErasureInput, ContactErasureWorkflow
-from workflows.ids import contact_erasure_id, search_attributes
+from services.accounts import Principal, audit_entry
+from services.errors import RefusedError
+from workflows.contact_erasure import ContactErasureWorkflow
 
 log = get_logger(__name__)
 
 REPORTED_MINOR = "reported_minor"
 REQUESTED = "requested"
-WAITING = (PrivacyRequestStatus.PENDING, PrivacyRequestStatus.SCHEDULED)
-ACTIVE_ERASURE = (*WAITING, PrivacyRequestStatus.RUNNING)
 
 
 class ContactError(RefusedError):
@@ -65,7 +62,9 @@ class Contacts:
     def __init__(self, session_maker: SessionMaker, temporal: Client, settings: Settings) -> None:
         self._session_maker = session_maker
         self._temporal = temporal
-        self._settings = settings
+        self._erasures = ContactErasureStarter(
+            session_maker, temporal, settings.temporal.task_queues.privacy
+        )
 
     # Finding and correcting ------------------------------------------------------------
 
@@ -252,45 +251,11 @@ class Contacts:
             raise ContactError(404, "no such privacy request")
         return request
 
-    async def resume_stalled_erasures(self, org_id: uuid.UUID, requested_before: datetime) -> int:
-        """Start again the erasures requested before ``requested_before`` that are still
-        waiting or running but have no live workflow (never started, or failed). Returns how
-        many were started; each resumes with what is left of its grace period."""
-        async with org_session(self._session_maker, org_id) as session:
-            stalled = (
-                await session.exec(
-                    select(PrivacyRequest).where(
-                        PrivacyRequest.kind == PrivacyRequestKind.CONTACT_ERASURE,
-                        col(PrivacyRequest.status).in_([*WAITING, PrivacyRequestStatus.RUNNING]),
-                        col(PrivacyRequest.created_at) < requested_before,
-                    )
-                )
-            ).all()
-        resumed = 0
-        for request in stalled:
-            workflow_id = request.workflow_id or contact_erasure_id(request.org_id, request.id)
-            try:
-                described = await self._temporal.get_workflow_handle(workflow_id).describe()
-            except RPCError as error:
-                if error.status != RPCStatusCode.NOT_FOUND:
-                    raise
-            else:
-                if described.status in {
-                    WorkflowExecutionStatus.RUNNING,
-                    WorkflowExecutionStatus.COMPLETED,
-                    WorkflowExecutionStatus.CONTINUED_AS_NEW,
-                }:
-                    continue
-            await self._resume(request, erase_now=False)
-            resumed += 1
-            log.info("contact erasure resumed", request_id=str(request.id))
-        return resumed
-
     async def _start(self, request: PrivacyRequest, grace: timedelta) -> None:
         """Start a new request's workflow. If it cannot be started the request is marked
         failed (asking again then creates a new one) and the member gets a 503."""
         try:
-            await self._run(request, grace)
+            await self._erasures.start(request, grace)
         except Exception as error:
             log.exception("contact erasure could not start", request_id=str(request.id))
             async with org_session(self._session_maker, request.org_id) as session:
@@ -307,52 +272,10 @@ class Contacts:
         )
 
     async def _resume(self, request: PrivacyRequest, *, erase_now: bool) -> None:
-        """Make sure the workflow of a request still waiting or running exists. The request
-        row is committed before its workflow starts, so a crash in between (or a start that
-        failed in a way not caught) leaves a request without a workflow: asking again, or
-        reporting the minor, starts it again with the same id. A running one is kept
-        (USE_EXISTING); a reported minor's signal ends its grace period, or starts it with
-        none. A workflow that has completed is never started again (a cancel wins)."""
-        grace = timedelta(0) if erase_now else _remaining_grace(request)
         try:
-            await self._run(request, grace, erase_now=erase_now)
-        except WorkflowAlreadyStartedError:
-            return  # it has completed (erased or cancelled): its request row says which
+            await self._erasures.resume(request, erase_now=erase_now)
         except Exception as error:
-            log.exception("contact erasure could not be resumed", request_id=str(request.id))
             raise ContactError(503, "the erasure could not be started: try again") from error
-
-    async def _run(
-        self, request: PrivacyRequest, grace: timedelta, *, erase_now: bool = False
-    ) -> None:
-        """Start the workflow, or use the one running with the request's id (the id is
-        derived from the request, so this is idempotent); with ``erase_now``, also signal it
-        to end its grace period (signal-with-start)."""
-        assert request.contact_id is not None
-        workflow_id = request.workflow_id or contact_erasure_id(request.org_id, request.id)
-        await self._temporal.start_workflow(
-            ContactErasureWorkflow.run,
-            ContactErasureInput(
-                org_id=request.org_id,
-                request_id=request.id,
-                contact_id=request.contact_id,
-                grace_seconds=grace.total_seconds(),
-            ),
-            id=workflow_id,
-            task_queue=self._settings.temporal.task_queues.privacy,
-            search_attributes=search_attributes(request.org_id, "contact-erasure"),
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-            start_signal=ContactErasureWorkflow.erase_now.__name__ if erase_now else None,
-        )
-
-
-def _remaining_grace(request: PrivacyRequest) -> timedelta:
-    """What is left of the grace period recorded in the request (none if it is over)."""
-    erase_after = request.receipt.get("erase_after")
-    if not isinstance(erase_after, str):
-        return timedelta(0)
-    return max(timedelta(0), datetime.fromisoformat(erase_after) - datetime.now(UTC))
 
 
 def _minor_reported(
