@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from agents.support.turn import (
     Decision,
@@ -33,6 +35,7 @@ from core.models import Conversation, ConversationStatus, Message, MessageRole, 
 
 log = get_logger(__name__)
 
+UNSTORABLE_MESSAGE = "UnstorableMessage"
 HISTORY_MESSAGES = 20
 TOKEN_FLUSH_SECONDS = 0.05
 APOLOGY = (
@@ -89,6 +92,19 @@ class ConversationActivities:
 
     @activity.defn
     async def store_message(self, message: StoreMessage) -> None:
+        """Store one message and announce it. A message the database refuses (NUL in its
+        text, a conversation that no longer exists) can never be stored: that fails at once,
+        without retries, and names the kind of error only, never the text."""
+        try:
+            await self._store_message(message)
+        except (DataError, IntegrityError) as error:
+            raise ApplicationError(
+                f"the message cannot be stored ({type(error.orig).__name__})",
+                type=UNSTORABLE_MESSAGE,
+                non_retryable=True,
+            ) from None
+
+    async def _store_message(self, message: StoreMessage) -> None:
         async with org_session(self._session_maker, message.org_id) as session:
             inserted = await session.exec(
                 insert(Message)

@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
 from sqlalchemy import delete, func, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -24,7 +23,8 @@ from temporalio.exceptions import ApplicationError
 from agents.knowledge.chunking import chunk_document, sizes_for
 from agents.knowledge.documents import Chunk, ExtractionError
 from agents.knowledge.extraction import extract
-from agents.knowledge.web import FetchError, ensure_public_address, fetch_page
+from agents.knowledge.web import FetchError, fetch_page
+from agents.knowledge.web_client import web_client
 from agents.providers.embeddings import Embedder
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
@@ -266,9 +266,7 @@ class KnowledgeActivities:
         if document.source_url is None:
             raise ApplicationError("the page has no address", type=FETCH_ERROR, non_retryable=True)
         try:
-            if not self._limits.private_urls_allowed:
-                await ensure_public_address(document.source_url)
-            async with httpx.AsyncClient() as client:
+            async with web_client(private_allowed=self._limits.private_urls_allowed) as client:
                 page = await fetch_page(
                     client,
                     document.source_url,

@@ -6,13 +6,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
 from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.knowledge import FETCH_ERROR
-from agents.knowledge.web import FetchError, discover_pages, ensure_public_address
+from agents.knowledge.web import FetchError, discover_pages
+from agents.knowledge.web_client import web_client
 from core.db import SessionMaker, org_session
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 
@@ -49,9 +49,9 @@ class KnowledgeSourceActivities:
         if source is None:
             return SourcePages(document_ids=[], added=0, removed=0)
         try:
-            if not self._private_urls_allowed:
-                await ensure_public_address(source.url)
-            async with httpx.AsyncClient(timeout=self._fetch_timeout) as client:
+            async with web_client(
+                private_allowed=self._private_urls_allowed, timeout=self._fetch_timeout
+            ) as client:
                 urls = await discover_pages(client, source.url, max_pages=source.max_pages)
         except FetchError as error:
             await self._record_error(ref, error.reason)

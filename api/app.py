@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
+from api.csrf import CsrfProtection
 from api.rate_limit import RateLimiter
 from api.routes import (
     account_deletion,
@@ -29,8 +30,10 @@ from api.routes import (
     widget,
 )
 from api.routes.platform import create_codec_app
-from api.state import AppState
+from api.state import AppState, WidgetLimits
+from api.storage_errors import add_storage_error_handlers
 from api.streaming import EventHub
+from api.text_input import UnstorableTextGuard
 from core.db import create_engine, create_session_maker
 from core.logging import get_logger
 from core.payload_codec import create_keyring
@@ -82,6 +85,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             event_hub=event_hub,
             message_limiter=RateLimiter(settings.visitor_messages_per_minute, 60.0),
             visitor_limiter=RateLimiter(settings.new_visitors_per_minute, 60.0),
+            limits=WidgetLimits.from_settings(settings),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
@@ -98,6 +102,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.add_exception_handler(RefusedError, _refused)
+    add_storage_error_handlers(app)
+    app.add_middleware(UnstorableTextGuard)  # innermost: CORS and request ids still apply
+    app.add_middleware(CsrfProtection, settings=settings)  # before any body is read
     app.middleware("http")(_widget_cors)
     app.middleware("http")(_request_context(settings))
     app.mount(settings.temporal.codec_endpoint, create_codec_app(settings))

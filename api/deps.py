@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -33,12 +33,28 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-def _credential(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
+def bearer_credential(headers: Mapping[str, str]) -> str | None:
+    """A session token or API key in the Authorization header: never added by a browser on
+    its own, so such requests need no CSRF defence (api/csrf.py)."""
+    scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(CLERK_COOKIE)
+    return None
+
+
+def session_cookie(cookies: Mapping[str, str]) -> tuple[str, str] | None:
+    """The member session a browser sends by itself, ``(cookie name, value)``: ours (local
+    mode) or Clerk's."""
+    for name in (SESSION_COOKIE, CLERK_COOKIE):
+        if value := cookies.get(name):
+            return name, value
+    return None
+
+
+def _credential(request: Request) -> str | None:
+    """The Authorization header wins over a cookie."""
+    cookie = session_cookie(request.cookies)
+    return bearer_credential(request.headers) or (cookie[1] if cookie else None)
 
 
 async def current_principal(request: Request, state: StateDep) -> Principal:
@@ -101,4 +117,7 @@ async def get_org_session(principal: OrgMember, state: StateDep) -> AsyncIterato
         yield session
 
 
-OrgSessionDep = Annotated[AsyncSession, Depends(get_org_session)]
+# scope="function": the session commits when the route returns, before the response is sent,
+# so a commit that fails is answered as an error (api/storage_errors.py), never as done.
+# (The default, "request", would commit after the response has gone.)
+OrgSessionDep = Annotated[AsyncSession, Depends(get_org_session, scope="function")]

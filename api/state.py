@@ -36,3 +36,24 @@ class AppState:
     event_hub: EventHub
     message_limiter: RateLimiter
     visitor_limiter: RateLimiter
+    limits: WidgetLimits
+
+
+@dataclass
+class WidgetLimits:
+    """What only the public widget key can do, limited per visitor and per client address."""
+
+    visitor_events: RateLimiter
+    address_events: RateLimiter
+    visitor_conversations: RateLimiter
+    address_conversations: RateLimiter
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WidgetLimits:
+        hour = 3600.0
+        return cls(
+            visitor_events=RateLimiter(settings.visitor_events_per_minute, 60.0),
+            address_events=RateLimiter(settings.address_events_per_minute, 60.0),
+            visitor_conversations=RateLimiter(settings.visitor_conversations_per_hour, hour),
+            address_conversations=RateLimiter(settings.address_conversations_per_hour, hour),
+        )

@@ -405,6 +405,8 @@ async def instant_stack(pool_size: int | None = None) -> AsyncIterator[Setup]:
             "openai_base_url": base_url,
             "visitor_messages_per_minute": UNLIMITED,
             "new_visitors_per_minute": UNLIMITED,
+            "visitor_conversations_per_hour": UNLIMITED,
+            "address_conversations_per_hour": UNLIMITED,
             "seed_demo": False,
         }
         if pool_size is not None:

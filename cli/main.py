@@ -6,13 +6,17 @@ import asyncio
 import contextlib
 import signal
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 
 from core.logging import configure_logging, get_logger
 from core.settings import Settings, describe_database, get_settings
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 app = typer.Typer(
     help="Perceptron: AI customer support.",
@@ -77,13 +81,26 @@ def api() -> None:
     from api.app import create_app
 
     settings = _settings()
-    uvicorn.run(
-        create_app(settings),
+    server = uvicorn.Server(api_server_config(settings, create_app(settings)))
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)  # as uvicorn.run: the server could not start
+
+
+def api_server_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
+    """How `perceptron api` serves the app. X-Forwarded-For and -Proto are believed only from
+    PERCEPTRON_TRUSTED_PROXIES (uvicorn would trust loopback by default): otherwise anyone
+    could pick the client address that rate limits are keyed on."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
         timeout_graceful_shutdown=10,
     )
 

@@ -42,8 +42,14 @@ class TenantSession(SQLModelSession):
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """``hide_parameters``: a statement's values (message text, names) stay out of its errors,
+    which are logged with their tracebacks."""
     return create_async_engine(
-        database_url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 

@@ -2,7 +2,8 @@
 
 Logs must hold no PII. Rather than trusting every call site, one structlog processor passes
 every event through :func:`redact`, which masks email addresses, phone numbers and payment
-card numbers (Luhn-checked, so order numbers and timestamps survive).
+card numbers (Luhn-checked, so order numbers and timestamps survive), and the values that
+database errors echo from the statement that failed.
 """
 
 from __future__ import annotations
@@ -20,12 +21,33 @@ PHONE = re.compile(
     r"|(?<![\w+])\+\d{7,15}(?!\w)"
 )
 
+# What PostgreSQL and SQLAlchemy echo of a statement's values in their error messages (a
+# message's text, a contact's email, an organization's name), which reach logs in tracebacks.
+# Each pattern keeps the words around the value and hides the value.
+DATABASE_VALUES = [
+    re.compile(
+        r"(Key \([^)\n]*\)=\()[\s\S]*?(\)(?: already exists| is not present in table"
+        r"| is still referenced from table| conflicts with existing key))"
+    ),
+    re.compile(r"(conflicts with existing key \([^)\n]*\)=\()[\s\S]*?(\)\.?(?:\n|$))"),
+    re.compile(r"(Failing row contains \()[\s\S]*?(\)\.(?:\n|$))"),
+    re.compile(r'((?:for type|for enum|out of range)[^:"\n]*: ")[\s\S]*?("(?:\n|$))'),
+    re.compile(r'(value ")[\s\S]*?(" is out of range)'),
+    re.compile(r'(Token ")[\s\S]*?(" is invalid)'),
+    re.compile(r"(JSON data, line \d+: )[^\n]*()"),
+    re.compile(r"(parameter \$\d+ = ')[\s\S]*?('(?:\n|$))"),
+    re.compile(r"(\[parameters: )[^\n]*(\])"),
+]
+
+HIDDEN = "[hidden]"
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
 CARD_MASK = "[card]"
 
 
 def redact(text: str) -> str:
+    for pattern in DATABASE_VALUES:
+        text = pattern.sub(rf"\g<1>{HIDDEN}\g<2>", text)
     text = EMAIL.sub(EMAIL_MASK, text)
     text = CARD.sub(_mask_card, text)
     return PHONE.sub(_mask_phone, text)

@@ -7,6 +7,7 @@ plus the conventional names other tools use (``DATABASE_URL``, ``TEMPORAL_ADDRES
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from enum import StrEnum
 from functools import cached_property
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
         env_ignore_empty=True,
+        hide_input_in_errors=True,  # a refusal must not print the secrets it was given
     )
 
     environment: Environment = Environment.LOCAL
@@ -109,6 +111,17 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=30.0, gt=0)
     visitor_messages_per_minute: int = Field(default=20, ge=1)
     new_visitors_per_minute: int = Field(default=30, ge=1)
+    # Only the public widget key is needed for these: each visitor and each client address
+    # has its own budget. An event batch holds up to 100 events, hence at least 100.
+    visitor_events_per_minute: int = Field(default=120, ge=100)
+    address_events_per_minute: int = Field(default=600, ge=100)
+    visitor_conversations_per_hour: int = Field(default=20, ge=1)
+    address_conversations_per_hour: int = Field(default=200, ge=1)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of the reverse proxies whose "
+        "X-Forwarded-For is believed; none by default, loopback included",
+    )
 
     # The demo shop page and its seeded knowledge base (local mode, first run)
     seed_demo: bool = True
@@ -160,7 +173,11 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "cors_origins", "clerk_authorized_parties", "temporal_ui_origins", mode="before"
+        "cors_origins",
+        "clerk_authorized_parties",
+        "temporal_ui_origins",
+        "trusted_proxies",
+        mode="before",
     )
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
@@ -170,6 +187,19 @@ class Settings(BaseSettings):
             if text.startswith("["):
                 return json.loads(text)
             return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _ip_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as error:
+                raise ValueError(
+                    f"PERCEPTRON_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                    "(CIDR), e.g. 10.0.0.5 or 172.16.0.0/12"
+                ) from error
         return value
 
     @model_validator(mode="after")
@@ -191,6 +221,29 @@ class Settings(BaseSettings):
             raise ValueError(
                 "local sign-in links are for the embedded default only: configure Clerk "
                 "(CLERK_JWKS_URL or CLERK_JWT_KEY) when PERCEPTRON_ENVIRONMENT=production"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_off_loopback(self) -> Self:
+        """The dev secrets are public: they may sign sessions only for this machine."""
+        if not self.is_local or _is_loopback(self.api_host):
+            return self
+        defaults = [
+            name
+            for name, value, default in (
+                ("PERCEPTRON_SECRET_KEY", self.secret_key, DEFAULT_SECRET_KEY),
+                ("PERCEPTRON_MASTER_KEY", self.master_key, DEFAULT_MASTER_KEY),
+            )
+            if value.get_secret_value() == default
+        ]
+        if defaults:
+            one = len(defaults) == 1
+            raise ValueError(
+                f"PERCEPTRON_API_HOST={self.api_host} is reachable from other machines, but "
+                f"{' and '.join(defaults)} {'holds its' if one else 'hold their'} public "
+                f"development default: set {'it' if one else 'them'} to a random value of at "
+                "least 32 characters, or listen on 127.0.0.1"
             )
         return self
 
@@ -259,6 +312,15 @@ class Settings(BaseSettings):
     @cached_property
     def temporal(self) -> TemporalConfig:
         return load_temporal_config(self.temporal_config)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def normalise_database_url(url: str) -> str:

@@ -10,10 +10,31 @@ from sqlmodel import col, select
 
 from core.db import SessionMaker, org_session, platform_session
 from core.models import ApiKey, AuditLogEntry, Member, Organization, Role, SignInLink
+from services.errors import RefusedError
 from services.identity import ClerkClaims, hash_secret, new_api_key, new_sign_in_token
 
 DEFAULT_ORGANIZATION_NAME = "My Company"
 LOCAL_OWNER_ID = "local:owner"
+
+# Who may grant which roles (API keys): at or below one's own. Owner > admin > operator;
+# compliance is a separate duty (deletion requests, legal holds) that only an owner, the
+# top role, grants. Operators and compliance members grant nothing.
+GRANTABLE: dict[Role, frozenset[Role]] = {
+    Role.OWNER: frozenset(Role),
+    Role.ADMIN: frozenset({Role.ADMIN, Role.OPERATOR}),
+    Role.OPERATOR: frozenset(),
+    Role.COMPLIANCE: frozenset(),
+}
+
+
+def may_grant(granter: Role, role: Role) -> bool:
+    return role in GRANTABLE[granter]
+
+
+def refuse_unless_grantable(granter: Role, role: Role) -> None:
+    if not may_grant(granter, role):
+        names = ", ".join(sorted(GRANTABLE[granter])) or "none"
+        raise RefusedError(403, f"the {granter.value} role can grant only these roles: {names}")
 
 
 @dataclass(frozen=True)
@@ -165,6 +186,7 @@ async def api_key_principal(maker: SessionMaker, secret: str) -> Principal | Non
 async def create_api_key(
     maker: SessionMaker, principal: Principal, name: str, role: Role
 ) -> tuple[ApiKey, str]:
+    refuse_unless_grantable(principal.role, role)
     secret, prefix, key_hash = new_api_key()
     async with org_session(maker, principal.org_id) as session:
         key = ApiKey(

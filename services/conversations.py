@@ -20,6 +20,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.db import SessionMaker, org_session
@@ -31,9 +32,11 @@ from core.models import (
     Message,
     Organization,
 )
+from core.organization_settings import OrganizationSettings
 from core.settings import Settings
 from services.errors import RefusedError
 from workflows.conversation import (
+    MESSAGE_NOT_STORED,
     ConversationInput,
     ConversationSettings,
     ConversationView,
@@ -102,7 +105,10 @@ class Conversations:
             )
         except WorkflowUpdateFailedError as error:
             cause = error.cause
-            raise ConversationError(422, getattr(cause, "message", None) or str(cause)) from error
+            unavailable = isinstance(cause, ApplicationError) and cause.type == MESSAGE_NOT_STORED
+            raise ConversationError(
+                503 if unavailable else 422, getattr(cause, "message", None) or str(cause)
+            ) from error
 
     async def signal(
         self, org_id: uuid.UUID, conversation_id: uuid.UUID, name: str, arg: Any = None
@@ -182,17 +188,10 @@ class Conversations:
     async def _conversation_settings(self, org_id: uuid.UUID) -> ConversationSettings:
         async with org_session(self._session_maker, org_id) as session:
             organization = await session.get(Organization, org_id)
-        chosen = organization.settings if organization else {}
-        defaults = ConversationSettings()
+        chosen = OrganizationSettings.of(organization.settings if organization else {}, org_id)
         return ConversationSettings(
-            idle_timeout_seconds=int(
-                chosen.get("idle_timeout_seconds", defaults.idle_timeout_seconds)
-            ),
-            handoff_timeout_seconds=int(
-                chosen.get("handoff_timeout_seconds", defaults.handoff_timeout_seconds)
-            ),
-            resolved_retention_seconds=int(
-                chosen.get("resolved_retention_seconds", defaults.resolved_retention_seconds)
-            ),
-            max_history_events=int(chosen.get("max_history_events", defaults.max_history_events)),
+            idle_timeout_seconds=chosen.idle_timeout_seconds,
+            handoff_timeout_seconds=chosen.handoff_timeout_seconds,
+            resolved_retention_seconds=chosen.resolved_retention_seconds,
+            max_history_events=chosen.max_history_events,
         )

@@ -187,6 +187,39 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Widget identity tokens (Perceptron.identify): signed by the customer's backend with the
+# organization's widget secret. Short-lived, so a leaked token does not vouch for long.
+IDENTITY_MAX_LIFETIME = timedelta(hours=24)
+IDENTITY_LEEWAY = timedelta(seconds=60)  # clock skew between their servers and ours
+
+
+def verify_identity_token(token: str, widget_secret: str) -> dict[str, Any]:
+    """The claims of a customer-signed identity: ``user_id`` and ``exp`` required, ``exp``
+    at most 24 hours ahead (both with a minute of clock skew)."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            widget_secret,
+            algorithms=["HS256"],
+            leeway=IDENTITY_LEEWAY,
+            options={"require": ["user_id", "exp"], "verify_aud": False},
+        )
+    except jwt.MissingRequiredClaimError as error:
+        if error.claim == "exp":
+            raise InvalidTokenError(
+                "the identity token must carry exp (at most 24 hours ahead)"
+            ) from error
+        raise InvalidTokenError(f"the identity token must carry {error.claim}") from error
+    except jwt.ExpiredSignatureError as error:
+        raise InvalidTokenError("the identity token has expired") from error
+    except jwt.PyJWTError as error:
+        raise InvalidTokenError("the identity token is not valid") from error
+    latest = datetime.now(UTC) + IDENTITY_MAX_LIFETIME + IDENTITY_LEEWAY
+    if claims["exp"] > latest.timestamp():
+        raise InvalidTokenError("the identity token's exp is more than 24 hours ahead")
+    return claims
+
+
 VISITOR_AUDIENCE = "perceptron-widget"
 
 

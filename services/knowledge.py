@@ -67,6 +67,8 @@ class KnowledgeBase:
         """Store an upload and start its ingestion. The same content twice is not embedded
         twice: the existing document is returned instead."""
         name = PurePath(filename or "document").name
+        if not _storable(name):
+            raise KnowledgeError(422, "the file name holds characters that cannot be stored")
         if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
             raise KnowledgeError(
                 415,
@@ -78,33 +80,49 @@ class KnowledgeBase:
                 413, f"the file is larger than the {self._settings.max_upload_mb} MB limit"
             )
         digest = hashlib.sha256(data).hexdigest()
-        async with org_session(self._session_maker, org_id) as session:
-            existing = (
-                await session.exec(
-                    select(KnowledgeDocument).where(
-                        KnowledgeDocument.sha256 == digest,
-                        KnowledgeDocument.status != DocumentStatus.FAILED,
+        document, duplicate = await self._store_file(org_id, name, content_type, data, digest)
+        if not duplicate:
+            await self._start_ingestion(document)
+        return Added(document, duplicate=duplicate)
+
+    async def _store_file(
+        self, org_id: uuid.UUID, name: str, content_type: str | None, data: bytes, digest: str
+    ) -> tuple[KnowledgeDocument, bool]:
+        """The file, then its row, in one unit: if the row's commit fails, the file goes.
+        Content already stored returns that document (and True)."""
+        written: str | None = None
+        try:
+            async with org_session(self._session_maker, org_id) as session:
+                existing = (
+                    await session.exec(
+                        select(KnowledgeDocument).where(
+                            KnowledgeDocument.sha256 == digest,
+                            KnowledgeDocument.status != DocumentStatus.FAILED,
+                        )
                     )
+                ).first()
+                if existing is not None:
+                    return existing, True
+                document = KnowledgeDocument(
+                    org_id=org_id,
+                    title=PurePath(name).stem.replace("-", " ").replace("_", " ") or name,
+                    source_type=SourceKind.FILE,
+                    filename=name,
+                    content_type=content_type,
+                    size_bytes=len(data),
+                    sha256=digest,
                 )
-            ).first()
-            if existing is not None:
-                return Added(existing, duplicate=True)
-            document = KnowledgeDocument(
-                org_id=org_id,
-                title=PurePath(name).stem.replace("-", " ").replace("_", " ") or name,
-                source_type=SourceKind.FILE,
-                filename=name,
-                content_type=content_type,
-                size_bytes=len(data),
-                sha256=digest,
-            )
-            document.storage_key = document_key(org_id, document.id, name)
-            document.workflow_id = ingest_document_id(org_id, document.id)
-            # The file first: a row never points at a file that was not written.
-            await self._storage.put(document.storage_key, data)
-            session.add(document)
-        await self._start_ingestion(document)
-        return Added(document, duplicate=False)
+                document.storage_key = document_key(org_id, document.id, name)
+                document.workflow_id = ingest_document_id(org_id, document.id)
+                # The file first: a row never points at a file that was not written.
+                await self._storage.put(document.storage_key, data)
+                written = document.storage_key
+                session.add(document)
+        except BaseException:
+            if written is not None:
+                await self._storage.delete(written)
+            raise
+        return document, False
 
     async def import_url(
         self, org_id: uuid.UUID, url: str, kind: SourceKind, max_pages: int | None = None
@@ -307,3 +325,8 @@ class KnowledgeBase:
             ),
             trigger_immediately=True,
         )
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL text holds no NUL, and UTF-8 no unpaired surrogate."""
+    return "\x00" not in text and not any(0xD800 <= ord(char) <= 0xDFFF for char in text)

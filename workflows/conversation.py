@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.conversation import (
         APOLOGY,
+        UNSTORABLE_MESSAGE,
         ConversationActivities,
         ConversationChange,
         StoreMessage,
@@ -39,6 +40,10 @@ WAITING = "waiting_for_human"
 WITH_OPERATOR = "with_operator"
 RESOLVED = "resolved"
 CLOSED = "closed"
+# Why a visitor message Update failed: it can never be stored (a 422), or not now (a 503).
+MESSAGE_REFUSED = UNSTORABLE_MESSAGE
+MESSAGE_NOT_STORED = "MessageNotStored"
+UNSTORABLE_REASON = "the message could not be stored: its text holds characters that are refused"
 
 
 @dataclass
@@ -173,15 +178,23 @@ class ConversationWorkflow:
 
     @workflow.update
     async def post_message(self, message: VisitorMessage) -> PostedMessage:
-        await self._store(
-            StoreMessage(
-                org_id=self._org_id,
-                conversation_id=self._conversation_id,
-                message_id=message.message_id,
-                role="visitor",
-                text=message.text,
+        try:
+            await self._store(
+                StoreMessage(
+                    org_id=self._org_id,
+                    conversation_id=self._conversation_id,
+                    message_id=message.message_id,
+                    role="visitor",
+                    text=message.text,
+                )
             )
-        )
+        except ActivityError as error:
+            # The Update fails and the sender is told; the conversation goes on.
+            if _unstorable(error):
+                raise ApplicationError(UNSTORABLE_REASON, type=MESSAGE_REFUSED) from None
+            raise ApplicationError(
+                "the message could not be stored now: try again", type=MESSAGE_NOT_STORED
+            ) from None
         self._last_activity = workflow.now()
         if self._status == RESOLVED:
             self._set_status(OPEN, "status.changed", {"reason": "visitor wrote again"})
@@ -466,14 +479,38 @@ class ConversationWorkflow:
         while self._changes:
             change = self._changes.popleft()
             if isinstance(change, StoreMessage):
-                await self._store(change)
+                await self._store_or_report(change)
             else:
-                await workflow.execute_activity_method(
-                    ConversationActivities.apply_change,
-                    change,
-                    start_to_close_timeout=timedelta(seconds=30),
-                    retry_policy=MESSAGE_RETRY,
+                await self._apply_change(change)
+
+    async def _store_or_report(self, message: StoreMessage) -> None:
+        """Store a message sent by signal (an operator's reply). The sender got no answer to
+        wait for, so one that can never be stored is reported on the conversation's event
+        stream (``message.failed``), not dropped."""
+        try:
+            await self._store(message)
+        except ActivityError as error:
+            if not _unstorable(error):
+                raise
+            workflow.logger.warning("a message could not be stored")
+            await self._apply_change(
+                self._change(
+                    "message.failed",
+                    data={
+                        "message_id": str(message.message_id),
+                        "role": message.role,
+                        "reason": UNSTORABLE_REASON,
+                    },
                 )
+            )
+
+    async def _apply_change(self, change: ConversationChange) -> None:
+        await workflow.execute_activity_method(
+            ConversationActivities.apply_change,
+            change,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=MESSAGE_RETRY,
+        )
 
     async def _store(self, message: StoreMessage) -> None:
         await workflow.execute_activity_method(
@@ -482,3 +519,9 @@ class ConversationWorkflow:
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=MESSAGE_RETRY,
         )
+
+
+def _unstorable(error: ActivityError) -> bool:
+    """The store activity refused the message for good (see ``store_message``)."""
+    cause = error.cause
+    return isinstance(cause, ApplicationError) and cause.type == UNSTORABLE_MESSAGE

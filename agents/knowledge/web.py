@@ -3,7 +3,9 @@
 The addresses come from members and are fetched from our servers, so every request is bounded
 in time (per request and per discovery), in size (bodies are streamed and cut off past a
 limit) and in reach: redirects and links never leave the site the member named, and
-robots.txt is honoured for every address.
+robots.txt is honoured for every address. The client to fetch with is ``web_client``
+(``agents.knowledge.web_client``): outside local mode every connection it opens, redirect
+hops included, goes only to a public address, the one that was checked.
 
 A *site* is a host and a port. ``www.`` is ignored, and the default port of the scheme counts
 as no port, so ``http://example.com`` and ``https://www.example.com`` are one site while
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import zlib
 from collections import deque
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 from bs4 import BeautifulSoup, Tag
 
+from agents.knowledge.web_client import PrivateAddressError, checked_addresses
 from core.logging import get_logger
 
 log = get_logger(__name__)
@@ -141,18 +143,19 @@ async def discover_pages(
 
 async def ensure_public_address(url: str) -> None:
     """Refuse an address on a private network: a member's URL must not make the server
-    fetch its own internal services (loopback, private ranges, link-local cloud metadata)."""
+    fetch its own internal services (loopback, private ranges, link-local cloud metadata).
+
+    This is the early answer to the member; it protects nothing by itself, since the name may
+    resolve differently later. ``web_client`` checks again on every connection it opens."""
     host = urlsplit(url).hostname
     if not host:
         raise FetchError("the address has no host name")
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-    except OSError as error:
+        await checked_addresses(host, 0, private_allowed=False)
+    except PrivateAddressError as error:
+        raise AddressRefusedError(str(error)) from None
+    except (OSError, UnicodeError) as error:
         raise FetchError(f"could not find the host {host}") from error
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise FetchError(f"{host} is on a private network and cannot be imported")
 
 
 def same_site(a: str, b: str) -> bool:
@@ -194,6 +197,10 @@ _NOT_A_WEB_ADDRESS = "only http and https addresses can be imported"
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
 
 
+class AddressRefusedError(FetchError):
+    """The address, or one a redirect leads to, is on a private network."""
+
+
 class _SiteUnreachableError(FetchError):
     """The site did not answer at all (connection, DNS or timeout), as opposed to answering
     with something we refuse."""
@@ -223,6 +230,8 @@ async def _fetch(
                 user_agent=user_agent,
                 truncate=truncate,
             )
+    except PrivateAddressError as error:
+        raise AddressRefusedError(str(error)) from None
     except (TimeoutError, httpx.TimeoutException):
         raise _SiteUnreachableError(f"the site did not answer within {time_limit:g} s") from None
     except httpx.ConnectError:
@@ -400,7 +409,7 @@ class _Crawl:
     async def check_start(self) -> None:
         robots = await self._robots_for(self._start)
         if robots.unreadable is not None:
-            if isinstance(robots.unreadable, _SiteUnreachableError):
+            if isinstance(robots.unreadable, _SiteUnreachableError | AddressRefusedError):
                 raise robots.unreadable
             raise FetchError(f"robots.txt could not be read: {robots.unreadable.reason}")
         if not robots.parser.can_fetch(self._user_agent, self._start):
@@ -533,7 +542,7 @@ class _Crawl:
             )
         except FetchError as error:
             server_failed = error.status_code is not None and error.status_code >= 500
-            if isinstance(error, _SiteUnreachableError) or server_failed:
+            if isinstance(error, _SiteUnreachableError | AddressRefusedError) or server_failed:
                 parser.parse(["User-agent: *", "Disallow: /"])
                 return _Robots(parser, unreadable=error)
             parser.parse([])

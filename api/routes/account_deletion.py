@@ -11,13 +11,14 @@ from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, Field
 
 from api.deps import OrgMember, StateDep, require_roles
+from api.responses import MEMBER_ERRORS
 from api.state import AppState
 from core.models import DeletionStatus, DeletionSubject, Role
 from services.account_deletion import AccountDeletions
 from services.accounts import Principal
 from workflows.account_deletion import DeletionState
 
-router = APIRouter(tags=["account deletion"])
+router = APIRouter(tags=["account deletion"], responses=MEMBER_ERRORS)
 
 OwnerOrCompliance = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.COMPLIANCE))]
 Compliance = Annotated[Principal, Depends(require_roles(Role.COMPLIANCE))]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.deps import SESSION_COOKIE, CurrentPrincipal, StateDep
+from api.csrf import CSRF_HEADER, CsrfTokens
+from api.deps import SESSION_COOKIE, CurrentPrincipal, StateDep, bearer_credential
+from api.responses import errors
 from core.db import platform_session
 from core.models import Member, Organization
 from core.settings import AuthMode
 from services.accounts import redeem_sign_in_link
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], responses=errors(400, 401, 403, 404, 422))
 
 
 @router.get("/auth/sign-in", response_class=RedirectResponse)
@@ -50,6 +52,33 @@ async def sign_out(state: StateDep) -> Response:
         SESSION_COOKIE, httponly=True, samesite="lax", secure=not state.settings.is_local
     )
     return response
+
+
+class CsrfToken(BaseModel):
+    csrf_token: str = Field(description="Send it in the header named below")
+    header: str = CSRF_HEADER
+
+
+@router.get("/api/auth/csrf", responses=errors(400, 401, 403))
+async def csrf_token(
+    request: Request, response: Response, principal: CurrentPrincipal, state: StateDep
+) -> CsrfToken:
+    """The token a page signed in by cookie sends in ``X-CSRF-Token`` with every POST, PUT,
+    PATCH and DELETE, together with its own Origin. It stays the same for the whole session.
+    Requests with a Bearer token or an API key need none."""
+    token = None
+    if bearer_credential(request.headers) is None:
+        token = CsrfTokens(state.settings.secret_key.get_secret_value()).for_session(
+            request.cookies
+        )
+    if token is None:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            detail="this request is signed in by its Authorization header: "
+            "Bearer tokens and API keys need no CSRF token",
+        )
+    response.headers["cache-control"] = "no-store"
+    return CsrfToken(csrf_token=token)
 
 
 class Me(BaseModel):

@@ -10,9 +10,11 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from api.deps import OrgMember, StateDep
+from api.paging import Offset, PageSize
+from api.responses import MEMBER_ERRORS
 from services.contacts import Contacts, Correction
 
-router = APIRouter(prefix="/api/orgs/{org_id}", tags=["contacts"])
+router = APIRouter(prefix="/api/orgs/{org_id}", tags=["contacts"], responses=MEMBER_ERRORS)
 
 
 def contacts_service(state: StateDep) -> Contacts:
@@ -66,8 +68,8 @@ async def list_contacts(
     contacts: ContactsDep,
     email: Annotated[str | None, Query(max_length=320, description="exact match")] = None,
     q: Annotated[str | None, Query(max_length=200, description="part of name or email")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> ContactPage:
     rows, total = await contacts.find(
         principal.org_id, email=email, text=q, limit=limit, offset=offset

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from activities.conversation import message_json
 from api.deps import OrgMember, StateDep
+from api.paging import MAX_EVENT_ID, Offset, PageSize
+from api.responses import EVENT_STREAM, MEMBER_ERRORS
 from api.state import AppState
 from api.streaming import event_stream
 from core.db import org_session
@@ -20,7 +22,7 @@ from services.accounts import Principal, audit_entry
 from services.conversations import ConversationFilters
 from workflows.conversation import Assignment, Operator, OperatorReply
 
-router = APIRouter(prefix="/api/orgs/{org_id}", tags=["conversations"])
+router = APIRouter(prefix="/api/orgs/{org_id}", tags=["conversations"], responses=MEMBER_ERRORS)
 
 
 class ConversationSummary(BaseModel):
@@ -58,8 +60,8 @@ async def list_conversations(
     until: datetime | None = None,
     assignee: uuid.UUID | None = None,
     needs_human: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> ConversationPage:
     filters = ConversationFilters(
         status=status_filter,
@@ -121,22 +123,30 @@ async def read_conversation(
     }
 
 
-@router.get("/conversations/{conversation_id}/events")
+@router.get(
+    "/conversations/{conversation_id}/events",
+    response_class=StreamingResponse,
+    responses=EVENT_STREAM,
+)
 async def conversation_events(
     conversation_id: uuid.UUID,
     principal: OrgMember,
     state: StateDep,
-    last_event_id: Annotated[int | None, Header(alias="last-event-id")] = None,
+    last_event_id: Annotated[
+        int | None, Header(alias="last-event-id", ge=0, le=MAX_EVENT_ID)
+    ] = None,
 ) -> StreamingResponse:
     await _conversation(state, principal, conversation_id)
     return _sse(state, principal, last_event_id or 0, conversation_id)
 
 
-@router.get("/inbox/events")
+@router.get("/inbox/events", response_class=StreamingResponse, responses=EVENT_STREAM)
 async def inbox_events(
     principal: OrgMember,
     state: StateDep,
-    last_event_id: Annotated[int | None, Header(alias="last-event-id")] = None,
+    last_event_id: Annotated[
+        int | None, Header(alias="last-event-id", ge=0, le=MAX_EVENT_ID)
+    ] = None,
 ) -> StreamingResponse:
     """Every conversation event of the organization, live: the inbox's feed."""
     start = last_event_id

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from api.deps import OrgSessionDep, StateDep, require_roles
+from api.responses import errors
 from core.db import org_session, platform_session
 from core.logging import get_logger
 from core.models import (
@@ -35,7 +36,7 @@ from services.identity import hash_secret
 
 log = get_logger(__name__)
 
-router = APIRouter(tags=["privacy"])
+router = APIRouter(tags=["privacy"], responses=errors(401, 403, 404, 409, 410, 422, 503))
 
 EXPORT_KINDS = (PrivacyRequestKind.ORGANIZATION_EXPORT, PrivacyRequestKind.CONTACT_EXPORT)
 ExportStaff = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN, Role.COMPLIANCE))]

@@ -4,22 +4,73 @@ and search (the dashboard's "test your assistant")."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.types import Message
 
 from agents.knowledge.retrieval import SearchMode
-from api.deps import OrgAdmin, OrgMember, StateDep
+from api.deps import OrgAdmin, OrgMember, StateDep, get_state
+from api.paging import Offset, PageSize
+from api.responses import errors
 from api.state import AppState
 from core.db import org_session
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
+from core.settings import Settings
 from services.accounts import Principal, audit_entry
 from services.knowledge import KnowledgeBase
 
-router = APIRouter(prefix="/api/orgs/{org_id}/knowledge", tags=["knowledge"])
+MULTIPART_ALLOWANCE = 64 * 1024  # the form's boundaries and headers around the file
+
+
+def _too_large(settings: Settings) -> HTTPException:
+    return HTTPException(
+        status.HTTP_413_CONTENT_TOO_LARGE,
+        detail=f"the file is larger than the {settings.max_upload_mb} MB limit",
+    )
+
+
+class UploadLimitRoute(APIRoute):
+    """Refuses a body over the upload limit while it arrives: at once from its
+    Content-Length, or as soon as a chunked body passes the limit, before the form is
+    parsed or spooled to disk."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def limited(request: Request) -> Response:
+            settings = get_state(request).settings
+            allowed = settings.max_upload_bytes + MULTIPART_ALLOWANCE
+            declared = request.headers.get("content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > allowed):
+                raise _too_large(settings)
+            receive = request.receive
+            received = 0
+
+            async def counted() -> Message:
+                nonlocal received
+                message = await receive()
+                received += len(message.get("body", b""))
+                if received > allowed:
+                    raise _too_large(settings)
+                return message
+
+            return await handle(Request(request.scope, counted))
+
+        return limited
+
+
+router = APIRouter(
+    prefix="/api/orgs/{org_id}/knowledge",
+    tags=["knowledge"],
+    route_class=UploadLimitRoute,
+    responses=errors(400, 401, 403, 404, 409, 413, 415, 422, 503),
+)
 
 
 class Progress(BaseModel):
@@ -112,20 +163,12 @@ async def _audit(state: AppState, principal: Principal, action: str, target: uui
 
 @router.post("/documents", status_code=status.HTTP_202_ACCEPTED)
 async def upload_document(
-    request: Request,
     principal: OrgAdmin,
     knowledge: KnowledgeDep,
     state: StateDep,
     file: Annotated[UploadFile, File(description="PDF, TXT, Markdown, HTML, DOCX or CSV")],
 ) -> JSONResponse:
-    limit = state.settings.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            detail=f"the file is larger than the {state.settings.max_upload_mb} MB limit",
-        )
-    data = await file.read(limit + 1)
+    data = await file.read(state.settings.max_upload_bytes + 1)
     added = await knowledge.add_file(
         principal.org_id, file.filename or "document", file.content_type, data
     )
@@ -154,8 +197,8 @@ async def list_documents(
     principal: OrgMember,
     knowledge: KnowledgeDep,
     status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> DocumentPage:
     documents, total = await knowledge.list_documents(
         principal.org_id, status_filter, limit, offset

@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import col, select
 
 from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
+from api.responses import MEMBER_ERRORS
 from core.models import ApiKey, Member, Organization, Role
-from services.accounts import audit_entry, create_api_key
+from core.organization_settings import OrganizationSettings
+from services.accounts import audit_entry, create_api_key, may_grant
 
-router = APIRouter(prefix="/api/orgs/{org_id}", tags=["organizations"])
+router = APIRouter(prefix="/api/orgs/{org_id}", tags=["organizations"], responses=MEMBER_ERRORS)
 
 
 class OrganizationPublic(BaseModel):
@@ -39,7 +42,11 @@ class MemberPublic(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    role: Role = Role.ADMIN
+    role: Role = Field(
+        default=Role.ADMIN,
+        description="At or below the caller's own role: an admin grants admin or operator; "
+        "an owner also compliance. Never owner.",
+    )
 
 
 class ApiKeyPublic(BaseModel):
@@ -76,7 +83,14 @@ async def update_organization(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 detail="change privacy settings with PUT /api/orgs/{org_id}/privacy/settings",
             )
-        organization.settings = {**organization.settings, **body.settings}
+        try:
+            changes = OrganizationSettings.changes(body.settings)
+        except ValidationError as error:
+            problems = error.errors(include_url=False)
+            raise RequestValidationError(
+                [{**e, "loc": ("body", "settings", *e["loc"])} for e in problems]
+            ) from None
+        organization.settings = {**organization.settings, **changes}
     organization.updated_at = datetime.now(UTC)
     session.add(organization)
     session.add(audit_entry(principal, "organization.updated", "organization", organization.id))
@@ -111,6 +125,12 @@ async def revoke_key(key_id: uuid.UUID, principal: OrgAdmin, session: OrgSession
     key = (await session.exec(select(ApiKey).where(ApiKey.id == key_id))).first()
     if key is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such API key")
+    if not may_grant(principal.role, key.role):
+        # An owner revokes any key; an admin only keys it could have minted.
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"the {principal.role.value} role cannot revoke a {key.role.value} key",
+        )
     key.revoked_at = key.revoked_at or datetime.now(UTC)
     session.add(key)
     session.add(audit_entry(principal, "api_key.revoked", "api_key", key.id))

@@ -12,6 +12,8 @@ from pydantic import BaseModel, EmailStr, Field, model_validator
 from sqlmodel import col, func, select
 
 from api.deps import OrgSessionDep, require_roles
+from api.paging import Offset, PageSize
+from api.responses import MEMBER_ERRORS
 from api.routes.contacts import ContactsDep
 from core.models import (
     AuditLogEntry,
@@ -22,7 +24,7 @@ from core.models import (
 )
 from services.accounts import Principal
 
-router = APIRouter(prefix="/api/orgs/{org_id}", tags=["privacy"])
+router = APIRouter(prefix="/api/orgs/{org_id}", tags=["privacy"], responses=MEMBER_ERRORS)
 
 # Those who run the organization's data requests and read its audit log.
 PrivacyStaff = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN, Role.COMPLIANCE))]
@@ -134,8 +136,8 @@ async def list_requests(
     kind: PrivacyRequestKind | None = None,
     status_filter: Annotated[PrivacyRequestStatus | None, Query(alias="status")] = None,
     contact_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> PrivacyRequestPage:
     """Exports and erasures of every kind, newest first."""
     query = select(PrivacyRequest)
@@ -178,7 +180,7 @@ async def audit_log(
     until: datetime | None = None,
     actor_member_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AuditPage:
     """Who did what to whose data, newest first: transcript reads, corrections, exports,
     erasures, deletions and legal holds."""

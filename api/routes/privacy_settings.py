@@ -17,12 +17,13 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
+from api.responses import MEMBER_ERRORS
 from core.db import org_session
 from core.models import Organization
 from core.privacy_settings import PrivacySettings
 from services.accounts import Principal, audit_entry
 
-router = APIRouter(prefix="/api/orgs/{org_id}/privacy", tags=["privacy"])
+router = APIRouter(prefix="/api/orgs/{org_id}/privacy", tags=["privacy"], responses=MEMBER_ERRORS)
 
 
 @router.get("/settings")

@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-import jwt
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, EmailStr, Field
@@ -20,16 +19,22 @@ from sqlmodel import select
 
 from activities.conversation import message_json
 from api.deps import StateDep
+from api.paging import MAX_EVENT_ID
+from api.rate_limit import check_all
+from api.responses import EVENT_STREAM, errors
 from api.state import AppState
 from api.streaming import event_stream
 from core.db import org_session, platform_session
 from core.models import Contact, Conversation, Message, Organization, WidgetEvent
+from core.organization_settings import OrganizationSettings
 from services.conversations import ConversationError, ConversationFilters
-from services.identity import InvalidTokenError, VisitorClaims
+from services.identity import InvalidTokenError, VisitorClaims, verify_identity_token
 from services.technical_data import describe_client
 from workflows.conversation import Feedback
 
-router = APIRouter(prefix="/api/widget", tags=["widget"])
+router = APIRouter(
+    prefix="/api/widget", tags=["widget"], responses=errors(401, 403, 404, 409, 422, 429, 503)
+)
 
 
 class VisitorStart(BaseModel):
@@ -72,10 +77,14 @@ class FeedbackBody(BaseModel):
 
 
 def _forbidden_origin(organization: Organization, origin: str | None) -> bool:
-    allowed: list[str] = list(organization.settings.get("allowed_origins") or [])
-    if not allowed or origin is None:
-        return False  # no list: any site may embed it; no Origin: not a browser call
-    return origin.rstrip("/") not in {entry.rstrip("/") for entry in allowed}
+    settings = OrganizationSettings.of(organization.settings, organization.id)
+    if origin is None:
+        return False  # no Origin: not a browser call
+    if settings.origins_unreadable:
+        return True  # a damaged list refuses every site until it is set again
+    if not settings.allowed_origins:
+        return False  # no list: any site may embed it
+    return origin.rstrip("/") not in settings.allowed_origins
 
 
 async def _organization_by_key(state: AppState, key: str) -> Organization | None:
@@ -148,14 +157,21 @@ async def _own_conversation(
     return conversation
 
 
-def _limit(state: AppState, key: str) -> None:
-    wait = state.message_limiter.check(key)
+def _client_address(request: Request) -> str:
+    """The direct peer, or the address a trusted proxy forwarded (PERCEPTRON_TRUSTED_PROXIES,
+    applied by uvicorn as `perceptron api` starts it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _refuse_over(wait: int | None, detail: str) -> None:
     if wait is not None:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="too many messages: wait a moment",
-            headers={"Retry-After": str(wait)},
+            status.HTTP_429_TOO_MANY_REQUESTS, detail=detail, headers={"Retry-After": str(wait)}
         )
+
+
+def _limit(state: AppState, key: str) -> None:
+    _refuse_over(state.message_limiter.check(key), "too many messages: wait a moment")
 
 
 @router.post("/visitors", status_code=status.HTTP_201_CREATED)
@@ -165,14 +181,8 @@ async def start_visitor(
     state: StateDep,
     organization: WidgetOrganization,
 ) -> VisitorSession:
-    client = request.client.host if request.client else "unknown"
-    wait = state.visitor_limiter.check(f"{organization.id}:{client}")
-    if wait is not None:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="too many new visitors from this address",
-            headers={"Retry-After": str(wait)},
-        )
+    wait = state.visitor_limiter.check(f"{organization.id}:{_client_address(request)}")
+    _refuse_over(wait, "too many new visitors from this address")
     async with org_session(state.session_maker, organization.id) as session:
         contact = Contact(org_id=organization.id, name=body.name, email=body.email)
         session.add(contact)
@@ -193,16 +203,6 @@ class WidgetConfig(BaseModel):
     pre_chat: str
 
 
-WIDGET_DEFAULTS: dict[str, Any] = {
-    "greeting": "Hi! Ask me anything about our products.",
-    "color": "#4f46e5",
-    "position": "right",
-    "avatar_url": None,
-    "theme": "auto",
-    "pre_chat": "off",
-}
-
-
 @router.get("/config")
 async def widget_config(
     request: Request,
@@ -210,8 +210,8 @@ async def widget_config(
     organization: WidgetOrganization,
 ) -> WidgetConfig:
     """Branding and the pre-chat form setting, from the organization's settings."""
-    chosen = {**WIDGET_DEFAULTS, **(organization.settings.get("widget") or {})}
-    return WidgetConfig(organization_name=organization.name, **chosen)
+    branding = OrganizationSettings.of(organization.settings, organization.id).widget
+    return WidgetConfig(organization_name=organization.name, **branding.model_dump())
 
 
 class IdentifyBody(BaseModel):
@@ -221,22 +221,16 @@ class IdentifyBody(BaseModel):
 @router.post("/identify")
 async def identify(body: IdentifyBody, visitor: Visitor, state: StateDep) -> VisitorSession:
     """Link the visitor to a verified customer: the customer's backend signed
-    ``{user_id, email, name}`` with the organization's widget secret (HS256), so the identity
-    cannot be spoofed from the browser."""
+    ``{user_id, email, name, exp}`` with the organization's widget secret (HS256), so the
+    identity cannot be spoofed from the browser. ``exp`` is required, at most 24 hours ahead
+    (60 seconds of clock skew allowed); 401 with the reason otherwise."""
     async with platform_session(state.session_maker) as session:
         organization = await session.get(Organization, visitor.org_id)
     assert organization is not None
     try:
-        claims = jwt.decode(
-            body.token,
-            organization.widget_secret,
-            algorithms=["HS256"],
-            options={"require": ["user_id"], "verify_aud": False},
-        )
-    except jwt.PyJWTError as error:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, detail="the identity token is not valid"
-        ) from error
+        claims = verify_identity_token(body.token, organization.widget_secret)
+    except InvalidTokenError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=str(error)) from error
     user_id = str(claims["user_id"])[:200]
     async with org_session(state.session_maker, visitor.org_id) as session:
         contact = (
@@ -302,8 +296,12 @@ async def track(
                 contact_id = claims.contact_id
         except InvalidTokenError:
             contact_id = None
+    address = _client_address(request)
+    limits = [(state.limits.address_events, f"{organization.id}:{address}")]
+    if contact_id is not None:
+        limits.append((state.limits.visitor_events, str(contact_id)))
+    _refuse_over(check_all(*limits, cost=len(body.events)), "too many events: wait a moment")
     client = describe_client(request.headers.get("user-agent"))
-    address = request.client.host if request.client else None
     async with org_session(state.session_maker, organization.id) as session:
         if contact_id is not None and await session.get(Contact, contact_id) is None:
             contact_id = None  # an erased contact: its events are recorded without it
@@ -318,7 +316,7 @@ async def track(
                     page_title=event.title,
                     browser=client.browser,
                     device=client.device,
-                    ip_address=address,
+                    ip_address=address if request.client else None,
                 )
             )
     return {"accepted": len(body.events)}
@@ -334,8 +332,13 @@ async def my_conversations(visitor: Visitor, state: StateDep) -> list[Conversati
 
 @router.post("/conversations", status_code=status.HTTP_201_CREATED)
 async def start_conversation(
-    body: NewConversation, visitor: Visitor, state: StateDep
+    body: NewConversation, request: Request, visitor: Visitor, state: StateDep
 ) -> dict[str, Any]:
+    wait = check_all(
+        (state.limits.visitor_conversations, str(visitor.contact_id)),
+        (state.limits.address_conversations, f"{visitor.org_id}:{_client_address(request)}"),
+    )
+    _refuse_over(wait, "too many new conversations: wait a while")
     conversation = await state.conversations.start(visitor.org_id, visitor.contact_id)
     result: dict[str, Any] = {
         "conversation": ConversationPublic.model_validate(
@@ -379,13 +382,21 @@ async def history(
     return [message_json(message) for message in messages]
 
 
-@router.get("/conversations/{conversation_id}/events")
+@router.get(
+    "/conversations/{conversation_id}/events",
+    response_class=StreamingResponse,
+    responses=EVENT_STREAM,
+)
 async def events(
     conversation_id: uuid.UUID,
     visitor: Visitor,
     state: StateDep,
-    last_event_id: Annotated[int | None, Header(alias="last-event-id")] = None,
-    after: Annotated[int | None, Query(description="same as Last-Event-ID")] = None,
+    last_event_id: Annotated[
+        int | None, Header(alias="last-event-id", ge=0, le=MAX_EVENT_ID)
+    ] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_EVENT_ID, description="same as Last-Event-ID")
+    ] = None,
 ) -> StreamingResponse:
     await _own_conversation(state, visitor, conversation_id)
     stream = event_stream(

@@ -75,8 +75,8 @@ class EmbeddedPostgres:
         if not wait_until(self._accepts_connections, timeout, interval=0.1):
             self.child.stop()
             raise RuntimeError(
-                f"embedded PostgreSQL did not start within {timeout:.0f}s; "
-                f"its log ({self.child.log_path}) ends with:\n{self.child.tail()}"
+                f"embedded PostgreSQL did not start within {timeout:.0f}s. "
+                f"Its log: {self.child.log_path}"
             )
         self._ensure_database()
 
@@ -130,8 +130,8 @@ class EmbeddedPostgres:
     def _accepts_connections(self) -> bool:
         if self.child.exited() is not None:
             raise RuntimeError(
-                f"embedded PostgreSQL exited with code {self.child.exited()}; "
-                f"its log ({self.child.log_path}) ends with:\n{self.child.tail()}"
+                f"embedded PostgreSQL exited with code {self.child.exited()}. "
+                f"Its log: {self.child.log_path}"
             )
         try:
             with psycopg.connect(self._dsn("postgres"), connect_timeout=1):

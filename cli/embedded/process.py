@@ -102,12 +102,6 @@ class ChildProcess:
             self._log.close()
             self._log = None
 
-    def tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
 
 def _die_with_parent(sig: signal.Signals) -> Callable[[], None] | None:
     """Children run in sessions of their own (a Ctrl-C reaches only the supervisor, which

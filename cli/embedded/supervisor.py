@@ -1,8 +1,15 @@
 """`perceptron up`: the whole product on one machine, as one supervised group.
 
 Order of start: PostgreSQL, Temporal dev server, migrations, first-run bootstrap, namespace
-setup, worker, API; then a system check through the worker. Order of stop: the reverse. Any
-child that dies takes the group down with a message, rather than leaving half a stack.
+setup, worker, API; then a system check through the worker. Order of stop: the reverse.
+
+A child that dies while starting up stops the group with a message. Once the stack is ready,
+a child that dies is restarted with exponential backoff (:class:`RestartPolicy`); one that
+keeps dying is given up on and the group stops. Every child can be restarted safely:
+PostgreSQL recovers from its write-ahead log (and refuses to start, so is retried, while
+backends of the killed server still hold its shared memory), the Temporal dev server keeps its
+state in its SQLite file, and the worker and API reconnect to both. What is logged is the
+child, how it ended (exit code or signal) and where its log is: never the log's content.
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import timedelta
 from types import FrameType
 
@@ -34,6 +42,72 @@ class StopRequested(Exception):  # noqa: N818 - a signal, not an error
 
 class ChildExitedError(RuntimeError):
     pass
+
+
+def describe_exit(code: int) -> str:
+    """``code 3`` or ``signal SIGKILL`` (Popen reports a signal as a negative code)."""
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"code {code}"
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """Wait ``first_delay`` before the first restart, doubling up to ``max_delay``; the
+    ``give_up_after``-th exit within ``window_seconds`` stops the stack."""
+
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    give_up_after: int = 5
+    window_seconds: float = 300.0
+
+    def delay(self, recent_exits: int) -> float:
+        return float(min(self.first_delay * 2 ** (recent_exits - 1), self.max_delay))
+
+
+@dataclass
+class Supervised:
+    """A child kept running once the stack is up: restarted with backoff when it exits."""
+
+    child: ChildProcess
+    what: str
+    policy: RestartPolicy = field(default_factory=RestartPolicy)
+    exits: deque[float] = field(default_factory=deque)
+    restart_at: float | None = None
+
+    def tend(self, now: float) -> None:
+        """Restart the child when it is due; raise ChildExitedError when giving up on it."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restart_at = None
+                self.child.start()
+                log.info("restarted", child=self.child.name, pid=self.child.pid)
+            return
+        code = self.child.exited()
+        if code is None:
+            return
+        self.child.stop()  # whatever is left of its process tree; closes its log
+        while self.exits and now - self.exits[0] > self.policy.window_seconds:
+            self.exits.popleft()
+        self.exits.append(now)
+        how = describe_exit(code)
+        if len(self.exits) >= self.policy.give_up_after:
+            raise ChildExitedError(
+                f"{self.what} exited ({how}) {len(self.exits)} times within "
+                f"{self.policy.window_seconds:.0f}s; giving up. Its log: {self.child.log_path}"
+            )
+        delay = self.policy.delay(len(self.exits))
+        log.warning(
+            "child exited; restarting",
+            child=self.child.name,
+            exit=how,
+            restart_in_seconds=delay,
+            log_file=str(self.child.log_path),
+        )
+        self.restart_at = now + delay
 
 
 @dataclass
@@ -157,18 +231,28 @@ class Supervisor:
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
 
+    def _supervised(self) -> list[Supervised]:
+        """Servers first: in one pass, what the worker and API need is restarted before them."""
+        servers = [
+            (server.child, what)
+            for server, what in (
+                (self.postgres, "PostgreSQL"),
+                (self.temporal, "the Temporal dev server"),
+            )
+            if server
+        ]
+        processes = [(child, f"the {child.name}") for child in self.children]
+        return [Supervised(child, what) for child, what in servers + processes]
+
     def _raise_if_a_child_died(self) -> None:
-        for child in self.children:
-            code = child.exited()
+        """While starting up: a child that dies stops the group."""
+        for supervised in self._supervised():
+            code = supervised.child.exited()
             if code is not None:
                 raise ChildExitedError(
-                    f"the {child.name} exited with code {code}; "
-                    f"its log ({child.log_path}) ends with:\n{child.tail()}"
+                    f"{supervised.what} exited ({describe_exit(code)}) while starting up. "
+                    f"Its log: {supervised.child.log_path}"
                 )
-        if self.temporal and self.temporal.child.exited() is not None:
-            raise ChildExitedError(f"the Temporal dev server exited:\n{self.temporal.child.tail()}")
-        if self.postgres and self.postgres.child.exited() is not None:
-            raise ChildExitedError(f"PostgreSQL exited:\n{self.postgres.child.tail()}")
 
     def _wait_ready(self, settings: Settings, timeout: float = 90.0) -> None:
         from cli.bootstrap import run_system_check
@@ -187,9 +271,11 @@ class Supervisor:
         asyncio.run(run_system_check(settings, execution_timeout=timedelta(seconds=timeout)))
 
     def _watch(self) -> None:
+        supervised = self._supervised()
         while True:
-            self._raise_if_a_child_died()
-            time.sleep(0.5)
+            for one in supervised:
+                one.tend(time.monotonic())
+            time.sleep(0.25)
 
     def _announce(self, urls: StackUrls, seconds: float) -> None:
         lines = [

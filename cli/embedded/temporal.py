@@ -87,8 +87,8 @@ class EmbeddedTemporal:
         def ready() -> bool:
             if self.child.exited() is not None:
                 raise RuntimeError(
-                    f"the Temporal dev server exited with code {self.child.exited()}; "
-                    f"its log ({self.child.log_path}) ends with:\n{self.child.tail()}"
+                    f"the Temporal dev server exited with code {self.child.exited()}. "
+                    f"Its log: {self.child.log_path}"
                 )
             return port_accepts(self.port) and port_accepts(self.ui_port)
 

@@ -8,6 +8,7 @@ fetched.
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ class Route:
 class Request:
     path: str
     user_agent: str
+    host: str = ""  # the Host header
 
 
 class Website:
@@ -64,16 +66,27 @@ class Website:
         self.routes[path] = Route(status=status, headers={"Location": location})
 
     @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
     def requested_paths(self) -> list[str]:
         return [request.path for request in self.requests]
 
     @contextmanager
-    def serve(self) -> Iterator[Website]:
+    def serve(self, tls: ssl.SSLContext | None = None) -> Iterator[Website]:
+        """Serve on a loopback port; over HTTPS with ``tls`` (a server-side context)."""
         website = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                website.requests.append(Request(self.path, self.headers.get("User-Agent", "")))
+                website.requests.append(
+                    Request(
+                        self.path,
+                        self.headers.get("User-Agent", ""),
+                        self.headers.get("Host", ""),
+                    )
+                )
                 route = website.routes.get(self.path) or website.routes.get(
                     self.path.split("?", 1)[0]
                 )
@@ -96,10 +109,13 @@ class Website:
                 return
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
         # A short poll interval: shutdown() waits for it, once per test.
         thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
         thread.start()
-        self._url = f"http://127.0.0.1:{server.server_address[1]}"
+        scheme = "https" if tls is not None else "http"
+        self._url = f"{scheme}://127.0.0.1:{server.server_address[1]}"
         try:
             yield self
         finally:

@@ -18,6 +18,7 @@ from agents.knowledge.web import (
     normalize_url,
     same_site,
 )
+from agents.knowledge.web_client import web_client
 from tests.conftest import free_port
 from tests.fakes.website import Website
 
@@ -38,8 +39,8 @@ def other_site() -> Iterator[Website]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    # trust_env=False: a proxy configured in the environment must not see loopback requests.
-    async with httpx.AsyncClient(trust_env=False) as http:
+    # The client web imports use, in local mode: loopback sites are allowed.
+    async with web_client(private_allowed=True) as http:
         yield http
 
 

@@ -3,6 +3,7 @@ and the demo page."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import jwt
@@ -46,7 +47,7 @@ async def test_a_signed_identity_links_a_verified_contact_and_a_forged_one_is_re
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
     signed = jwt.encode(
-        {"user_id": "cust-42", "email": "ada@example.com", "name": "Ada"},
+        {"user_id": "cust-42", "email": "ada@example.com", "name": "Ada", "exp": _hours(1)},
         organization.widget_secret,
         algorithm="HS256",
     )
@@ -74,6 +75,43 @@ async def test_a_signed_identity_links_a_verified_contact_and_a_forged_one_is_re
     assert [(c.external_id, c.email, c.verified) for c in contacts] == [
         ("cust-42", "ada@example.com", True)
     ]
+
+
+def _hours(hours: float) -> int:
+    return int(time.time() + hours * 3600)
+
+
+async def test_an_identity_token_must_expire_within_a_day(
+    api: RunningApi, session_maker: SessionMaker
+) -> None:
+    organization = await create_organization(session_maker, "Lumen")
+
+    def signed(**claims: object) -> str:
+        return jwt.encode(
+            {"user_id": "cust-42", **claims}, organization.widget_secret, algorithm="HS256"
+        )
+
+    async with api.client() as client:
+        visitor = await new_visitor(client, organization.public_key)
+
+        async def identify(token: str) -> tuple[int, str]:
+            response = await client.post(
+                "/api/widget/identify", json={"token": token}, headers=visitor.headers
+            )
+            return response.status_code, response.json().get("detail", "")
+
+        without_exp = await identify(signed())
+        too_far = await identify(signed(exp=_hours(24) + 300))
+        expired = await identify(signed(exp=_hours(-1)))
+        not_a_time = await identify(signed(exp="tomorrow"))
+        a_day_ahead_by_a_fast_clock = await identify(signed(exp=_hours(24) + 30))
+        just_expired_by_a_slow_clock = await identify(signed(exp=_hours(0) - 30))
+    assert without_exp == (401, "the identity token must carry exp (at most 24 hours ahead)")
+    assert too_far == (401, "the identity token's exp is more than 24 hours ahead")
+    assert expired == (401, "the identity token has expired")
+    assert not_a_time[0] == 401
+    assert a_day_ahead_by_a_fast_clock[0] == 200, "60 seconds of clock skew are allowed"
+    assert just_expired_by_a_slow_clock[0] == 200
 
 
 async def test_analytics_events_record_browser_device_and_ip_server_side(

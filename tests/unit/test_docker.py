@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shlex
@@ -213,6 +214,19 @@ def test_only_the_proxy_publishes_ports() -> None:
             assert _published_ports(service) == {80, 443}
         else:
             assert "ports" not in service, f"{name} must stay internal"
+
+
+def test_the_api_believes_forwarded_addresses_from_the_proxy_only() -> None:
+    services = _services()
+    api_env = _environment(services["api"])
+    assert "FORWARDED_ALLOW_IPS" not in api_env, "uvicorn's own setting is not used"
+    trusted = Settings(trusted_proxies=api_env["PERCEPTRON_TRUSTED_PROXIES"]).trusted_proxies
+    proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
+    assert trusted == [proxy_address]
+    (subnet,) = [c["subnet"] for c in _compose()["networks"]["default"]["ipam"]["config"]]
+    assert ipaddress.ip_address(proxy_address) in ipaddress.ip_network(subnet)
+    for name, service in services.items():
+        assert set(service.get("networks", {"default": None})) == {"default"}, name
 
 
 def test_every_compose_variable_is_documented_in_env_example() -> None:

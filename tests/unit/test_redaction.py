@@ -94,3 +94,54 @@ def test_bound_context_is_redacted() -> None:
     with structlog.contextvars.bound_contextvars(contact="trent@example.com"):
         get_logger("test").info("context")
     assert "trent@example.com" not in stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            'duplicate key value violates unique constraint "t_email_key"\n'
+            "DETAIL:  Key (org_id, email)=(7d1f, Zephyr Quill) already exists.",
+            "Key (org_id, email)=([hidden]) already exists.",
+        ),
+        (
+            'insert or update on table "messages" violates foreign key constraint "fk"\n'
+            'DETAIL:  Key (conversation_id)=(Zephyr Quill) is not present in table "c".',
+            'Key (conversation_id)=([hidden]) is not present in table "c".',
+        ),
+        (
+            'null value in column "body" of relation "t" violates not-null constraint\n'
+            "DETAIL:  Failing row contains (3, Zephyr\nQuill, null).\n[SQL: INSERT ...]",
+            "Failing row contains ([hidden]).\n[SQL: INSERT ...]",
+        ),
+        (
+            'invalid input syntax for type integer: "Zephyr Quill"\n'
+            "CONTEXT:  unnamed portal parameter $2 = 'Zephyr Quill'",
+            'invalid input syntax for type integer: "[hidden]"\n'
+            "CONTEXT:  unnamed portal parameter $2 = '[hidden]'",
+        ),
+        (
+            'invalid input value for enum mood: "Zephyr Quill"',
+            'invalid input value for enum mood: "[hidden]"',
+        ),
+        (
+            'value "Zephyr Quill" is out of range for type integer',
+            'value "[hidden]" is out of range for type integer',
+        ),
+        (
+            'invalid input syntax for type json\nDETAIL:  Token "Zephyr" is invalid.\n'
+            "CONTEXT:  JSON data, line 1: {Zephyr Quill...",
+            'Token "[hidden]" is invalid.\nCONTEXT:  JSON data, line 1: [hidden]',
+        ),
+        (
+            "[SQL: INSERT INTO organizations (name) VALUES (%(name)s)]\n"
+            "[parameters: {'name': 'Zephyr Quill'}]\n(Background on this error at: x)",
+            "[parameters: [hidden]]\n(Background on this error at: x)",
+        ),
+    ],
+)
+def test_database_error_text_loses_the_values_it_echoes(text: str, kept: str) -> None:
+    redacted = redact(text)
+    assert "Zephyr" not in redacted
+    assert "Quill" not in redacted
+    assert kept in redacted

@@ -87,3 +87,46 @@ def test_empty_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None
     settings = Settings()
     assert settings.openai_api_key is None
     assert settings.embedded_postgres
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "support.example.com"])
+def test_local_mode_refuses_a_public_api_host_with_the_default_secrets(host: str) -> None:
+    with pytest.raises(ValidationError, match="PERCEPTRON_API_HOST") as refused:
+        Settings(api_host=host)
+    message = str(refused.value)
+    assert "PERCEPTRON_SECRET_KEY" in message
+    assert "PERCEPTRON_MASTER_KEY" in message
+
+
+def test_local_mode_refuses_a_public_api_host_while_either_secret_is_the_default() -> None:
+    with pytest.raises(ValidationError, match="PERCEPTRON_MASTER_KEY"):
+        Settings(api_host="0.0.0.0", secret_key="s" * 40)
+    with pytest.raises(ValidationError, match="PERCEPTRON_SECRET_KEY"):
+        Settings(api_host="0.0.0.0", master_key="m" * 40)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1"])
+def test_local_mode_accepts_loopback_hosts_with_the_default_secrets(host: str) -> None:
+    assert Settings(api_host=host).api_host == host
+
+
+def test_local_mode_accepts_a_public_api_host_with_real_secrets() -> None:
+    settings = Settings(api_host="0.0.0.0", secret_key="s" * 40, master_key="m" * 40)
+    assert settings.api_host == "0.0.0.0"
+
+
+def test_no_proxy_is_trusted_by_default_and_proxies_are_addresses_or_networks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().trusted_proxies == []
+    monkeypatch.setenv("PERCEPTRON_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,::1")
+    assert Settings().trusted_proxies == ["10.0.0.5", "172.16.0.0/12", "::1"]
+    monkeypatch.setenv("PERCEPTRON_TRUSTED_PROXIES", "10.0.0.5,proxy.internal")
+    with pytest.raises(ValidationError, match=r"'proxy\.internal' is not an IP address"):
+        Settings()
+
+
+def test_a_refusal_does_not_print_the_secrets_it_was_given() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(api_host="0.0.0.0", secret_key="s3cr3t" * 8)
+    assert "s3cr3t" not in str(refused.value)
