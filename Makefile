@@ -9,9 +9,15 @@ WIDGET_STAMP := widget/node_modules/.installed
 WIDGET_JS := widget/dist/widget.js
 WIDGET_SOURCES := $(shell find widget/src -type f 2>/dev/null)
 
-.PHONY: up test lint typecheck unit integration e2e bench lock clean install widget widget-check
+DASHBOARD_STAMP := dashboard/node_modules/.installed
+DASHBOARD_INDEX := dashboard/dist/index.html
+DASHBOARD_SOURCES := $(shell find dashboard/src -type f 2>/dev/null) dashboard/index.html \
+	dashboard/vite.config.ts dashboard/tsconfig.json
 
-install: $(STAMP) $(WIDGET_JS)
+.PHONY: up test lint typecheck unit integration e2e bench lock clean install widget widget-check \
+	dashboard dashboard-check dashboard-types
+
+install: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
@@ -34,10 +40,30 @@ widget: $(WIDGET_JS)
 widget-check: $(WIDGET_STAMP)
 	cd widget && npm run --silent typecheck && npm test --silent
 
-up: $(STAMP) $(WIDGET_JS)
+# The dashboard: a React single-page app built by Vite into dashboard/dist, which the API
+# serves at /dashboard/. Its API types are generated from the OpenAPI document.
+$(DASHBOARD_STAMP): dashboard/package.json dashboard/package-lock.json
+	cd dashboard && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(DASHBOARD_STAMP)
+
+$(DASHBOARD_INDEX): $(DASHBOARD_STAMP) $(DASHBOARD_SOURCES)
+	cd dashboard && npm run --silent build
+
+dashboard: $(DASHBOARD_INDEX)
+
+# Regenerate dashboard/src/api/schema.d.ts after changing the API.
+dashboard-types: $(STAMP) $(DASHBOARD_STAMP)
+	cd dashboard && PYTHON=$(CURDIR)/$(BIN)/python npm run --silent api:types
+
+# Types, component tests, and the generated API types against the API as it is now.
+dashboard-check: $(STAMP) $(DASHBOARD_STAMP)
+	cd dashboard && npm run --silent typecheck && npm test --silent
+	cd dashboard && PYTHON=$(CURDIR)/$(BIN)/python npm run --silent api:check
+
+up: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
 	$(BIN)/perceptron up
 
-test: $(STAMP) $(WIDGET_JS) lint typecheck widget-check
+test: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX) lint typecheck widget-check dashboard-check
 	$(BIN)/python -m pytest -q -ra
 
 lint: $(STAMP)
@@ -54,7 +80,7 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration tests/replay
 
-e2e: $(STAMP) $(WIDGET_JS)
+e2e: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
 	$(BIN)/python -m pytest -q tests/e2e
 
 bench: $(STAMP)
@@ -66,4 +92,5 @@ lock: $(STAMP)
 		--annotation-style line -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache widget/node_modules widget/dist
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache widget/node_modules widget/dist \
+		dashboard/node_modules dashboard/dist

@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     # The demo shop page and its seeded knowledge base (local mode, first run)
     seed_demo: bool = True
     widget_dist: Path | None = Field(default=None, description="The built widget script")
+    dashboard_dist: Path | None = Field(
+        default=None, description="The built dashboard: its index.html and assets/"
+    )
 
     # Privacy
     export_link_ttl_hours: int = Field(default=24, ge=1, le=24 * 14)
@@ -300,6 +303,10 @@ class Settings(BaseSettings):
     @property
     def widget_script(self) -> Path:
         return self.widget_dist or REPOSITORY / "widget" / "dist" / "widget.js"
+
+    @property
+    def dashboard_dir(self) -> Path:
+        return self.dashboard_dist or REPOSITORY / "dashboard" / "dist"
 
     @property
     def private_urls_allowed(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Query, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
+from sqlmodel import col, select
 
 from activities.conversation import message_json
 from api.deps import OrgMember, StateDep
@@ -37,8 +38,18 @@ class ConversationSummary(BaseModel):
     last_message_at: datetime | None
 
 
+class ContactBrief(BaseModel):
+    id: uuid.UUID
+    name: str | None
+    email: str | None
+
+
+class InboxItem(ConversationSummary):
+    contact: ContactBrief | None = Field(description="Who the conversation is with, if known")
+
+
 class ConversationPage(BaseModel):
-    items: list[ConversationSummary]
+    items: list[InboxItem]
     total: int
 
 
@@ -48,6 +59,42 @@ class ReplyBody(BaseModel):
 
 class AssignBody(BaseModel):
     member_id: uuid.UUID | None
+
+
+class LiveOperator(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class LiveState(BaseModel):
+    """What the conversation's workflow says now (None when it is not running)."""
+
+    status: str
+    operator: LiveOperator | None
+    pending_handoff: bool
+    queued: int
+
+
+class TranscriptMessage(BaseModel):
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    role: str
+    content: str
+    citations: list[dict[str, Any]]
+    feedback: int | None
+    created_at: datetime
+    trail: dict[str, Any] | None = Field(
+        description="An assistant answer's decision trail: retrieved chunks and scores, "
+        "the decision and why, the prompt version"
+    )
+    model: str | None
+
+
+class ConversationDetail(BaseModel):
+    conversation: ConversationSummary
+    contact: ContactBrief | None
+    live: LiveState | None
+    messages: list[TranscriptMessage]
 
 
 @router.get("/conversations")
@@ -72,8 +119,25 @@ async def list_conversations(
         needs_human=needs_human,
     )
     rows, total = await state.conversations.list(principal.org_id, filters, limit, offset)
+    contact_ids = {row.contact_id for row in rows if row.contact_id is not None}
+    contacts: dict[uuid.UUID, ContactBrief] = {}
+    if contact_ids:
+        async with org_session(state.session_maker, principal.org_id) as session:
+            found = await session.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))
+            contacts = {
+                contact.id: ContactBrief(id=contact.id, name=contact.name, email=contact.email)
+                for contact in found
+            }
     return ConversationPage(
-        items=[ConversationSummary.model_validate(row, from_attributes=True) for row in rows],
+        items=[
+            InboxItem.model_validate(
+                {
+                    **ConversationSummary.model_validate(row, from_attributes=True).model_dump(),
+                    "contact": contacts.get(row.contact_id) if row.contact_id else None,
+                }
+            )
+            for row in rows
+        ],
         total=total,
     )
 
@@ -81,7 +145,7 @@ async def list_conversations(
 @router.get("/conversations/{conversation_id}")
 async def read_conversation(
     conversation_id: uuid.UUID, principal: OrgMember, state: StateDep
-) -> dict[str, Any]:
+) -> ConversationDetail:
     """One conversation with its transcript. Every read is written to the audit log."""
     conversation = await _conversation(state, principal, conversation_id)
     messages = await state.conversations.messages(principal.org_id, conversation_id)
@@ -93,34 +157,32 @@ async def read_conversation(
             audit_entry(principal, "conversation.transcript_read", "conversation", conversation_id)
         )
     view = await state.conversations.view(principal.org_id, conversation_id)
-    return {
-        "conversation": ConversationSummary.model_validate(
-            conversation, from_attributes=True
-        ).model_dump(mode="json"),
-        "contact": (
-            {"id": str(contact.id), "name": contact.name, "email": contact.email}
-            if contact
-            else None
+    return ConversationDetail(
+        conversation=ConversationSummary.model_validate(conversation, from_attributes=True),
+        contact=(
+            ContactBrief(id=contact.id, name=contact.name, email=contact.email) if contact else None
         ),
-        "live": (
-            {
-                "status": view.status,
-                "operator": (
-                    {"id": str(view.operator.member_id), "name": view.operator.name}
+        live=(
+            LiveState(
+                status=view.status,
+                operator=(
+                    LiveOperator(id=view.operator.member_id, name=view.operator.name)
                     if view.operator
                     else None
                 ),
-                "pending_handoff": view.pending_handoff,
-                "queued": view.queued,
-            }
+                pending_handoff=view.pending_handoff,
+                queued=view.queued,
+            )
             if view
             else None
         ),
-        "messages": [
-            {**message_json(message), "trail": message.trail, "model": message.model}
+        messages=[
+            TranscriptMessage.model_validate(
+                {**message_json(message), "trail": message.trail, "model": message.model}
+            )
             for message in messages
         ],
-    }
+    )
 
 
 @router.get(

@@ -1,8 +1,9 @@
-"""The dashboard and the widget demo page. Placeholders until their issues land; honest ones."""
+"""The dashboard (the single-page app built in dashboard/), the widget script and its demo page."""
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse
@@ -30,14 +31,63 @@ async def root() -> RedirectResponse:
     return RedirectResponse("/dashboard/")
 
 
-@router.get("/dashboard/", response_class=HTMLResponse)
-async def dashboard() -> str:
-    return _PAGE.format(
-        title="Perceptron dashboard",
-        body="<p>The API is running. The dashboard (inbox, knowledge base, analytics, settings)"
-        " is not built yet. Signed-in members can already use the API: see "
-        '<a href="/api/docs">the API reference</a> and <code>/api/me</code>.</p>',
+# The app's own page: scripts, styles and API calls from this origin only, never framed.
+DASHBOARD_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+NOT_BUILT = _PAGE.format(
+    title="The dashboard is not built",
+    body="<p>The API is running, but the dashboard's files are missing. <code>make up</code> and"
+    " <code>make test</code> build them; by hand: <code>cd dashboard &amp;&amp; npm ci &amp;&amp;"
+    " npm run build</code>. Signed-in members can already use the API: see "
+    '<a href="/api/docs">the API reference</a>.</p>',
+)
+
+
+@router.get("/dashboard")
+async def dashboard_redirect() -> RedirectResponse:
+    return RedirectResponse("/dashboard/")
+
+
+@router.get("/dashboard/{path:path}")
+async def dashboard(path: str, state: StateDep) -> Response:
+    """The built dashboard: its hashed assets, cached for good, and for every other path (a
+    client route such as /dashboard/inbox/...) its index.html, so a reload or a shared link
+    opens the same screen."""
+    root = state.settings.dashboard_dir
+    index = root / "index.html"
+    if not index.is_file():
+        return HTMLResponse(NOT_BUILT, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+    asset = _inside(root, path) if path else None
+    if asset is not None and asset.is_file():
+        immutable = path.startswith("assets/")
+        return FileResponse(
+            asset,
+            headers={
+                "Cache-Control": "public, max-age=31536000, immutable"
+                if immutable
+                else "public, max-age=300"
+            },
+        )
+    if path.startswith("assets/"):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such dashboard file")
+    return FileResponse(
+        index,
+        media_type="text/html",
+        headers={
+            "Cache-Control": "no-cache",
+            "Content-Security-Policy": DASHBOARD_CSP,
+            "X-Frame-Options": "DENY",
+        },
     )
+
+
+def _inside(root: Path, path: str) -> Path | None:
+    """``root / path`` when it stays inside ``root`` (no ``..`` or symbolic link out)."""
+    base = root.resolve()
+    candidate = (base / path).resolve()
+    return candidate if candidate.is_relative_to(base) and candidate != base else None
 
 
 @router.get("/demo/", response_class=HTMLResponse)

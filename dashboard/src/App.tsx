@@ -1,0 +1,102 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { Navigate, NavLink, Route, Routes } from "react-router";
+import { ApiError, type Me } from "./api/client";
+import { useApi, useMe } from "./api/queries";
+import { Coming } from "./pages/Coming";
+import { Inbox } from "./pages/Inbox";
+import { SignedOut } from "./pages/SignedOut";
+import { strings } from "./strings";
+import { type ThemeChoice, useTheme } from "./theme";
+
+const SECTIONS = [
+  { path: "inbox", label: strings.nav.inbox },
+  { path: "knowledge", label: strings.nav.knowledge },
+  { path: "analytics", label: strings.nav.analytics },
+  { path: "settings", label: strings.nav.settings },
+  { path: "privacy", label: strings.nav.privacy },
+] as const;
+
+export function App() {
+  const me = useMe();
+  if (me.isPending) return <p className="centered">{strings.loading}</p>;
+  if (me.isError) {
+    if (me.error instanceof ApiError && me.error.status === 401) return <SignedOut />;
+    return (
+      <div className="centered" role="alert">
+        <p>{strings.error(me.error.message)}</p>
+        <button type="button" onClick={() => void me.refetch()}>
+          {strings.retry}
+        </button>
+      </div>
+    );
+  }
+  return <Shell me={me.data} />;
+}
+
+function Shell({ me }: { me: Me }) {
+  const [theme, setTheme] = useTheme();
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        {strings.skipToContent}
+      </a>
+      <header className="topbar">
+        <span className="brand">{strings.appName}</span>
+        <span className="org" data-testid="organization">
+          {me.organization_name}
+        </span>
+        <nav aria-label={strings.nav.label} className="nav">
+          {SECTIONS.map((section) => (
+            <NavLink key={section.path} to={`/${section.path}`}>
+              {section.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="account">
+          <label>
+            <span className="visually-hidden">{strings.theme.label}</span>
+            <select
+              aria-label={strings.theme.label}
+              data-testid="theme"
+              value={theme}
+              onChange={(event) => setTheme(event.target.value as ThemeChoice)}
+            >
+              <option value="system">{strings.theme.system}</option>
+              <option value="light">{strings.theme.light}</option>
+              <option value="dark">{strings.theme.dark}</option>
+            </select>
+          </label>
+          <span title={strings.account.role(me.role)}>{me.name ?? me.email ?? me.role}</span>
+          <SignOut />
+        </div>
+      </header>
+      <main id="main" className="main">
+        <Routes>
+          <Route index element={<Navigate to="/inbox" replace />} />
+          <Route path="inbox" element={<Inbox me={me} />} />
+          <Route path="inbox/:conversationId" element={<Inbox me={me} />} />
+          <Route path="knowledge" element={<Coming section={strings.nav.knowledge} />} />
+          <Route path="analytics" element={<Coming section={strings.nav.analytics} />} />
+          <Route path="settings" element={<Coming section={strings.nav.settings} />} />
+          <Route path="privacy" element={<Coming section={strings.nav.privacy} />} />
+          <Route path="*" element={<p className="centered">{strings.notFound}</p>} />
+        </Routes>
+      </main>
+    </div>
+  );
+}
+
+function SignOut() {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  const signOut = async () => {
+    await client.POST("/auth/sign-out");
+    queryClient.clear();
+    window.location.assign(import.meta.env.BASE_URL);
+  };
+  return (
+    <button type="button" className="link" onClick={() => void signOut()}>
+      {strings.account.signOut}
+    </button>
+  );
+}
