@@ -11,7 +11,6 @@ are not buffered here: their bytes are the files' own.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,20 +19,10 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-NUL_MESSAGE = "the text cannot contain NUL characters (U+0000)"
-SURROGATE_MESSAGE = "the text cannot contain unpaired surrogates (U+D800 to U+DFFF)"
+from core.text import NUL_MESSAGE, unstorable
 
 Location = tuple[str | int, ...]
 WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def unstorable(value: str) -> str | None:
-    """Why ``value`` cannot be stored, or None when it can."""
-    found = UNSTORABLE.search(value)
-    if found is None:
-        return None
-    return NUL_MESSAGE if found.group() == "\x00" else SURROGATE_MESSAGE
 
 
 def _strings(value: Any, location: Location) -> Iterator[tuple[Location, str]]:

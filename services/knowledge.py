@@ -30,6 +30,7 @@ from core.ids import ingest_document_id, reembed_id, search_attributes, sync_sou
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 from core.settings import Settings
 from core.storage import FileStorage, document_key
+from core.text import unstorable
 from services.errors import RefusedError
 from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow, IngestProgress
 from workflows.reembed_knowledge import ReembedInput, ReembedKnowledgeWorkflow
@@ -67,7 +68,7 @@ class KnowledgeBase:
         """Store an upload and start its ingestion. The same content twice is not embedded
         twice: the existing document is returned instead."""
         name = PurePath(filename or "document").name
-        if not _storable(name):
+        if unstorable(name) is not None:
             raise KnowledgeError(422, "the file name holds characters that cannot be stored")
         if PurePath(name).suffix.lower() not in ALLOWED_EXTENSIONS:
             raise KnowledgeError(
@@ -325,8 +326,3 @@ class KnowledgeBase:
             ),
             trigger_immediately=True,
         )
-
-
-def _storable(text: str) -> bool:
-    """PostgreSQL text holds no NUL, and UTF-8 no unpaired surrogate."""
-    return "\x00" not in text and not any(0xD800 <= ord(char) <= 0xDFFF for char in text)

@@ -40,8 +40,8 @@ WAITING = "waiting_for_human"
 WITH_OPERATOR = "with_operator"
 RESOLVED = "resolved"
 CLOSED = "closed"
-# Why a visitor message Update failed: it can never be stored (a 422), or not now (a 503).
-MESSAGE_REFUSED = UNSTORABLE_MESSAGE
+# Why a visitor message Update failed: it can never be stored (UNSTORABLE_MESSAGE, a 422),
+# or not now (a 503).
 MESSAGE_NOT_STORED = "MessageNotStored"
 UNSTORABLE_REASON = "the message could not be stored: its text holds characters that are refused"
 
@@ -191,7 +191,7 @@ class ConversationWorkflow:
         except ActivityError as error:
             # The Update fails and the sender is told; the conversation goes on.
             if _unstorable(error):
-                raise ApplicationError(UNSTORABLE_REASON, type=MESSAGE_REFUSED) from None
+                raise ApplicationError(UNSTORABLE_REASON, type=UNSTORABLE_MESSAGE) from None
             raise ApplicationError(
                 "the message could not be stored now: try again", type=MESSAGE_NOT_STORED
             ) from None
