@@ -39,6 +39,9 @@ DATABASE_VALUES = [
     re.compile(r"(\[parameters: )[^\n]*(\])"),
 ]
 
+# Identifiers that hold digit groups a phone pattern would otherwise take ("...-4969-8213-...").
+UUID = re.compile(r"(?<!\w)[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?!\w)")
+
 HIDDEN = "[hidden]"
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
@@ -49,8 +52,19 @@ def redact(text: str) -> str:
     for pattern in DATABASE_VALUES:
         text = pattern.sub(rf"\g<1>{HIDDEN}\g<2>", text)
     text = EMAIL.sub(EMAIL_MASK, text)
-    text = CARD.sub(_mask_card, text)
-    return PHONE.sub(_mask_phone, text)
+    # UUIDs (workflow, run and row ids) are kept whole; only the text between them is masked.
+    pieces: list[str] = []
+    start = 0
+    for found in UUID.finditer(text):
+        pieces.append(_mask_numbers(text[start : found.start()]))
+        pieces.append(found.group())
+        start = found.end()
+    pieces.append(_mask_numbers(text[start:]))
+    return "".join(pieces)
+
+
+def _mask_numbers(text: str) -> str:
+    return PHONE.sub(_mask_phone, CARD.sub(_mask_card, text))
 
 
 def redact_value(value: Any) -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import random
+import uuid
 
 import pytest
 import structlog
@@ -43,6 +45,17 @@ def test_personal_data_is_masked(text: str, expected: str) -> None:
 )
 def test_ordinary_text_survives(text: str) -> None:
     assert redact(text) == text
+
+
+def test_ids_with_digit_groups_survive_whole() -> None:
+    # A uuid4 whose middle groups are all digits once lost "4969-8213" to the phone mask.
+    workflow_id = "system-check-705ae668-80fb-4969-8213-cefec75a9ce0"
+    assert redact(workflow_id) == workflow_id
+    assert redact(f"{workflow_id} called +1 415 555 2671") == f"{workflow_id} called [phone]"
+    rng = random.Random(5)
+    for _ in range(5000):
+        identifier = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        assert redact(f"run {identifier} ok") == f"run {identifier} ok"
 
 
 def _capture(log_format: str) -> io.StringIO:
