@@ -8,6 +8,7 @@ from core.models.conversation import (
     Contact,
     Conversation,
     ConversationEvent,
+    ConversationNote,
     ConversationStatus,
     Message,
     MessageRole,
@@ -21,7 +22,15 @@ from core.models.knowledge import (
     KnowledgeSource,
     SourceKind,
 )
-from core.models.organization import ApiKey, Member, Organization, Role, SignInLink
+from core.models.organization import (
+    ApiKey,
+    Invitation,
+    Member,
+    Organization,
+    Role,
+    SavedReply,
+    SignInLink,
+)
 from core.models.privacy import (
     DataKey,
     DeletionReceipt,
@@ -41,12 +50,14 @@ __all__ = [
     "Contact",
     "Conversation",
     "ConversationEvent",
+    "ConversationNote",
     "ConversationStatus",
     "DataKey",
     "DeletionReceipt",
     "DeletionStatus",
     "DeletionSubject",
     "DocumentStatus",
+    "Invitation",
     "KnowledgeChunk",
     "KnowledgeDocument",
     "KnowledgeSource",
@@ -60,6 +71,7 @@ __all__ = [
     "PrivacyRequestKind",
     "PrivacyRequestStatus",
     "Role",
+    "SavedReply",
     "SignInLink",
     "SourceKind",
     "WidgetEvent",

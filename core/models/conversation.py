@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Identity, Index, Text
+from sqlalchemy import BigInteger, Column, Identity, Index, Text, text
 from sqlmodel import Field
 
 from core.models.base import OrgOwned, enum_field, id_field, json_field, timestamp_field
@@ -78,7 +78,15 @@ class Conversation(OrgOwned, table=True):
 
 class Message(OrgOwned, table=True):
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_created", "conversation_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        # Full-text search over messages for the inbox ('simple': no language's stemming).
+        Index(
+            "ix_messages_content_search",
+            text("to_tsvector('simple', content)"),
+            postgresql_using="gin",
+        ),
+    )
 
     id: uuid.UUID = id_field()
     conversation_id: uuid.UUID = Field(foreign_key="conversations.id", ondelete="CASCADE")
@@ -98,6 +106,25 @@ class Message(OrgOwned, table=True):
     # often the turn is retried.
     reply_to_id: uuid.UUID | None = Field(default=None, unique=True)
     created_at: datetime = timestamp_field()
+
+
+class ConversationNote(OrgOwned, table=True):
+    """A private note operators leave on a conversation. Visitors never see it; it is exported
+    and erased with the conversation's messages."""
+
+    __tablename__ = "conversation_notes"
+    __table_args__ = (
+        Index("ix_conversation_notes_conversation_created", "conversation_id", "created_at"),
+    )
+
+    id: uuid.UUID = id_field()
+    conversation_id: uuid.UUID = Field(foreign_key="conversations.id", ondelete="CASCADE")
+    author_member_id: uuid.UUID | None = Field(
+        default=None, foreign_key="members.id", ondelete="SET NULL", index=True
+    )
+    content: str = Field(sa_type=Text)
+    created_at: datetime = timestamp_field()
+    updated_at: datetime | None = timestamp_field(nullable=True)
 
 
 class Call(OrgOwned, table=True):

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.models.base import OrgOwned, enum_field, id_field, json_field, timestamp_field
@@ -90,3 +90,39 @@ class SignInLink(OrgOwned, table=True):
     created_at: datetime = timestamp_field()
     expires_at: datetime = timestamp_field()
     used_at: datetime | None = timestamp_field(nullable=True)
+
+
+class SavedReply(OrgOwned, table=True):
+    """A canned answer operators insert with ``/shortcut`` while replying."""
+
+    __tablename__ = "saved_replies"
+    __table_args__ = (UniqueConstraint("org_id", "shortcut", name="uq_saved_replies_shortcut"),)
+
+    id: uuid.UUID = id_field()
+    shortcut: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    content: str = Field(sa_type=Text)
+    created_by: uuid.UUID | None = Field(
+        default=None, foreign_key="members.id", ondelete="SET NULL", index=True
+    )
+    created_at: datetime = timestamp_field()
+    updated_at: datetime | None = timestamp_field(nullable=True)
+
+
+class Invitation(OrgOwned, table=True):
+    """An invitation to join an organization with a role. Only a SHA-256 of the one-time link's
+    token is stored; the link is shown (or emailed) once."""
+
+    __tablename__ = "invitations"
+
+    id: uuid.UUID = id_field()
+    email: str = Field(max_length=320)
+    role: Role = enum_field(Role, Role.OPERATOR)
+    token_hash: str = Field(max_length=64, unique=True)
+    invited_by: uuid.UUID | None = Field(
+        default=None, foreign_key="members.id", ondelete="SET NULL", index=True
+    )
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = timestamp_field()
+    accepted_at: datetime | None = timestamp_field(nullable=True)
+    revoked_at: datetime | None = timestamp_field(nullable=True)
