@@ -20,7 +20,6 @@ from core.models import Conversation, ConversationStatus, KnowledgeDocument, Org
 from core.settings import Settings
 from services.accounts import create_sign_in_link
 from tests.conftest import RunningApi
-from tests.e2e.test_widget_browser import browser  # noqa: F401 - the shared Chromium fixture
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.fakes.website import Website
 from tests.integration.conversation_helpers import new_visitor
@@ -108,7 +107,7 @@ async def test_a_page_on_another_port_cannot_act_as_the_signed_in_member(
     api: RunningApi,
     settings: Settings,
     session_maker: SessionMaker,
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
     owner = await create_member(session_maker, organization.id, Role.OWNER)

@@ -19,10 +19,7 @@ from core.models import Organization, Role
 from core.settings import Settings
 from services.accounts import create_sign_in_link
 from tests.conftest import RunningApi
-from tests.e2e.test_widget_browser import (
-    ARTIFACTS,
-    browser,  # noqa: F401 - the shared Chromium fixture
-)
+from tests.e2e.browser import ARTIFACTS, axe_violations
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.integration.conversation_helpers import new_visitor
 
@@ -54,7 +51,7 @@ async def test_an_owner_sees_a_handoff_live_joins_and_replies_from_the_dashboard
     api: RunningApi,
     settings: Settings,
     session_maker: SessionMaker,
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
     owner = await create_member(session_maker, organization.id, Role.OWNER)
@@ -136,6 +133,7 @@ async def test_an_owner_sees_a_handoff_live_joins_and_replies_from_the_dashboard
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "dashboard-inbox.png"))
+    assert await axe_violations(page) == []
 
     # Dark mode, chosen, survives a reload (stored in localStorage, not in a cookie).
     await page.get_by_test_id("theme").select_option("dark")

@@ -4,18 +4,17 @@ hostile host page that cannot break it."""
 
 from __future__ import annotations
 
-import shutil
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from core.db import SessionMaker
 from core.models import Role
 from core.settings import Settings
-from tests.conftest import REPO, RunningApi
+from tests.conftest import RunningApi
+from tests.e2e.browser import ARTIFACTS
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.fakes.website import Website
 from tests.fixtures.documents import load_articles
@@ -23,34 +22,6 @@ from tests.integration.conversation_helpers import configure
 from tests.integration.knowledge_helpers import upload, wait_until_final
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker")]
-
-ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Chromium is needed for the browser tests: apt-get install chromium")
-    return path
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_FLAGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""What every browser test shares: Debian's Chromium (never a downloaded one), the artifacts
+folder for screenshots, a collector of console errors, signing a member in to the dashboard
+with a real one-time link, and an axe-core accessibility scan."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
+
+from core.db import SessionMaker
+from services.accounts import create_sign_in_link
+from tests.conftest import REPO, RunningApi
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+AXE_SCRIPT = REPO / "dashboard" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is needed for the browser tests: apt-get install chromium")
+    return path
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_FLAGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@dataclass
+class Problems:
+    """Console errors and uncaught exceptions a page logged; a journey ends with none."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.seen.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.seen.append(str(error)))
+
+
+async def signed_in_page(
+    browser: Browser,
+    api: RunningApi,
+    session_maker: SessionMaker,
+    org_id: uuid.UUID,
+    member_id: uuid.UUID,
+    *,
+    path: str = "/dashboard/inbox",
+    viewport: dict[str, int] | None = None,
+) -> tuple[BrowserContext, Page, Problems]:
+    """A new browser context with the member signed in through a real one-time link, on
+    ``path``. Console errors from then on are collected in the returned ``Problems``."""
+    context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 800})  # type: ignore[arg-type]
+    page = await context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    link = await create_sign_in_link(session_maker, org_id, member_id, timedelta(minutes=5))
+    await page.goto(f"{api.url}/auth/sign-in?token={link}")
+    await page.wait_for_url(f"{api.url}/dashboard/**")
+    if path != "/dashboard/inbox":
+        await page.goto(f"{api.url}{path}")
+    return context, page, problems
+
+
+async def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+async def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A/AA)."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `make test` (it installs the dashboard's packages)")
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, which the page's CSP (script-src 'self')
+        # does not govern; a <script> tag would be refused.
+        await page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8") + "\n;undefined")
+    result: dict[str, Any] = await page.evaluate(
+        """async () => await window.axe.run(document, {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        })"""
+    )
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
