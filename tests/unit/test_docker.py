@@ -114,9 +114,24 @@ def _dockerfile_instructions() -> Iterator[tuple[str, str]]:
         logical = ""
 
 
-def _dockerfile_env() -> dict[str, str]:
-    env: dict[str, str] = {}
+def _stages() -> dict[str, list[tuple[str, str]]]:
+    """Each build stage's instructions after its FROM, by stage name (the last is "final")."""
+    stages: list[tuple[str, list[tuple[str, str]]]] = []
     for instruction, arguments in _dockerfile_instructions():
+        if instruction == "FROM":
+            image, _, name = arguments.partition(" AS ")
+            stages.append((name.strip() or image.strip(), [(instruction, image.strip())]))
+        else:
+            stages[-1][1].append((instruction, arguments))
+    named = dict(stages[:-1])
+    named["final"] = stages[-1][1]
+    return named
+
+
+def _dockerfile_env() -> dict[str, str]:
+    """The ENV of the image that runs (the final stage)."""
+    env: dict[str, str] = {}
+    for instruction, arguments in _stages()["final"]:
         if instruction == "ENV":
             for pair in shlex.split(arguments):
                 name, _, value = pair.partition("=")
@@ -124,14 +139,13 @@ def _dockerfile_env() -> dict[str, str]:
     return env
 
 
-def _dockerfile_copies() -> Iterator[tuple[str, PurePosixPath]]:
+def _dockerfile_copies(stage: str = "final") -> Iterator[tuple[str, PurePosixPath]]:
     """(source, where it lands in the image) for each COPY from the build context."""
     workdir = PurePosixPath("/")
-    for instruction, arguments in _dockerfile_instructions():
+    for instruction, arguments in _stages()[stage]:
         if instruction == "WORKDIR":
             workdir = workdir / arguments
-        elif instruction in {"COPY", "ADD"}:
-            assert "--from" not in arguments, "no multi-stage copies expected"
+        elif instruction in {"COPY", "ADD"} and "--from" not in arguments:
             words = [word for word in shlex.split(arguments) if not word.startswith("--")]
             *sources, destination = words
             target = workdir / destination
@@ -142,6 +156,16 @@ def _dockerfile_copies() -> Iterator[tuple[str, PurePosixPath]]:
                     yield source, target / PurePosixPath(source).name
                 else:
                     yield source, target
+
+
+def _stage_copies(stage: str = "final") -> dict[str, str]:
+    """COPY --from=<stage>: where each built file lands in the final image."""
+    copies: dict[str, str] = {}
+    for instruction, arguments in _stages()["final"]:
+        if instruction == "COPY" and f"--from={stage}" in arguments:
+            source, destination = [w for w in shlex.split(arguments) if not w.startswith("--")]
+            copies[source] = destination
+    return copies
 
 
 def _perceptron_commands() -> set[str]:
@@ -324,7 +348,7 @@ def test_temporal_shares_the_postgres_server_with_its_own_databases() -> None:
 
 
 def test_dockerfile_copies_only_files_that_exist() -> None:
-    sources = [source for source, _ in _dockerfile_copies()]
+    sources = [source for stage in _stages() for source, _ in _dockerfile_copies(stage)]
     assert sources
     for source in sources:
         assert (ROOT / source).exists(), f"COPY {source}: not in the repository"
@@ -342,8 +366,32 @@ def test_dockerfile_points_the_settings_at_the_copied_temporal_yaml() -> None:
     assert str(landed["temporal.yaml"]) == _dockerfile_env()["PERCEPTRON_TEMPORAL_CONFIG"]
 
 
+def test_image_ships_the_built_widget_and_dashboard_without_node(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frontend = _stages()["frontend"]
+    assert frontend[0] == ("FROM", "node:20-slim")
+    built = " ".join(arguments for instruction, arguments in frontend if instruction == "RUN")
+    assert "npm ci" in built
+    assert "widget && npm run build" in built
+    assert "dashboard && npm run build" in built
+    sources = {source.rstrip("/") for source, _ in _dockerfile_copies("frontend")}
+    assert {"widget", "dashboard"} <= sources
+    landed = _stage_copies("frontend")
+    env = _dockerfile_env()
+    assert landed["/src/widget/dist/widget.js"] == env["PERCEPTRON_WIDGET_DIST"]
+    assert landed["/src/dashboard/dist/"].rstrip("/") == env["PERCEPTRON_DASHBOARD_DIST"]
+    # The settings read those names.
+    monkeypatch.setenv("PERCEPTRON_WIDGET_DIST", env["PERCEPTRON_WIDGET_DIST"])
+    monkeypatch.setenv("PERCEPTRON_DASHBOARD_DIST", env["PERCEPTRON_DASHBOARD_DIST"])
+    settings = Settings()
+    assert str(settings.widget_script) == "/app/static/widget.js"
+    assert str(settings.dashboard_dir) == "/app/static/dashboard"
+    assert "node_modules" in (DOCKER / "Dockerfile.dockerignore").read_text().split()
+
+
 def test_image_runs_perceptron_api_as_an_unprivileged_user() -> None:
-    instructions = list(_dockerfile_instructions())
+    instructions = _stages()["final"]
     assert instructions[0] == ("FROM", "python:3.11-slim")
     last: dict[str, str] = dict(instructions)
     assert last["ENTRYPOINT"] == '["perceptron"]'
