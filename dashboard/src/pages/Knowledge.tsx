@@ -603,19 +603,32 @@ function TryOutcome({ result }: { result: TryResult }) {
       ) : (
         <ol className="passages">
           {result.passages.map((passage) => (
-            <li key={passage.chunk_id} className="passage" data-testid="passage">
-              <div className="passage-head">
-                <span className="passage-title">{passage.title}</span>
-                <span className="passage-score">{t.trial.score(passage.score)}</span>
-                {passage.cited && <span className="pill pill-ready">{t.trial.cited}</span>}
-              </div>
-              {passage.section && <p className="passage-section">{passage.section}</p>}
-              <p className="passage-text">{passage.content}</p>
-            </li>
+            <Passage key={passage.chunk_id} passage={passage} />
           ))}
         </ol>
       )}
       <p className="hint small">{t.trial.model(result.model)}</p>
     </div>
+  );
+}
+
+function Passage({ passage }: { passage: TryResult["passages"][number] }) {
+  const [open, setOpen] = useState(false);
+  const long = passage.content.length > 320;
+  return (
+    <li className="passage" data-testid="passage">
+      <div className="passage-head">
+        <span className="passage-title">{passage.title}</span>
+        <span className="passage-score">{t.trial.score(passage.score)}</span>
+        {passage.cited && <span className="pill pill-ready">{t.trial.cited}</span>}
+      </div>
+      {passage.section && <p className="passage-section">{passage.section}</p>}
+      <p className={`passage-text${long && !open ? " clamped" : ""}`}>{passage.content}</p>
+      {long && (
+        <button type="button" className="link small" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? t.trial.showLess : t.trial.showAll}
+        </button>
+      )}
+    </li>
   );
 }

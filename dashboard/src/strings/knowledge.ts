@@ -107,6 +107,8 @@ export const knowledge = {
     noPassages: "Nothing in the knowledge base matched this question.",
     score: (score: number) => `score ${score.toFixed(2)}`,
     cited: "cited",
+    showAll: "Show the whole passage",
+    showLess: "Show less",
     model: (model: string) => `Model: ${model}`,
   },
 };
