@@ -24,7 +24,7 @@ import { strings } from "../strings";
 const t = strings.knowledge;
 const MANAGERS = new Set(["owner", "admin"]);
 const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm,.docx,.csv";
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
 export default function Knowledge({ me }: { me: Me }) {
   const canManage = MANAGERS.has(me.role);
@@ -33,7 +33,7 @@ export default function Knowledge({ me }: { me: Me }) {
       <div className="knowledge-main">
         <header className="knowledge-head">
           <h1>{t.title}</h1>
-          <p className="hint">{t.intro}</p>
+          <p className="kb-hint">{t.intro}</p>
           {!canManage && <p className="notice">{t.documents.readOnly}</p>}
         </header>
         {canManage && <Uploads orgId={me.org_id} />}
@@ -120,7 +120,7 @@ function Uploads({ orgId }: { orgId: string }) {
             {t.upload.choose}
           </button>
         </p>
-        <p className="hint">{t.upload.limit}</p>
+        <p className="kb-hint">{t.upload.limit}</p>
         <label htmlFor={inputId} className="visually-hidden">
           {t.upload.inputLabel}
         </label>
@@ -172,7 +172,7 @@ function UploadRow({
   let max = 100;
   if (upload.error !== null) {
     state = "refused";
-    label = `${t.upload.refused}: ${t.reason(upload.error)}`;
+    label = t.upload.refused(upload.error);
   } else if (document === null) {
     state = "uploading";
     const percent = upload.total ? Math.round((upload.loaded / upload.total) * 100) : 0;
@@ -337,7 +337,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                           </button>
                         </div>
                       ) : (
-                        <>
+                        <div className="row-actions">
                           {(document.source_type === "file" || document.source_type === "url") && (
                             <button
                               type="button"
@@ -352,7 +352,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                             {t.documents.delete}
                             <span className="visually-hidden"> {document.title}</span>
                           </button>
-                        </>
+                        </div>
                       )}
                     </td>
                   )}
@@ -437,7 +437,7 @@ function Imports({ orgId, canManage }: { orgId: string; canManage: boolean }) {
           </button>
         </form>
       )}
-      {canManage && <p className="hint">{t.imports.hint(interval)}</p>}
+      {canManage && <p className="kb-hint">{t.imports.hint(interval)}</p>}
       {added && <p className="notice" role="status">{added}</p>}
       {importer.error && <p role="alert">{strings.error(importer.error.message)}</p>}
 
@@ -547,7 +547,7 @@ function TryBox({ orgId }: { orgId: string }) {
   return (
     <aside className="panel try" aria-labelledby="try-title">
       <h2 id="try-title">{t.trial.title}</h2>
-      <p className="hint">{t.trial.intro}</p>
+      <p className="kb-hint">{t.trial.intro}</p>
       <form onSubmit={submit} className="try-form">
         <label htmlFor={fieldId}>{t.trial.question}</label>
         <textarea
@@ -607,7 +607,7 @@ function TryOutcome({ result }: { result: TryResult }) {
           ))}
         </ol>
       )}
-      <p className="hint small">{t.trial.model(result.model)}</p>
+      <p className="kb-hint small">{t.trial.model(result.model)}</p>
     </div>
   );
 }

@@ -21,7 +21,7 @@ export const knowledge = {
     ready: "Ready: the assistant can answer from it",
     duplicate: "Already in the knowledge base: nothing new to index",
     failed: "Failed",
-    refused: "Not uploaded",
+    refused: (detail: string) => `Not uploaded: ${detail}${/[.!?]$/.test(detail) ? "" : "."}`,
     dismiss: "Dismiss",
     progressLabel: (name: string) => `Progress of ${name}`,
   },
