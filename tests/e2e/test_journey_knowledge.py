@@ -93,6 +93,7 @@ async def test_an_owner_uploads_a_pdf_watches_it_get_ready_and_tries_a_question(
     await failed_row.get_by_role("button", name="Delete scanned manual").click()
     await failed_row.get_by_role("button", name="Delete", exact=True).click()
     await expect(failed_row).to_have_count(0)
+    await expect(failed).to_have_count(0)
 
     # Dark mode, the same page, still without serious accessibility problems.
     await page.get_by_test_id("theme").select_option("dark")

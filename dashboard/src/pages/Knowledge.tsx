@@ -54,6 +54,7 @@ interface Upload {
   total: number;
   document: KnowledgeDocument | null;
   error: string | null;
+  finishedAt: number; // when the API answered the upload (ms), 0 before
 }
 
 function Uploads({ orgId }: { orgId: string }) {
@@ -78,13 +79,14 @@ function Uploads({ orgId }: { orgId: string }) {
         total: file.size,
         document: null,
         error: null,
+        finishedAt: 0,
       } satisfies Upload,
     }));
     setUploads((current) => [...added.map((a) => a.upload), ...current]);
     for (const { file, upload } of added) {
       uploadDocument(api, orgId, file, (loaded, total) => change(upload.key, { loaded, total }))
         .then((document) => {
-          change(upload.key, { document });
+          change(upload.key, { document, finishedAt: Date.now() });
           void documents.refetch();
         })
         .catch((error: unknown) =>
@@ -100,6 +102,10 @@ function Uploads({ orgId }: { orgId: string }) {
   };
 
   const live = new Map((documents.data?.items ?? []).map((d) => [d.id, d]));
+  // An uploaded document no longer listed (deleted since) leaves the uploads too.
+  const shown = uploads.filter(
+    (u) => !(u.document && documents.dataUpdatedAt > u.finishedAt && !live.has(u.document.id)),
+  );
   return (
     <section className="panel" aria-labelledby="upload-title">
       <h2 id="upload-title">{t.upload.title}</h2>
@@ -139,9 +145,9 @@ function Uploads({ orgId }: { orgId: string }) {
           }}
         />
       </div>
-      {uploads.length > 0 && (
+      {shown.length > 0 && (
         <ul className="uploads" aria-label={t.upload.uploads} aria-live="polite">
-          {uploads.map((upload) => (
+          {shown.map((upload) => (
             <UploadRow
               key={upload.key}
               upload={upload}
@@ -253,7 +259,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
       ) : documents.isError ? (
         <p role="alert">{strings.error(documents.error.message)}</p>
       ) : items.length === 0 ? (
-        <p className="empty">{t.documents.empty}</p>
+        <p className="empty">{canManage ? t.documents.empty : t.documents.emptyReadOnly}</p>
       ) : (
         <div className="table-wrap">
           <table className="documents" data-testid="documents">

@@ -29,6 +29,7 @@ export const knowledge = {
   documents: {
     title: "Documents",
     empty: "No documents yet. Upload a file or import a page to get started.",
+    emptyReadOnly: "No documents yet.",
     count: (shown: number, total: number) =>
       shown === total ? `${total} document${total === 1 ? "" : "s"}` : `${shown} of ${total} documents`,
     name: "Name",
