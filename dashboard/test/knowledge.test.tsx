@@ -170,6 +170,39 @@ describe("the knowledge screen", () => {
     expect(upload.textContent).toContain("Ready: the assistant can answer from it");
   });
 
+  it("uploads every file dropped on the drop zone", async () => {
+    const names: string[] = [];
+    class Recording {
+      upload = { onprogress: null };
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      status = 0;
+      statusText = "";
+      responseText = "";
+      responseType = "";
+      withCredentials = false;
+      open() {}
+      setRequestHeader() {}
+      send(body: FormData) {
+        names.push((body.get("file") as File).name);
+      }
+    }
+    vi.stubGlobal("XMLHttpRequest", Recording);
+    renderWith(<Knowledge me={ME} />, {
+      ...CSRF,
+      [`GET ${BASE}/documents`]: () => json({ items: [], total: 0 }),
+      [`GET ${BASE}/sources`]: () => json([]),
+    });
+    const zone = await screen.findByTestId("dropzone");
+    const files = [new File(["a"], "a.md"), new File(["b"], "b.txt")];
+    fireEvent.dragOver(zone, { dataTransfer: { files } });
+    expect(zone.className).toContain("dragging");
+    fireEvent.drop(zone, { dataTransfer: { files } });
+    expect(zone.className).not.toContain("dragging");
+    await waitFor(() => expect(names.sort()).toEqual(["a.md", "b.txt"]));
+    expect(screen.getAllByTestId("upload")).toHaveLength(2);
+  });
+
   it("shows a refused upload with the API's reason", async () => {
     class Refusing {
       upload = { onprogress: null };
