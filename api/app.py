@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
+from agents.providers.llm import create_chat_model
 from api.csrf import CsrfProtection
 from api.rate_limit import RateLimiter
 from api.routes import (
@@ -43,6 +44,7 @@ from core.temporal import connect_temporal
 from services.conversations import Conversations
 from services.errors import RefusedError
 from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
+from services.knowledge_trial import KnowledgeTrial
 
 log = get_logger(__name__)
 
@@ -66,6 +68,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         temporal = await connect_temporal(settings, keyring, lazy=True)
         event_hub = EventHub(settings.resolved_database_url)
         await event_hub.start()
+        retriever = Retriever(session_maker, shared_embedder)
         state = AppState(
             settings=settings,
             engine=engine,
@@ -79,13 +82,15 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             clerk=clerk,
             storage=create_storage(settings),
             embedder=shared_embedder,
-            retriever=Retriever(session_maker, shared_embedder),
+            retriever=retriever,
             visitor_tokens=VisitorTokens(settings.secret_key.get_secret_value()),
             conversations=Conversations(session_maker, temporal, settings),
             event_hub=event_hub,
             message_limiter=RateLimiter(settings.visitor_messages_per_minute, 60.0),
             visitor_limiter=RateLimiter(settings.new_visitors_per_minute, 60.0),
             limits=WidgetLimits.from_settings(settings),
+            knowledge_trial=KnowledgeTrial(session_maker, retriever, create_chat_model(settings)),
+            trial_limiter=RateLimiter(settings.knowledge_tries_per_minute, 60.0),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:

@@ -17,6 +17,7 @@ from core.settings import Settings
 from core.storage import FileStorage
 from services.conversations import Conversations
 from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
+from services.knowledge_trial import KnowledgeTrial
 
 
 @dataclass
@@ -37,6 +38,8 @@ class AppState:
     message_limiter: RateLimiter
     visitor_limiter: RateLimiter
     limits: WidgetLimits
+    knowledge_trial: KnowledgeTrial
+    trial_limiter: RateLimiter  # the "try it" box, per member
 
 
 @dataclass

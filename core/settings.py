@@ -93,6 +93,8 @@ class Settings(BaseSettings):
         description="Let web imports reach private-network addresses; default: only in local",
     )
     url_sync_interval_hours: int = Field(default=24, ge=1)
+    # The dashboard's "try it" box runs the whole answer path: per member, per API process.
+    knowledge_tries_per_minute: int = Field(default=20, ge=1)
     embedding_batch_size: int = Field(default=64, ge=1, le=2048)
     embedding_threads: int = Field(default=2, ge=1)
     embedding_model: str = Field(

@@ -49,6 +49,18 @@ class Added:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class SourceSummary:
+    """A followed website or sitemap with its pages counted by status."""
+
+    source: KnowledgeSource
+    pages: int
+    ready: int
+    failed: int
+    in_progress: int
+    sync_interval_hours: int
+
+
 class KnowledgeBase:
     def __init__(
         self,
@@ -231,6 +243,55 @@ class KnowledgeBase:
                 session.add(row)
                 document = row
         return document
+
+    async def list_sources(self, org_id: uuid.UUID) -> list[SourceSummary]:
+        """Every source of the organization, newest first, with its pages counted by status."""
+        async with org_session(self._session_maker, org_id) as session:
+            sources = (
+                await session.exec(
+                    select(KnowledgeSource).order_by(col(KnowledgeSource.created_at).desc())
+                )
+            ).all()
+            counted = (
+                await session.exec(
+                    select(KnowledgeDocument.source_id, KnowledgeDocument.status, func.count())
+                    .where(col(KnowledgeDocument.source_id).is_not(None))
+                    .group_by(col(KnowledgeDocument.source_id), col(KnowledgeDocument.status))
+                )
+            ).all()
+        counts: dict[uuid.UUID, dict[DocumentStatus, int]] = {}
+        for source_id, document_status, count in counted:
+            if source_id is not None:
+                counts.setdefault(source_id, {})[DocumentStatus(document_status)] = count
+        summaries = []
+        for source in sources:
+            by_status = counts.get(source.id, {})
+            summaries.append(
+                SourceSummary(
+                    source=source,
+                    pages=sum(by_status.values()),
+                    ready=by_status.get(DocumentStatus.READY, 0),
+                    failed=by_status.get(DocumentStatus.FAILED, 0),
+                    in_progress=by_status.get(DocumentStatus.PENDING, 0)
+                    + by_status.get(DocumentStatus.PROCESSING, 0),
+                    sync_interval_hours=self._settings.url_sync_interval_hours,
+                )
+            )
+        return summaries
+
+    async def sync_source_now(self, org_id: uuid.UUID, source_id: uuid.UUID) -> None:
+        """Run the source's scheduled sync at once (the schedule keeps its own rhythm). A sync
+        already running is left alone: the schedule skips an overlapping run."""
+        async with org_session(self._session_maker, org_id) as session:
+            source = await session.get(KnowledgeSource, source_id)
+        if source is None:
+            raise KnowledgeError(404, "no such source")
+        try:
+            await self._temporal.get_schedule_handle(sync_source_id(org_id, source_id)).trigger()
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            await self._schedule_sync(source)  # its schedule was lost: make it again
 
     async def delete_source(self, org_id: uuid.UUID, source_id: uuid.UUID) -> None:
         async with org_session(self._session_maker, org_id) as session:

@@ -417,7 +417,10 @@ def _collapse_spaces(text: str) -> str:
 
 
 _PDF_DAMAGED = "the PDF file is damaged and cannot be opened"
-_PDF_SCANNED = "no extractable text: the PDF seems to be scanned images; run OCR first"
+_PDF_SCANNED = (
+    "no extractable text: this PDF has no text layer (it looks like scanned images); "
+    "export it with text, run OCR on it, or upload it as text"
+)
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _PAGE_NUMBER = re.compile(r"^(page\s+)?\d{1,3}(\s*(/|of)\s*\d{1,3})?$", re.I)
 _LIST_ITEM = re.compile(r"^([-*\u2022\u25aa\u25cf\u2013]|\d{1,3}[.)]|[a-z][.)])\s")

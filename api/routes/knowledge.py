@@ -1,5 +1,6 @@
 """The knowledge base: upload, import from the web, list with progress, delete, re-ingest,
-and search (the dashboard's "test your assistant")."""
+follow websites (list, sync now, remove), search, and "try it" (what the assistant would
+answer, without a conversation)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.types import Message
 
 from agents.knowledge.retrieval import SearchMode
+from agents.support.turn import Decision
 from api.deps import OrgAdmin, OrgMember, StateDep, get_state
 from api.paging import Offset, PageSize
 from api.responses import errors
@@ -23,7 +25,7 @@ from core.db import org_session
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 from core.settings import Settings
 from services.accounts import Principal, audit_entry
-from services.knowledge import KnowledgeBase
+from services.knowledge import KnowledgeBase, SourceSummary
 
 MULTIPART_ALLOWANCE = 64 * 1024  # the form's boundaries and headers around the file
 
@@ -69,7 +71,7 @@ router = APIRouter(
     prefix="/api/orgs/{org_id}/knowledge",
     tags=["knowledge"],
     route_class=UploadLimitRoute,
-    responses=errors(400, 401, 403, 404, 409, 413, 415, 422, 503),
+    responses=errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
 )
 
 
@@ -119,6 +121,17 @@ class SourcePublic(BaseModel):
     last_error: str | None
 
 
+class SourceWithCounts(SourcePublic):
+    """A followed website or sitemap, its sync rhythm and its pages counted by status."""
+
+    created_at: datetime
+    sync_interval_hours: int
+    pages: int
+    ready: int
+    failed: int
+    in_progress: int
+
+
 class SearchRequest(BaseModel):
     query: str = Field(min_length=1, max_length=2000)
     k: int = Field(default=5, ge=1, le=50)
@@ -134,6 +147,32 @@ class SearchHit(BaseModel):
     source_url: str | None
     score: float
     rank: int
+
+
+class TryRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+
+
+class TryCitation(BaseModel):
+    number: int
+    chunk_id: uuid.UUID
+    document_id: uuid.UUID
+    title: str
+    section: str
+    source_url: str | None
+
+
+class TryPassage(SearchHit):
+    cited: bool
+
+
+class TryResult(BaseModel):
+    decision: Decision = Field(description="answer, clarify or handoff")
+    reason: str
+    answer: str = Field(description="what the visitor would be sent")
+    citations: list[TryCitation]
+    passages: list[TryPassage]
+    model: str
 
 
 def knowledge_base(state: StateDep) -> KnowledgeBase:
@@ -232,6 +271,39 @@ async def reingest_document(
     return await _public(knowledge, document)
 
 
+def _source_with_counts(summary: SourceSummary) -> SourceWithCounts:
+    source = summary.source
+    return SourceWithCounts(
+        id=source.id,
+        kind=source.kind,
+        url=source.url,
+        max_pages=source.max_pages,
+        last_synced_at=source.last_synced_at,
+        last_error=source.last_error,
+        created_at=source.created_at,
+        sync_interval_hours=summary.sync_interval_hours,
+        pages=summary.pages,
+        ready=summary.ready,
+        failed=summary.failed,
+        in_progress=summary.in_progress,
+    )
+
+
+@router.get("/sources")
+async def list_sources(principal: OrgMember, knowledge: KnowledgeDep) -> list[SourceWithCounts]:
+    return [
+        _source_with_counts(summary) for summary in await knowledge.list_sources(principal.org_id)
+    ]
+
+
+@router.post("/sources/{source_id}/sync", status_code=status.HTTP_202_ACCEPTED)
+async def sync_source_now(
+    source_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep
+) -> None:
+    """Re-read the website or sitemap now, without waiting for its schedule."""
+    await knowledge.sync_source_now(principal.org_id, source_id)
+
+
 @router.delete("/sources/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_source(source_id: uuid.UUID, principal: OrgAdmin, knowledge: KnowledgeDep) -> None:
     await knowledge.delete_source(principal.org_id, source_id)
@@ -251,3 +323,39 @@ async def reembed_knowledge(principal: OrgAdmin, knowledge: KnowledgeDep) -> Ree
 async def search(body: SearchRequest, principal: OrgMember, state: StateDep) -> list[SearchHit]:
     passages = await state.retriever.search(principal.org_id, body.query, body.k, body.mode)
     return [SearchHit.model_validate(passage, from_attributes=True) for passage in passages]
+
+
+@router.post("/try")
+async def try_question(body: TryRequest, principal: OrgMember, state: StateDep) -> TryResult:
+    """What the assistant would answer to ``question``: the passages retrieved, the answer with
+    its citations and the decision (answer, clarify or hand off) and why. The conversation
+    turn's own answer path, but nothing is stored: no conversation, no message."""
+    key = f"{principal.org_id}:{principal.member_id or principal.api_key_id}"
+    wait = state.trial_limiter.check(key)
+    if wait is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="too many questions: wait a moment",
+            headers={"Retry-After": str(wait)},
+        )
+    trial = await state.knowledge_trial.ask(principal.org_id, body.question)
+    cited = {citation.chunk_id for citation in trial.citations}
+    return TryResult(
+        decision=trial.decision,
+        reason=trial.reason,
+        answer=trial.answer,
+        citations=[
+            TryCitation.model_validate(citation, from_attributes=True)
+            for citation in trial.citations
+        ],
+        passages=[
+            TryPassage.model_validate(
+                {
+                    **SearchHit.model_validate(passage, from_attributes=True).model_dump(),
+                    "cited": passage.chunk_id in cited,
+                }
+            )
+            for passage in trial.passages
+        ],
+        model=trial.model,
+    )

@@ -334,7 +334,8 @@ def test_password_protected_pdf_is_refused() -> None:
 
 def test_scanned_pdf_without_text_layer_asks_for_ocr() -> None:
     assert reason_for(fixtures.scanned_pdf()) == (
-        "no extractable text: the PDF seems to be scanned images; run OCR first"
+        "no extractable text: this PDF has no text layer (it looks like scanned images); "
+        "export it with text, run OCR on it, or upload it as text"
     )
 
 
