@@ -1852,6 +1852,11 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+            /**
+             * Public Key
+             * @description The widget's public key, for the embed snippet
+             */
+            public_key: string;
             /** Settings */
             settings: {
                 [key: string]: unknown;
