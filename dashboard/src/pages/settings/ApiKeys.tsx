@@ -49,7 +49,7 @@ export function ApiKeys({ me }: { me: Me }) {
                     <td>{s.roleNames[key.role] ?? key.role}</td>
                     <td>{date(key.created_at)}</td>
                     <td>{key.last_used_at ? date(key.last_used_at) : k.never}</td>
-                    <td>{key.revoked_at ? <span className="hint">{k.revoked}</span> : k.active}</td>
+                    <td>{key.revoked_at ? <span className="muted">{k.revoked}</span> : k.active}</td>
                     <td className="row-actions">
                       {!key.revoked_at && mayGrant(me.role, key.role) ? (
                         <ConfirmButton

@@ -52,7 +52,7 @@ function TimeoutsForm({ me, organization }: { me: Me; organization: Organization
             setIdle(event.target.value);
           }}
         />
-        <p id={`${id}-idle-hint`} className="hint small">
+        <p id={`${id}-idle-hint`} className="muted small">
           {c.idleHint}
         </p>
       </div>
@@ -71,7 +71,7 @@ function TimeoutsForm({ me, organization }: { me: Me; organization: Organization
             setHandoff(event.target.value);
           }}
         />
-        <p id={`${id}-handoff-hint`} className="hint small">
+        <p id={`${id}-handoff-hint`} className="muted small">
           {c.handoffHint}
         </p>
       </div>

@@ -64,7 +64,7 @@ function MemberTable({ me }: { me: Me }) {
               return (
                 <tr key={member.id} data-testid="member-row">
                   <td>
-                    {name} {member.id === me.member_id ? <span className="hint">{m.you}</span> : null}
+                    {name} {member.id === me.member_id ? <span className="muted">{m.you}</span> : null}
                   </td>
                   <td>{member.email ?? ""}</td>
                   <td>
@@ -172,7 +172,9 @@ function InviteForm({ me }: { me: Me }) {
           {m.send}
         </button>
       </form>
-      <p className="hint small">{m.roleHelp[role]}</p>
+      <p className="muted small">
+        {s.roleNames[role]}: {m.roleHelp[role]}
+      </p>
       <SaveState pending={invite.isPending} saved={false} error={invite.isError ? reason(invite.error) : null} />
       {created?.link ? (
         <Secret
@@ -209,7 +211,7 @@ function PendingInvitations({ me }: { me: Me }) {
                 <strong>{invitation.email}</strong>{" "}
                 <span className="role-badge">{s.roleNames[invitation.role]}</span>
               </span>
-              <span className="hint small">
+              <span className="muted small">
                 {m.expires} {date(invitation.expires_at)}
               </span>
               {mayGrant(me.role, invitation.role) ? (

@@ -55,7 +55,7 @@ function RetentionForm({ me, settings }: { me: Me; settings: PrivacySettings }) 
           setDraft((current) => ({ ...current, [name]: event.target.value }));
         }}
       />
-      <p id={`${id}-${name}-hint`} className="hint small">
+      <p id={`${id}-${name}-hint`} className="muted small">
         {hint}
       </p>
     </div>

@@ -31,14 +31,14 @@ export default function Settings({ me }: { me: Me }) {
         <ul>
           {PAGES.map((page) => (
             <li key={page.path}>
-              <NavLink to={page.path}>{page.label}</NavLink>
+              <NavLink to={`/settings/${page.path}`}>{page.label}</NavLink>
             </li>
           ))}
         </ul>
       </nav>
       <div className="settings-page">
         <Routes>
-          <Route index element={<Navigate to="widget" replace />} />
+          <Route index element={<Navigate to="/settings/widget" replace />} />
           <Route path="widget" element={<WidgetSettings me={me} />} />
           <Route path="conversations" element={<ConversationSettings me={me} />} />
           <Route path="members" element={<Members me={me} />} />

@@ -147,7 +147,7 @@ function BrandingForm({ me, organization }: { me: Me; organization: Organization
             aria-describedby={`${id}-avatar-hint`}
             onChange={(event) => set("avatar_url", event.target.value || null)}
           />
-          <p id={`${id}-avatar-hint`} className="hint small">
+          <p id={`${id}-avatar-hint`} className="muted small">
             {w.avatarHint}
           </p>
         </div>
@@ -182,7 +182,7 @@ function Install({ organization }: { organization: Organization }) {
   return (
     <div className="card">
       <h3>{w.install}</h3>
-      <p className="hint">{w.installHint}</p>
+      <p className="muted">{w.installHint}</p>
       <div className="secret-row">
         <code aria-label={w.snippet} data-testid="install-snippet">
           {snippet}
@@ -208,7 +208,7 @@ function Origins({ me, organization }: { me: Me; organization: Organization }) {
   return (
     <div className="card">
       <h3>{w.origins}</h3>
-      <p className="hint">{w.originsHint}</p>
+      <p className="muted">{w.originsHint}</p>
       {origins.length === 0 ? (
         <p className="empty">{w.originsEmpty}</p>
       ) : (

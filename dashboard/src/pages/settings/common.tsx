@@ -32,7 +32,7 @@ export function Secret({ title, hint, value, testId }: { title: string; hint: Re
   return (
     <div className="secret" role="region" aria-label={title}>
       <h3>{title}</h3>
-      <p className="hint">{hint}</p>
+      <p className="muted">{hint}</p>
       <div className="secret-row">
         <code data-testid={testId}>{value}</code>
         <CopyButton text={value} />
@@ -107,7 +107,7 @@ export function PageHead({ id, title, intro }: { id: string; title: string; intr
   return (
     <header className="page-head">
       <h2 id={id}>{title}</h2>
-      <p className="hint">{intro}</p>
+      <p className="muted">{intro}</p>
     </header>
   );
 }
