@@ -72,6 +72,25 @@ class ClerkBackend:
             raise IdentityProviderError("Clerk answered the invitation without an id")
         return invitation_id
 
+    async def revoke_invitation(self, organization_id: str, invitation_id: str) -> bool:
+        """``POST /organizations/{id}/invitations/{invitation_id}/revoke``. False if Clerk no
+        longer knows the invitation."""
+        organization = quote(organization_id, safe="")
+        invitation = quote(invitation_id, safe="")
+        async with httpx.AsyncClient(timeout=self._timeout) as client:
+            response = await client.post(
+                f"{self._api_url}/organizations/{organization}/invitations/{invitation}/revoke",
+                json={},
+                headers={"Authorization": f"Bearer {self._secret_key}"},
+            )
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return False
+        if not response.is_success:
+            raise IdentityProviderError(
+                f"Clerk refused to revoke the invitation (HTTP {response.status_code})"
+            )
+        return True
+
     async def _delete(self, kind: str, object_id: str) -> bool:
         async with httpx.AsyncClient(timeout=self._timeout) as client:
             response = await client.delete(

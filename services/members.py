@@ -29,7 +29,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.db import SessionMaker, org_session, platform_session
 from core.identity_provider import ClerkBackend, IdentityProviderError
 from core.logging import get_logger
-from core.models import Invitation, Member, Organization, Role
+from core.models import AuditLogEntry, Invitation, Member, Organization, Role
 from core.settings import AuthMode, Settings
 from services.accounts import Principal, audit_entry, refuse_unless_grantable
 from services.errors import RefusedError
@@ -178,8 +178,12 @@ async def _invite_through_clerk(
 
 
 async def revoke_invitation(
-    session: AsyncSession, principal: Principal, invitation_id: uuid.UUID
+    session: AsyncSession,
+    principal: Principal,
+    invitation_id: uuid.UUID,
+    settings: Settings | None = None,
 ) -> Invitation:
+    """Withdraw a pending invitation; in Clerk mode Clerk's invitation is revoked too."""
     _manager(principal)
     invitation = await session.get(Invitation, invitation_id)
     if invitation is None or invitation.org_id != principal.org_id:
@@ -188,10 +192,38 @@ async def revoke_invitation(
     if invitation.accepted_at is not None:
         raise RefusedError(409, "this invitation was accepted already: remove the member instead")
     if invitation.revoked_at is None:
+        if settings is not None and settings.effective_auth_mode is AuthMode.CLERK:
+            await _revoke_in_clerk(session, settings, invitation)
         invitation.revoked_at = datetime.now(UTC)
         session.add(invitation)
         session.add(audit_entry(principal, "invitation.revoked", "invitation", invitation.id))
     return invitation
+
+
+async def _revoke_in_clerk(
+    session: AsyncSession, settings: Settings, invitation: Invitation
+) -> None:
+    """Clerk's invitation id was kept in the audit entry of the invitation."""
+    invited = (
+        await session.exec(
+            select(AuditLogEntry).where(
+                AuditLogEntry.action == "member.invited",
+                AuditLogEntry.target_id == str(invitation.id),
+            )
+        )
+    ).first()
+    clerk_id = invited.details.get("clerk_invitation_id") if invited else None
+    organization = (await session.exec(select(Organization))).one()
+    if not isinstance(clerk_id, str) or organization.external_id is None:
+        return
+    if settings.clerk_secret_key is None:
+        raise RefusedError(409, "set CLERK_SECRET_KEY to revoke invitations in Clerk")
+    backend = ClerkBackend(settings.clerk_api_url, settings.clerk_secret_key.get_secret_value())
+    try:
+        await backend.revoke_invitation(organization.external_id, clerk_id)
+    except (IdentityProviderError, OSError) as error:
+        log.warning("clerk invitation revoke failed", error_type=type(error).__name__)
+        raise RefusedError(502, str(error)) from None
 
 
 class InvitationRefusedError(RefusedError):

@@ -98,12 +98,15 @@ async def create_invitation(
 
 
 @router.delete(
-    "/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409)
+    "/invitations/{invitation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(409, 502),
 )
 async def revoke_invitation(
-    invitation_id: uuid.UUID, principal: OrgAdmin, session: OrgSessionDep
+    invitation_id: uuid.UUID, principal: OrgAdmin, session: OrgSessionDep, state: StateDep
 ) -> None:
-    await members.revoke_invitation(session, principal, invitation_id)
+    """Withdraw a pending invitation (in Clerk mode, Clerk's invitation too)."""
+    await members.revoke_invitation(session, principal, invitation_id, state.settings)
 
 
 def _refuse_under_clerk(state: StateDep) -> None:

@@ -7,7 +7,8 @@ through PyJWT's real JWKS client over HTTP.
 It also serves the Backend API calls the product makes, ``DELETE /v1/users/{user_id}``,
 ``DELETE /v1/organizations/{organization_id}`` and
 ``POST /v1/organizations/{organization_id}/invitations`` (``{email_address, role,
-redirect_url}``, answered with an ``organization_invitation`` object): the secret key must
+redirect_url}``, answered with an ``organization_invitation`` object) and
+``POST .../invitations/{invitation_id}/revoke``: the secret key must
 come as a Bearer token, unknown ids get 404, deleted ids and invitations are recorded.
 """
 
@@ -118,11 +119,14 @@ class ClerkInstance:
                 self._json(200, {"object": kind, "id": object_id, "deleted": True})
 
             def do_POST(self) -> None:
-                parts = self.path.split("/")  # "", "v1", "organizations", id, "invitations"
+                # /v1/organizations/{id}/invitations[/{invitation_id}/revoke]
+                parts = self.path.split("/")
+                creating = len(parts) == 5
+                revoking = len(parts) == 7 and parts[6] == "revoke"
                 if (
-                    len(parts) != 5
+                    not (creating or revoking)
                     or parts[1:3] != ["v1", "organizations"]
-                    or parts[4] != ("invitations")
+                    or parts[4] != "invitations"
                 ):
                     self.send_error(404)
                     return
@@ -133,6 +137,23 @@ class ClerkInstance:
                 organization_id = unquote(parts[3])
                 if organization_id not in instance.organizations:
                     self._json(404, {"errors": [{"code": "resource_not_found"}]})
+                    return
+                if revoking:
+                    invitation_id = unquote(parts[5])
+                    found = next(
+                        (
+                            item
+                            for item in instance.invitations
+                            if item["id"] == invitation_id
+                            and item["organization_id"] == organization_id
+                        ),
+                        None,
+                    )
+                    if found is None:
+                        self._json(404, {"errors": [{"code": "resource_not_found"}]})
+                        return
+                    found["status"] = "revoked"
+                    self._json(200, found)
                     return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")

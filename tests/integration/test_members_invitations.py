@@ -387,6 +387,9 @@ async def test_clerk_mode_invites_through_clerks_backend_api(
                 headers=bearer(token),
             )
             local_link = await client.get("/auth/invite?token=" + "x" * 43)
+            revoked = await client.delete(
+                f"/api/orgs/{org_id}/invitations/{created.json()['id']}", headers=bearer(token)
+            )
     assert created.status_code == 201, created.text
     assert created.json()["link"] is None
     [invitation] = clerk.invitations
@@ -396,6 +399,8 @@ async def test_clerk_mode_invites_through_clerks_backend_api(
         "org_lumen",
     )
     assert change.status_code == 409  # roles come from Clerk's token
+    assert revoked.status_code == 204
+    assert invitation["status"] == "revoked"  # revoked in Clerk too
     assert local_link.status_code == 404
 
 

@@ -542,7 +542,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke Invitation */
+        /**
+         * Revoke Invitation
+         * @description Withdraw a pending invitation (in Clerk mode, Clerk's invitation too).
+         */
         delete: operations["revoke_invitation_api_orgs__org_id__invitations__invitation_id__delete"];
         options?: never;
         head?: never;
@@ -4938,6 +4941,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description The identity provider (Clerk) refused or did not answer */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
                 };
             };
             /** @description A dependency (the database, Temporal) does not answer */
