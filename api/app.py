@@ -24,6 +24,7 @@ from api.routes import (
     exports,
     health,
     knowledge,
+    members,
     organizations,
     pages,
     privacy,
@@ -116,6 +117,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(organizations.router)
+    app.include_router(members.router)
+    app.include_router(members.pages)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
     app.include_router(contacts.router)

@@ -40,6 +40,7 @@ WHY = {
     415: "The file's type is not supported",
     422: "The input does not match the spec, or a value is refused",
     429: "Too many requests: wait for Retry-After seconds",
+    502: "The identity provider (Clerk) refused or did not answer",
     503: "A dependency (the database, Temporal) does not answer",
 }
 

@@ -164,6 +164,14 @@ class Settings(BaseSettings):
         default="https://api.clerk.com/v1", validation_alias=_env("CLERK_API_URL")
     )
 
+    # Email (invitations); sent only when a host is set
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    invitation_ttl_hours: int = Field(default=7 * 24, ge=1, le=30 * 24)
+
     # Providers (each contacted only when configured)
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))

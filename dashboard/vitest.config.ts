@@ -5,7 +5,10 @@ export default defineConfig({
   plugins: [react()],
   test: {
     environment: "happy-dom",
-    environmentOptions: { happyDOM: { url: "http://127.0.0.1:8000/dashboard/" } },
+    environmentOptions: {
+      // No page loads for iframes (the widget preview): tests never reach a server.
+      happyDOM: { url: "http://127.0.0.1:8000/dashboard/", settings: { disableIframePageLoading: true } },
+    },
     include: ["test/**/*.test.{ts,tsx}"],
     restoreMocks: true,
   },

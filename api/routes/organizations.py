@@ -23,6 +23,7 @@ router = APIRouter(prefix="/api/orgs/{org_id}", tags=["organizations"], response
 class OrganizationPublic(BaseModel):
     id: uuid.UUID
     name: str
+    public_key: str = Field(description="The widget's public key, for the embed snippet")
     settings: dict[str, Any]
     created_at: datetime
 

@@ -1,10 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Suspense, lazy } from "react";
-import { Navigate, NavLink, Route, Routes } from "react-router";
+import { lazy, Suspense } from "react";
+import { Navigate, NavLink, Route, Routes, useLocation } from "react-router";
+import { maySee } from "./access";
 import { ApiError, type Me } from "./api/client";
 import { useApi, useMe } from "./api/queries";
 import { Coming } from "./pages/Coming";
 import { Inbox } from "./pages/Inbox";
+import { NoAccess } from "./pages/NoAccess";
 import { SignedOut } from "./pages/SignedOut";
 import { strings } from "./strings";
 import { type ThemeChoice, useTheme } from "./theme";
@@ -18,6 +20,8 @@ const SECTIONS = [
   { path: "settings", label: strings.nav.settings },
   { path: "privacy", label: strings.nav.privacy },
 ] as const;
+
+const Settings = lazy(() => import("./pages/settings/Settings"));
 
 export function App() {
   const me = useMe();
@@ -38,6 +42,9 @@ export function App() {
 
 function Shell({ me }: { me: Me }) {
   const [theme, setTheme] = useTheme();
+  // A section the role may not use is neither in the nav nor opened by its address.
+  const section = useLocation().pathname.split("/")[1] ?? "";
+  const allowed = maySee(me.role, section);
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -49,7 +56,7 @@ function Shell({ me }: { me: Me }) {
           {me.organization_name}
         </span>
         <nav aria-label={strings.nav.label} className="nav">
-          {SECTIONS.map((section) => (
+          {SECTIONS.filter((section) => maySee(me.role, section.path)).map((section) => (
             <NavLink key={section.path} to={`/${section.path}`}>
               {section.label}
             </NavLink>
@@ -74,6 +81,7 @@ function Shell({ me }: { me: Me }) {
         </div>
       </header>
       <main id="main" className="main">
+        {allowed ? (
         <Routes>
           <Route index element={<Navigate to="/inbox" replace />} />
           <Route path="inbox" element={<Inbox me={me} />} />
@@ -87,10 +95,20 @@ function Shell({ me }: { me: Me }) {
             }
           />
           <Route path="analytics" element={<Coming section={strings.nav.analytics} />} />
-          <Route path="settings" element={<Coming section={strings.nav.settings} />} />
+          <Route
+            path="settings/*"
+            element={
+              <Suspense fallback={<p className="centered">{strings.loading}</p>}>
+                <Settings me={me} />
+              </Suspense>
+            }
+          />
           <Route path="privacy" element={<Coming section={strings.nav.privacy} />} />
           <Route path="*" element={<p className="centered">{strings.notFound}</p>} />
         </Routes>
+        ) : (
+          <NoAccess role={me.role} />
+        )}
       </main>
     </div>
   );

@@ -1,6 +1,7 @@
 // Every string the dashboard shows, in one place, so a translation replaces this module.
 import type { Channel, ConversationStatus } from "./api/client";
 import { knowledge } from "./strings/knowledge";
+import { settingsStrings } from "./strings/settings";
 
 export const strings = {
   appName: "Perceptron",
@@ -102,6 +103,7 @@ export const strings = {
     notFound: "This conversation does not exist, or it was deleted.",
   },
   knowledge,
+  settings: settingsStrings,
 };
 
 export type Strings = typeof strings;

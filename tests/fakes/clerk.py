@@ -4,9 +4,12 @@ Speaks the real wire format: ``GET /.well-known/jwks.json`` returns a JWK set; t
 JWTs with Clerk's claims (``sub``, ``azp``, ``sid``, ``o: {id, rol}``), verified by the product
 through PyJWT's real JWKS client over HTTP.
 
-It also serves the Backend API calls the product makes, ``DELETE /v1/users/{user_id}`` and
-``DELETE /v1/organizations/{organization_id}``: the secret key must come as a Bearer token,
-unknown ids get 404, deleted ids are recorded.
+It also serves the Backend API calls the product makes, ``DELETE /v1/users/{user_id}``,
+``DELETE /v1/organizations/{organization_id}`` and
+``POST /v1/organizations/{organization_id}/invitations`` (``{email_address, role,
+redirect_url}``, answered with an ``organization_invitation`` object) and
+``POST .../invitations/{invitation_id}/revoke``: the secret key must
+come as a Bearer token, unknown ids get 404, deleted ids and invitations are recorded.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class ClerkInstance:
         self.deleted_users: list[str] = []
         self.organizations: set[str] = set()
         self.deleted_organizations: list[str] = []
+        self.invitations: list[dict[str, Any]] = []  # organization invitations created
         self.refused_requests = 0  # Backend API calls without the right secret
         self.api_url = ""  # the Backend API's base URL while serving
 
@@ -113,6 +117,64 @@ class ClerkInstance:
                 existing.discard(object_id)
                 deleted.append(object_id)
                 self._json(200, {"object": kind, "id": object_id, "deleted": True})
+
+            def do_POST(self) -> None:
+                # /v1/organizations/{id}/invitations[/{invitation_id}/revoke]
+                parts = self.path.split("/")
+                creating = len(parts) == 5
+                revoking = len(parts) == 7 and parts[6] == "revoke"
+                if (
+                    not (creating or revoking)
+                    or parts[1:3] != ["v1", "organizations"]
+                    or parts[4] != "invitations"
+                ):
+                    self.send_error(404)
+                    return
+                if self.headers.get("Authorization") != f"Bearer {instance.secret_key}":
+                    instance.refused_requests += 1
+                    self._json(401, {"errors": [{"code": "authentication_invalid"}]})
+                    return
+                organization_id = unquote(parts[3])
+                if organization_id not in instance.organizations:
+                    self._json(404, {"errors": [{"code": "resource_not_found"}]})
+                    return
+                if revoking:
+                    invitation_id = unquote(parts[5])
+                    found = next(
+                        (
+                            item
+                            for item in instance.invitations
+                            if item["id"] == invitation_id
+                            and item["organization_id"] == organization_id
+                        ),
+                        None,
+                    )
+                    if found is None:
+                        self._json(404, {"errors": [{"code": "resource_not_found"}]})
+                        return
+                    found["status"] = "revoked"
+                    self._json(200, found)
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if not body.get("email_address") or not body.get("role"):
+                    self._json(422, {"errors": [{"code": "form_param_missing"}]})
+                    return
+                now = int(datetime.now(UTC).timestamp() * 1000)
+                invitation = {
+                    "object": "organization_invitation",
+                    "id": f"orginv_{len(instance.invitations) + 1}",
+                    "email_address": body["email_address"],
+                    "role": body["role"],
+                    "organization_id": organization_id,
+                    "status": "pending",
+                    "public_metadata": body.get("public_metadata") or {},
+                    "redirect_url": body.get("redirect_url"),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                instance.invitations.append(invitation)
+                self._json(200, invitation)
 
             def _json(self, status: int, document: dict[str, Any]) -> None:
                 body = json.dumps(document).encode()

@@ -1,8 +1,13 @@
 /** Reading the embedding <script> tag: which organization (data-key) and which API. */
 
+import type { WidgetConfig } from "./types";
+
 export interface EmbedOptions {
   key: string;
   api: string;
+  /** data-preview: settings to show instead of the saved ones (the dashboard's live preview):
+   * the panel opens at once, nothing is stored and no page events are sent. */
+  preview?: Partial<WidgetConfig>;
 }
 
 /** The widget's own script: document.currentScript, or the script[data-key] loading widget.js. */
@@ -33,5 +38,15 @@ export function embedOptions(script: HTMLScriptElement | null, pageUrl: string):
   } catch {
     return null;
   }
-  return { key, api: api.replace(/\/+$/, "") };
+  const options: EmbedOptions = { key, api: api.replace(/\/+$/, "") };
+  const preview = script.getAttribute("data-preview");
+  if (preview) {
+    try {
+      const parsed: unknown = JSON.parse(preview);
+      if (parsed && typeof parsed === "object") options.preview = parsed as Partial<WidgetConfig>;
+    } catch {
+      options.preview = {};
+    }
+  }
+  return options;
 }

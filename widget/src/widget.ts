@@ -17,7 +17,7 @@ import {
   type ChatState,
 } from "./conversation";
 import { ConversationStream } from "./sse";
-import { pageStorage, VisitorStorage, type StorageLike } from "./storage";
+import { memoryStorage, pageStorage, VisitorStorage, type StorageLike } from "./storage";
 import { t } from "./strings";
 import { createPristineHttp, type Http, type Realm } from "./transport";
 import type { ConversationEvent, WidgetConfig } from "./types";
@@ -31,6 +31,8 @@ export interface WidgetOptions {
   /** The page's HTTP globals as they were when the script ran (fallback only). */
   realm: Realm;
   trackPageView: boolean;
+  /** Show these settings instead of fetching them (see EmbedOptions.preview). */
+  preview?: Partial<WidgetConfig>;
   http?: Http;
   storage?: StorageLike;
 }
@@ -73,9 +75,17 @@ export class Widget {
     this.mount();
     this.http =
       options.http ?? createPristineHttp(doc, (frame) => this.view.shadow.appendChild(frame), options.realm);
-    this.store = new VisitorStorage(options.storage ?? pageStorage(win), options.key);
+    const preview = options.preview !== undefined;
+    this.store = new VisitorStorage(
+      options.storage ?? (preview ? memoryStorage() : pageStorage(win)),
+      options.key,
+    );
     this.api = new WidgetApi(this.http, options.api, options.key, () => this.store.visitorToken);
-    this.activity = new PageActivity({ win, doc, send: (events, keepalive) => this.api.pageEvents(events, keepalive) });
+    this.activity = new PageActivity({
+      win,
+      doc,
+      send: preview ? () => Promise.resolve() : (events, keepalive) => this.api.pageEvents(events, keepalive),
+    });
     this.state = emptyConversation(null);
     win.addEventListener("online", this.onOnline);
     this.ready = this.start();
@@ -160,16 +170,27 @@ export class Widget {
     this.activity.start();
     if (this.options.trackPageView) this.activity.track("page_view");
     let raw: Partial<WidgetConfig> = {};
-    try {
-      raw = (await withTimeout(this.api.config(), CONFIG_TIMEOUT_MS)) ?? {};
-    } catch (error) {
-      if (!this.destroyed) this.warn("widget settings unavailable, using defaults", error);
+    if (this.options.preview !== undefined) {
+      raw = this.options.preview;
+    } else {
+      try {
+        raw = (await withTimeout(this.api.config(), CONFIG_TIMEOUT_MS)) ?? {};
+      } catch (error) {
+        if (!this.destroyed) this.warn("widget settings unavailable, using defaults", error);
+      }
     }
     if (this.destroyed) return;
     this.config = normalizeConfig(raw);
     this.view.applyConfig(this.config);
     this.view.host.removeAttribute("data-loading");
     this.render();
+    if (this.options.preview !== undefined) {
+      // Opened without taking the focus: the page around the preview keeps it.
+      this.isOpen = true;
+      this.view.setOpen(true);
+      this.view.setPrechat(this.prechatMode());
+      return;
+    }
     void this.resume();
   }
 

@@ -126,6 +126,24 @@ describe("the built bundle on a page", () => {
     expect(sent[0]!.headers["x-perceptron-key"]).toBe("pk_views");
   });
 
+  it("shows data-preview settings open, without asking the API or sending page events", async () => {
+    localStorage.setItem("perceptron:pk_preview:visitor", "a-visitor-of-another-page");
+    const preview = { organization_name: "Lumen", greeting: "Preview hello", color: "#0f766e", position: "left", pre_chat: "required" };
+    addTag({ src: `${api.url}/widget.js`, "data-key": "pk_preview", "data-preview": JSON.stringify(preview) });
+    const count = api.received.length;
+    runBundle();
+    const host = document.querySelector("perceptron-widget")!;
+    await waitFor(() => !host.hasAttribute("data-loading"));
+    const shadow = host.shadowRoot!;
+    expect(shadow.querySelector(".title")!.textContent).toBe("Lumen");
+    expect(shadow.querySelector(".root")!.classList.contains("left")).toBe(true);
+    await waitFor(() => (shadow.querySelector('[data-testid="panel"]') as HTMLElement | null)?.hidden === false);
+    expect(shadow.querySelector('[data-testid="prechat"]')).not.toBeNull(); // required: not skipped by a stored visitor
+    window.dispatchEvent(new Event("pagehide"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(api.received.slice(count).filter((r) => r.headers["x-perceptron-key"] === "pk_preview")).toEqual([]);
+  });
+
   it("does not install twice when the tag is on the page twice", async () => {
     addTag({ src: `${api.url}/widget.js`, "data-key": "pk_twice" });
     runBundle();

@@ -1,0 +1,113 @@
+// Small pieces the settings pages share: a copy button, a confirm step,
+// a status line, dates.
+import { type ReactNode, useState } from "react";
+import { strings } from "../../strings";
+
+const s = strings.settings;
+
+export function CopyButton({ text, label = s.copy }: { text: string; label?: string }) {
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState("copied");
+    } catch {
+      setState("failed");
+    }
+  };
+  return (
+    <span className="copy">
+      <button type="button" onClick={() => void copy()}>
+        {label}
+      </button>
+      <span role="status" className="copy-state">
+        {state === "copied" ? s.copied : state === "failed" ? s.copyFailed : ""}
+      </span>
+    </span>
+  );
+}
+
+/** A one-time value (an invitation link, an API key) with a copy button. */
+export function Secret({ title, hint, value, testId }: { title: string; hint: ReactNode; value: string; testId: string }) {
+  return (
+    <div className="secret" role="region" aria-label={title}>
+      <h3>{title}</h3>
+      <p className="muted">{hint}</p>
+      <div className="secret-row">
+        <code data-testid={testId}>{value}</code>
+        <CopyButton text={value} />
+      </div>
+    </div>
+  );
+}
+
+/** A destructive action in two steps: the button, then "are you sure" with confirm/cancel. */
+export function ConfirmButton({
+  label,
+  question,
+  confirm,
+  onConfirm,
+  disabled,
+}: {
+  label: string;
+  question: string;
+  confirm: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className="danger-link" disabled={disabled} onClick={() => setAsking(true)}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="confirm" role="group" aria-label={question}>
+      <span>{question}</span>
+      <button
+        type="button"
+        className="danger"
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        {confirm}
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>
+        {s.cancel}
+      </button>
+    </span>
+  );
+}
+
+/** What happened to the last save: nothing, saving, saved, or the server's reason. */
+export function SaveState({ pending, error, saved }: { pending: boolean; error: string | null; saved: boolean }) {
+  if (error) {
+    return (
+      <p role="alert" className="form-error">
+        {s.problem(error)}
+      </p>
+    );
+  }
+  return (
+    <p role="status" className="form-status">
+      {pending ? s.saving : saved ? s.saved : ""}
+    </p>
+  );
+}
+
+export function date(value: string | null | undefined): string {
+  return value ? new Date(value).toLocaleDateString(undefined, { dateStyle: "medium" }) : "";
+}
+
+export function PageHead({ id, title, intro }: { id: string; title: string; intro: string }) {
+  return (
+    <header className="page-head">
+      <h2 id={id}>{title}</h2>
+      <p className="muted">{intro}</p>
+    </header>
+  );
+}
