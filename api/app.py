@@ -23,10 +23,12 @@ from api.routes import (
     exports,
     health,
     knowledge,
+    notes,
     organizations,
     pages,
     privacy,
     privacy_settings,
+    saved_replies,
     widget,
 )
 from api.routes.platform import create_codec_app
@@ -113,6 +115,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(organizations.router)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
+    app.include_router(notes.router)
+    app.include_router(saved_replies.router)
     app.include_router(contacts.router)
     app.include_router(privacy.router)
     app.include_router(privacy_settings.router)
