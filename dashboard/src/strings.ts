@@ -1,5 +1,6 @@
 // Every string the dashboard shows, in one place, so a translation replaces this module.
 import type { Channel, ConversationStatus } from "./api/client";
+import { conversationView } from "./strings/conversation";
 
 export const strings = {
   appName: "Perceptron",
@@ -100,6 +101,7 @@ export const strings = {
     sending: "Sending…",
     notFound: "This conversation does not exist, or it was deleted.",
   },
+  conversationView,
 };
 
 export type Strings = typeof strings;
