@@ -160,7 +160,7 @@ class ContactPanel(BaseModel):
     verified: bool
     browser: str | None
     device: str | None
-    pages: list[PageSeen] = Field(description="Pages the contact viewed, latest first")
+    pages: list[PageSeen] = Field(description="Pages the contact was seen on, latest first")
     earlier_conversations: list[EarlierConversation] = Field(
         description="The contact's other conversations, latest first"
     )
@@ -174,11 +174,16 @@ async def contact_panel(
             select(WidgetEvent)
             .where(WidgetEvent.contact_id == contact.id)
             .where(col(WidgetEvent.page_url).is_not(None))
-            .where(WidgetEvent.type == "page_view")
             .order_by(col(WidgetEvent.created_at).desc())
-            .limit(PAGES_SHOWN)
+            .limit(PAGES_SHOWN * 10)
         )
     ).all()
+    # Any widget event says which page the contact was on (a page view sent before the
+    # visitor had a session carries no contact); each page once, at its latest visit.
+    pages: dict[str, WidgetEvent] = {}
+    for event in seen:
+        if event.page_url and event.page_url not in pages and len(pages) < PAGES_SHOWN:
+            pages[event.page_url] = event
     client = (
         await session.exec(
             select(WidgetEvent)
@@ -206,9 +211,8 @@ async def contact_panel(
         browser=client.browser if client else None,
         device=client.device if client else None,
         pages=[
-            PageSeen(url=event.page_url, title=event.page_title, seen_at=event.created_at)
-            for event in seen
-            if event.page_url
+            PageSeen(url=url, title=event.page_title, seen_at=event.created_at)
+            for url, event in pages.items()
         ],
         earlier_conversations=[
             EarlierConversation(

@@ -1274,7 +1274,7 @@ export interface components {
             name: string | null;
             /**
              * Pages
-             * @description Pages the contact viewed, latest first
+             * @description Pages the contact was seen on, latest first
              */
             pages: components["schemas"]["PageSeen"][];
             /** Phone */
