@@ -185,6 +185,14 @@ async def test_a_handoff_from_the_widget_is_explained_noted_answered_and_resolve
     await screenshot(inbox, "journey-conversation-tablet")
     assert await axe_violations(inbox) == []
 
+    # Dark mode: the same view, the note still told apart, nothing below contrast.
+    await inbox.set_viewport_size({"width": 1366, "height": 900})
+    await inbox.get_by_test_id("theme").select_option("dark")
+    await expect(inbox.locator("html")).to_have_attribute("data-theme", "dark")
+    await expect(note).to_be_visible()
+    await screenshot(inbox, "journey-conversation-dark")
+    assert await axe_violations(inbox) == []
+
     assert problems.seen == []
     assert shopper_problems.seen == []
     await shopper_context.close()
