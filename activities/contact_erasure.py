@@ -34,6 +34,7 @@ from core.models import (
     Contact,
     Conversation,
     ConversationEvent,
+    ConversationNote,
     Message,
     PrivacyRequest,
     PrivacyRequestKind,
@@ -234,9 +235,10 @@ class ContactErasureActivities:
     @activity.defn
     async def delete_contact_rows(self, ref: ErasureRef) -> ErasedRows:
         """Delete everything of the contact in one transaction: widget events, calls,
-        conversation events, messages, conversations, the contact row, and the export files
-        that hold its data. Counts per store are taken first and kept with the request, with
-        the ids of the conversations deleted (a retry after a lost reply returns both).
+        conversation events, private notes, messages, conversations, the contact row, and the
+        export files that hold its data. Counts per store are taken first and kept with the
+        request, with the ids of the conversations deleted (a retry after a lost reply returns
+        both).
 
         The contact's row is locked first: a conversation (or call, or widget event) of the
         contact inserted concurrently waits on that lock and then fails, so what is counted,
@@ -280,6 +282,11 @@ class ContactErasureActivities:
                     "conversation_events",
                     ConversationEvent,
                     col(ConversationEvent.conversation_id).in_(conversations),
+                ),
+                (
+                    "conversation_notes",
+                    ConversationNote,
+                    col(ConversationNote.conversation_id).in_(conversations),
                 ),
                 ("messages", Message, col(Message.conversation_id).in_(conversations)),
                 (

@@ -41,6 +41,7 @@ from core.models import (
     Call,
     Contact,
     Conversation,
+    ConversationNote,
     KnowledgeDocument,
     KnowledgeSource,
     Member,
@@ -145,6 +146,15 @@ MESSAGE_COLUMNS = _columns(
     Message.reply_to_id,
     Message.created_at,
 )
+# Private notes: exported like messages (they are about the contact), erased with them.
+NOTE_COLUMNS = _columns(
+    ConversationNote.id,
+    ConversationNote.conversation_id,
+    ConversationNote.author_member_id,
+    ConversationNote.content,
+    ConversationNote.created_at,
+    ConversationNote.updated_at,
+)
 CALL_COLUMNS = _columns(
     Call.id,
     Call.conversation_id,
@@ -225,6 +235,7 @@ def organization_tables() -> list[_Table]:
         _Table("contacts", CONTACT_COLUMNS),
         _Table("conversations", CONVERSATION_COLUMNS),
         _Table("messages", MESSAGE_COLUMNS),
+        _Table("conversation_notes", NOTE_COLUMNS),
         _Table("calls", CALL_COLUMNS),
         _Table("widget_events", WIDGET_EVENT_COLUMNS),
         _Table("knowledge_sources", KNOWLEDGE_SOURCE_COLUMNS),
@@ -242,6 +253,11 @@ def contact_tables(contact_id: uuid.UUID) -> list[_Table]:
             "conversations", CONVERSATION_COLUMNS, (col(Conversation.contact_id) == contact_id,)
         ),
         _Table("messages", MESSAGE_COLUMNS, (col(Message.conversation_id).in_(conversations),)),
+        _Table(
+            "conversation_notes",
+            NOTE_COLUMNS,
+            (col(ConversationNote.conversation_id).in_(conversations),),
+        ),
         _Table(
             "calls",
             CALL_COLUMNS,

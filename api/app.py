@@ -25,10 +25,12 @@ from api.routes import (
     health,
     knowledge,
     members,
+    notes,
     organizations,
     pages,
     privacy,
     privacy_settings,
+    saved_replies,
     widget,
 )
 from api.routes.platform import create_codec_app
@@ -121,6 +123,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(members.pages)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
+    app.include_router(notes.router)
+    app.include_router(saved_replies.router)
     app.include_router(contacts.router)
     app.include_router(privacy.router)
     app.include_router(privacy_settings.router)

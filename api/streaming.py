@@ -107,16 +107,21 @@ async def event_stream(
     last_event_id: int,
     conversation_id: uuid.UUID | None = None,
     render: Callable[[ConversationEvent], dict[str, object]] | None = None,
+    *,
+    members: bool = False,
 ) -> AsyncIterator[str]:
     """SSE text for one conversation (or a whole organization's inbox), from after
-    ``last_event_id`` on, until the client goes away."""
+    ``last_event_id`` on, until the client goes away. Member-only events (private notes)
+    are sent only to members' streams (``members=True``), never to a visitor's."""
     key = conversation_id or org_id
     with hub.waiter(key) as woken:
         yield "retry: 1000\n\n"
         while True:
             woken.clear()
             async with org_session(session_maker, org_id) as session:
-                events = await events_after(session, last_event_id, conversation_id)
+                events = await events_after(
+                    session, last_event_id, conversation_id, members=members
+                )
             for event in events:
                 assert event.id is not None
                 last_event_id = event.id

@@ -17,6 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.models import ConversationEvent
 
 CHANNEL = "conversation_events"
+# Events for the organization's members only (private notes): a visitor's stream never
+# carries them. Readers leave them out unless they ask for them (``members=True``).
+MEMBER_ONLY_PREFIX = "note."
 
 
 async def append_event(
@@ -43,10 +46,15 @@ async def events_after(
     after_id: int,
     conversation_id: uuid.UUID | None = None,
     limit: int = 500,
+    *,
+    members: bool = False,
 ) -> list[ConversationEvent]:
     """Events newer than ``after_id``, oldest first; of one conversation or of the whole
-    organization the session is scoped to."""
+    organization the session is scoped to. Member-only events (notes) only when
+    ``members`` is set: a visitor's stream never asks for them."""
     query = select(ConversationEvent).where(col(ConversationEvent.id) > after_id)
+    if not members:
+        query = query.where(col(ConversationEvent.type).not_like(f"{MEMBER_ONLY_PREFIX}%"))
     if conversation_id is not None:
         query = query.where(ConversationEvent.conversation_id == conversation_id)
     return list((await session.exec(query.order_by(col(ConversationEvent.id)).limit(limit))).all())

@@ -21,6 +21,7 @@ from core.db import org_session
 from core.models import Channel, Contact, ConversationStatus, Member
 from services.accounts import Principal, audit_entry
 from services.conversations import ConversationFilters
+from services.transcripts import ContactPanel, DecisionTrail, contact_panel, decision_trails
 from workflows.conversation import Assignment, Operator, OperatorReply
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["conversations"], responses=MEMBER_ERRORS)
@@ -83,16 +84,20 @@ class TranscriptMessage(BaseModel):
     citations: list[dict[str, Any]]
     feedback: int | None
     created_at: datetime
-    trail: dict[str, Any] | None = Field(
-        description="An assistant answer's decision trail: retrieved chunks and scores, "
-        "the decision and why, the prompt version"
+    trail: DecisionTrail | None = Field(
+        description="An assistant answer's decision trail: retrieved passages and scores, "
+        "the decision and why, the model and prompt version (members only)"
     )
     model: str | None
+    prompt_version: str | None
 
 
 class ConversationDetail(BaseModel):
     conversation: ConversationSummary
     contact: ContactBrief | None
+    contact_panel: ContactPanel | None = Field(
+        description="The contact's browser, device, pages seen and earlier conversations"
+    )
     live: LiveState | None
     messages: list[TranscriptMessage]
 
@@ -153,6 +158,8 @@ async def read_conversation(
         contact = (
             await session.get(Contact, conversation.contact_id) if conversation.contact_id else None
         )
+        trails = await decision_trails(session, messages)
+        panel = await contact_panel(session, contact, conversation_id) if contact else None
         session.add(
             audit_entry(principal, "conversation.transcript_read", "conversation", conversation_id)
         )
@@ -162,6 +169,7 @@ async def read_conversation(
         contact=(
             ContactBrief(id=contact.id, name=contact.name, email=contact.email) if contact else None
         ),
+        contact_panel=panel,
         live=(
             LiveState(
                 status=view.status,
@@ -178,7 +186,12 @@ async def read_conversation(
         ),
         messages=[
             TranscriptMessage.model_validate(
-                {**message_json(message), "trail": message.trail, "model": message.model}
+                {
+                    **message_json(message),
+                    "trail": trails.get(message.id),
+                    "model": message.model,
+                    "prompt_version": message.prompt_version,
+                }
             )
             for message in messages
         ],
@@ -225,7 +238,12 @@ def _sse(
 ) -> StreamingResponse:
     return StreamingResponse(
         event_stream(
-            state.event_hub, state.session_maker, principal.org_id, after, conversation_id
+            state.event_hub,
+            state.session_maker,
+            principal.org_id,
+            after,
+            conversation_id,
+            members=True,
         ),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

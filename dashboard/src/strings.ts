@@ -2,6 +2,7 @@
 import type { Channel, ConversationStatus } from "./api/client";
 import { knowledge } from "./strings/knowledge";
 import { settingsStrings } from "./strings/settings";
+import { conversationView } from "./strings/conversation";
 
 export const strings = {
   appName: "Perceptron",
@@ -104,6 +105,7 @@ export const strings = {
   },
   knowledge,
   settings: settingsStrings,
+  conversationView,
 };
 
 export type Strings = typeof strings;

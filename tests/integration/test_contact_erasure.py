@@ -57,6 +57,7 @@ ERASED_STORES = (
     "contacts",
     "conversations",
     "messages",
+    "conversation_notes",
     "conversation_events",
     "calls",
     "widget_events",
@@ -105,7 +106,7 @@ async def _customer(
     conversations: int = 2,
     end_last: bool = False,
 ) -> Customer:
-    """A contact with answered conversations, widget events and a call."""
+    """A contact with answered conversations, a private note, widget events and a call."""
     visitor = await new_visitor(client, shop.public_key, name="Robin Canary", email=email)
     ids = []
     for index in range(conversations):
@@ -118,6 +119,12 @@ async def _customer(
             turn_done,
         )
         ids.append(uuid.UUID(conversation_id))
+    noted = await client.post(
+        f"/api/orgs/{shop.org_id}/conversations/{ids[0]}/notes",
+        json={"content": f"Note: {phrase} asked twice"},
+        headers=shop.operator,
+    )
+    assert noted.status_code == 201, noted.text
     tracked = await client.post(
         "/api/widget/events",
         json={
@@ -170,6 +177,9 @@ async def _contact_rows(maker: SessionMaker, customer: Customer) -> dict[str, in
         "contacts": "SELECT count(*) FROM contacts WHERE id = :contact",
         "conversations": "SELECT count(*) FROM conversations WHERE contact_id = :contact",
         "messages": "SELECT count(*) FROM messages WHERE conversation_id = ANY(:conversations)",
+        "conversation_notes": (
+            "SELECT count(*) FROM conversation_notes WHERE conversation_id = ANY(:conversations)"
+        ),
         "conversation_events": (
             "SELECT count(*) FROM conversation_events WHERE conversation_id = ANY(:conversations)"
         ),
@@ -320,6 +330,7 @@ async def test_erasure_by_id_removes_exactly_that_contacts_data_everywhere(
     assert expected["contacts"] == 1
     assert expected["conversations"] == 2
     assert expected["messages"] >= 4  # two questions, two answers (and status notes)
+    assert expected["conversation_notes"] == 1
     assert expected["calls"] == 1
     assert expected["widget_events"] == 2
     assert await _contact_rows(session_maker, customer) == dict.fromkeys(ERASED_STORES, 0)

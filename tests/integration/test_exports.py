@@ -30,6 +30,7 @@ from core.models import (
     Call,
     Contact,
     Conversation,
+    ConversationNote,
     KnowledgeDocument,
     KnowledgeSource,
     Member,
@@ -57,18 +58,27 @@ TABLES = [
     "contacts",
     "conversations",
     "messages",
+    "conversation_notes",
     "calls",
     "widget_events",
     "knowledge_sources",
     "knowledge_documents",
     "audit_log",
 ]
-CONTACT_TABLES = ["contacts", "conversations", "messages", "calls", "widget_events"]
+CONTACT_TABLES = [
+    "contacts",
+    "conversations",
+    "messages",
+    "conversation_notes",
+    "calls",
+    "widget_events",
+]
 MODELS: dict[str, Any] = {
     "members": Member,
     "contacts": Contact,
     "conversations": Conversation,
     "messages": Message,
+    "conversation_notes": ConversationNote,
     "calls": Call,
     "widget_events": WidgetEvent,
     "knowledge_sources": KnowledgeSource,
@@ -83,12 +93,15 @@ class SeededContact:
     conversation_id: uuid.UUID
     email: str
     phrase: str
+    note: str
 
 
 async def seed_contact(maker: SessionMaker, org_id: uuid.UUID, label: str) -> SeededContact:
-    """A contact with a conversation, two messages, a call and a widget event; its email
-    and a phrase in its message are unique, so they can be searched for in an archive."""
+    """A contact with a conversation, two messages, a private note, a call and a widget
+    event; its email, a phrase in its message and its note are unique, so they can be
+    searched for in an archive."""
     marker = uuid.uuid4().hex[:10]
+    note = f"private note {label} {marker}: prefers email"
     email = f"{label}-{marker}@example.com"
     phrase = f"planted phrase {label} {marker}"
     async with org_session(maker, org_id) as session:
@@ -117,6 +130,7 @@ async def seed_contact(maker: SessionMaker, org_id: uuid.UUID, label: str) -> Se
                 citations=[{"number": 1, "title": "Help"}],
             )
         )
+        session.add(ConversationNote(org_id=org_id, conversation_id=conversation.id, content=note))
         session.add(
             Call(
                 org_id=org_id,
@@ -138,7 +152,7 @@ async def seed_contact(maker: SessionMaker, org_id: uuid.UUID, label: str) -> Se
                 ip_address="203.0.113.7",
             )
         )
-    return SeededContact(contact.id, conversation.id, email, phrase)
+    return SeededContact(contact.id, conversation.id, email, phrase, note)
 
 
 async def seed_organization(maker: SessionMaker, org_id: uuid.UUID) -> None:
@@ -298,8 +312,9 @@ async def test_organization_export_holds_every_table_as_json_and_csv_without_sec
     assert profile["settings"]["widget"] == {"theme": "dark"}
 
     everything = b"".join(files.values())
-    for phrase in (first.phrase, second.phrase, first.email, second.email):
+    for phrase in (first.phrase, second.phrase, first.email, second.email, first.note):
         assert phrase.encode() in everything
+    assert status["counts"]["conversation_notes"] == 2
     for secret in (
         organization.widget_secret,
         organization.public_key,
@@ -312,7 +327,7 @@ async def test_organization_export_holds_every_table_as_json_and_csv_without_sec
     assert b"widget_secret" not in everything
     assert b"key_hash" not in everything
     assert b"token_hash" not in everything
-    for foreign in (stranger.phrase, stranger.email, str(other_org)):
+    for foreign in (stranger.phrase, stranger.email, stranger.note, str(other_org)):
         assert foreign.encode() not in everything, "another organization's data is in it"
 
     async with org_session(session_maker, org_id) as session:
@@ -390,6 +405,7 @@ async def test_contact_export_holds_only_that_contacts_data(
         "contacts": 1,
         "conversations": 1,
         "messages": 2,
+        "conversation_notes": 1,
         "calls": 1,
         "widget_events": 1,
     }
@@ -404,7 +420,9 @@ async def test_contact_export_holds_only_that_contacts_data(
     }
     everything = b"".join(files.values())
     assert wanted.phrase.encode() in everything
+    assert wanted.note.encode() in everything
     assert other.phrase.encode() not in everything
+    assert other.note.encode() not in everything
     assert other.email.encode() not in everything
     assert str(other.contact_id).encode() not in everything
     assert str(other.conversation_id).encode() not in everything

@@ -28,6 +28,7 @@ from core.models import (
     Call,
     Contact,
     Conversation,
+    ConversationNote,
     Message,
     Organization,
     PrivacyRequest,
@@ -128,7 +129,8 @@ async def start_conversation(
     org_id: uuid.UUID,
     age: timedelta,
 ) -> uuid.UUID:
-    """A real conversation: a row, a running workflow with one stored message; then aged."""
+    """A real conversation: a row, a running workflow with one stored message, a call, a
+    widget event and a private note; then aged."""
     async with org_session(maker, org_id) as session:
         contact = Contact(org_id=org_id, name="Visitor")
         session.add(contact)
@@ -142,6 +144,9 @@ async def start_conversation(
     async with org_session(maker, org_id) as session:
         session.add(Call(org_id=org_id, conversation_id=conversation.id, contact_id=contact.id))
         session.add(WidgetEvent(org_id=org_id, conversation_id=conversation.id, type="chat_opened"))
+        session.add(
+            ConversationNote(org_id=org_id, conversation_id=conversation.id, content="A note")
+        )
         then = datetime.now(UTC) - age
         await session.exec(
             update(Conversation)
@@ -202,7 +207,7 @@ async def test_conversation_retention_deletes_old_conversations_and_their_histor
     async with org_session(session_maker, limited) as session:
         assert await session.get(Conversation, old) is None
         assert await session.get(Conversation, recent) is not None
-    for model, each in ((Message, 2), (Call, 1), (WidgetEvent, 1)):
+    for model, each in ((Message, 2), (ConversationNote, 1), (Call, 1), (WidgetEvent, 1)):
         assert await rows(session_maker, limited, model, old) == 0
         assert await rows(session_maker, limited, model, recent) == each
         assert await rows(session_maker, unlimited, model, ancient) == each

@@ -16,6 +16,9 @@ export const EVENT_TYPES = [
   "operator.left",
   "conversation.assigned",
   "handoff.requested",
+  "note.created",
+  "note.updated",
+  "note.deleted",
 ] as const;
 
 export interface StreamEvent {

@@ -321,6 +321,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org_id}/conversations/{conversation_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Notes */
+        get: operations["list_notes_api_orgs__org_id__conversations__conversation_id__notes_get"];
+        put?: never;
+        /** Add Note */
+        post: operations["add_note_api_orgs__org_id__conversations__conversation_id__notes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/conversations/{conversation_id}/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Note */
+        delete: operations["delete_note_api_orgs__org_id__conversations__conversation_id__notes__note_id__delete"];
+        options?: never;
+        head?: never;
+        /** Edit Note */
+        patch: operations["edit_note_api_orgs__org_id__conversations__conversation_id__notes__note_id__patch"];
+        trace?: never;
+    };
     "/api/orgs/{org_id}/conversations/{conversation_id}/reopen": {
         parameters: {
             query?: never;
@@ -894,6 +930,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org_id}/saved-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Saved Replies */
+        get: operations["list_saved_replies_api_orgs__org_id__saved_replies_get"];
+        put?: never;
+        /** Create Saved Reply */
+        post: operations["create_saved_reply_api_orgs__org_id__saved_replies_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/saved-replies/{reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Saved Reply */
+        put: operations["update_saved_reply_api_orgs__org_id__saved_replies__reply_id__put"];
+        post?: never;
+        /** Delete Saved Reply */
+        delete: operations["delete_saved_reply_api_orgs__org_id__saved_replies__reply_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/widget/config": {
         parameters: {
             query?: never;
@@ -1301,6 +1373,39 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * ContactPanel
+         * @description Who the conversation is with, for the panel beside the transcript.
+         */
+        ContactPanel: {
+            /** Browser */
+            browser: string | null;
+            /** Device */
+            device: string | null;
+            /**
+             * Earlier Conversations
+             * @description The contact's other conversations, latest first
+             */
+            earlier_conversations: components["schemas"]["EarlierConversation"][];
+            /** Email */
+            email: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /**
+             * Pages
+             * @description Pages the contact was seen on, latest first
+             */
+            pages: components["schemas"]["PageSeen"][];
+            /** Phone */
+            phone: string | null;
+            /** Verified */
+            verified: boolean;
+        };
         /** ContactPublic */
         ContactPublic: {
             /**
@@ -1332,6 +1437,8 @@ export interface components {
         /** ConversationDetail */
         ConversationDetail: {
             contact: components["schemas"]["ContactBrief"] | null;
+            /** @description The contact's browser, device, pages seen and earlier conversations */
+            contact_panel: components["schemas"]["ContactPanel"] | null;
             conversation: components["schemas"]["ConversationSummary"];
             live: components["schemas"]["LiveState"] | null;
             /** Messages */
@@ -1423,6 +1530,52 @@ export interface components {
          * @enum {string}
          */
         Decision: "answer" | "clarify" | "handoff";
+        /**
+         * DecisionTrail
+         * @description Why the AI answered as it did.
+         */
+        DecisionTrail: {
+            /**
+             * Decision
+             * @description answer, clarify or handoff
+             */
+            decision: string | null;
+            /**
+             * Error
+             * @description The error type when the turn failed
+             */
+            error: string | null;
+            /**
+             * Grounding
+             * @description The grounding figures behind the decision (scores, coverage, margins)
+             */
+            grounding: {
+                [key: string]: number | boolean | null;
+            };
+            /**
+             * Judge
+             * @description Who judged the grounding: keyless or model
+             */
+            judge: string | null;
+            /** Model */
+            model: string | null;
+            /** Passages */
+            passages: components["schemas"]["TrailPassage"][];
+            /** Prompt Version */
+            prompt_version: string | null;
+            /**
+             * Query
+             * @description What was searched for
+             */
+            query: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Route
+             * @description retrieve, or why retrieval was skipped
+             */
+            route: string | null;
+        };
         /** DeletionPublic */
         DeletionPublic: {
             /** Cancelled At */
@@ -1574,6 +1727,22 @@ export interface components {
          * @enum {string}
          */
         DocumentStatus: "pending" | "processing" | "ready" | "failed";
+        /** EarlierConversation */
+        EarlierConversation: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Message At */
+            last_message_at: string | null;
+            status: components["schemas"]["ConversationStatus"];
+        };
         /**
          * ErasureRequest
          * @description Erase one contact, by id, or every contact of this organization with an email.
@@ -1905,6 +2074,37 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** NoteBody */
+        NoteBody: {
+            /** Content */
+            content: string;
+        };
+        /** NotePublic */
+        NotePublic: {
+            /** Author Member Id */
+            author_member_id: string | null;
+            /** Author Name */
+            author_name: string | null;
+            /** Content */
+            content: string;
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Updated At */
+            updated_at: string | null;
+        };
         /** OrganizationPublic */
         OrganizationPublic: {
             /**
@@ -1937,6 +2137,18 @@ export interface components {
             settings?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** PageSeen */
+        PageSeen: {
+            /**
+             * Seen At
+             * Format: date-time
+             */
+            seen_at: string;
+            /** Title */
+            title: string | null;
+            /** Url */
+            url: string;
         };
         /** PostedPublic */
         PostedPublic: {
@@ -2094,6 +2306,39 @@ export interface components {
         RoleChange: {
             role: components["schemas"]["Role"];
         };
+        /** SavedReplyBody */
+        SavedReplyBody: {
+            /** Content */
+            content: string;
+            /**
+             * Shortcut
+             * @description Typed after '/' in the reply box
+             */
+            shortcut: string;
+            /** Title */
+            title: string;
+        };
+        /** SavedReplyPublic */
+        SavedReplyPublic: {
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Shortcut */
+            shortcut: string;
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: string | null;
+        };
         /** SearchHit */
         SearchHit: {
             /**
@@ -2213,6 +2458,34 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /**
+         * TrailPassage
+         * @description One passage the retriever found for the question.
+         */
+        TrailPassage: {
+            /** Chunk Id */
+            chunk_id: string | null;
+            /**
+             * Cited
+             * @description The answer cites this passage
+             */
+            cited: boolean;
+            /** Document Id */
+            document_id: string | null;
+            /**
+             * Excerpt
+             * @description The passage's text, shortened; None once deleted
+             */
+            excerpt: string | null;
+            /** Rank */
+            rank: number | null;
+            /** Score */
+            score: number | null;
+            /** Section */
+            section: string;
+            /** Title */
+            title: string;
+        };
         /** TranscriptMessage */
         TranscriptMessage: {
             /** Citations */
@@ -2240,15 +2513,12 @@ export interface components {
             id: string;
             /** Model */
             model: string | null;
+            /** Prompt Version */
+            prompt_version: string | null;
             /** Role */
             role: string;
-            /**
-             * Trail
-             * @description An assistant answer's decision trail: retrieved chunks and scores, the decision and why, the prompt version
-             */
-            trail: {
-                [key: string]: unknown;
-            } | null;
+            /** @description An assistant answer's decision trail: retrieved passages and scores, the decision and why, the model and prompt version (members only) */
+            trail: components["schemas"]["DecisionTrail"] | null;
         };
         /** TryCitation */
         TryCitation: {
@@ -3867,6 +4137,322 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    list_notes_api_orgs__org_id__conversations__conversation_id__notes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePublic"][];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    add_note_api_orgs__org_id__conversations__conversation_id__notes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePublic"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    delete_note_api_orgs__org_id__conversations__conversation_id__notes__note_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+                note_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    edit_note_api_orgs__org_id__conversations__conversation_id__notes__note_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+                note_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePublic"];
                 };
             };
             /** @description Not signed in, or the credential is unknown, expired or revoked */
@@ -7225,6 +7811,318 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PrivacySettings"];
                 };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    list_saved_replies_api_orgs__org_id__saved_replies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyPublic"][];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    create_saved_reply_api_orgs__org_id__saved_replies_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedReplyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyPublic"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    update_saved_reply_api_orgs__org_id__saved_replies__reply_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedReplyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedReplyPublic"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    delete_saved_reply_api_orgs__org_id__saved_replies__reply_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reply_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in, or the credential is unknown, expired or revoked */
             401: {
