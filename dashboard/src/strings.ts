@@ -1,5 +1,6 @@
 // Every string the dashboard shows, in one place, so a translation replaces this module.
 import type { Channel, ConversationStatus } from "./api/client";
+import { privacyStrings } from "./strings/privacy";
 
 export const strings = {
   appName: "Perceptron",
@@ -29,6 +30,7 @@ export const strings = {
     apiDocs: "API reference",
   },
   notFound: "There is no page here.",
+  privacy: privacyStrings,
 
   account: {
     signOut: "Sign out",
