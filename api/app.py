@@ -27,6 +27,7 @@ from api.routes import (
     pages,
     privacy,
     privacy_settings,
+    website,
     widget,
 )
 from api.routes.platform import create_codec_app
@@ -86,6 +87,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             message_limiter=RateLimiter(settings.visitor_messages_per_minute, 60.0),
             visitor_limiter=RateLimiter(settings.new_visitors_per_minute, 60.0),
             limits=WidgetLimits.from_settings(settings),
+            signup_limiter=RateLimiter(settings.signups_per_hour, 3600.0),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
@@ -120,6 +122,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(account_deletion.router)
     app.include_router(widget.router)
     app.include_router(pages.router)
+    app.include_router(website.router)
     return app
 
 

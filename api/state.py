@@ -37,6 +37,7 @@ class AppState:
     message_limiter: RateLimiter
     visitor_limiter: RateLimiter
     limits: WidgetLimits
+    signup_limiter: RateLimiter
 
 
 @dataclass
