@@ -298,5 +298,7 @@ def _again(code: int, message: str, settings: Settings, name: str, email: str) -
 @router.get("/site.css")
 async def site_css() -> Response:
     return Response(
-        SITE_CSS, media_type="text/css", headers={"Cache-Control": "public, max-age=300"}
+        SITE_CSS.read_text(encoding="utf-8"),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=300"},
     )
