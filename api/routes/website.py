@@ -54,6 +54,7 @@ def _page(title: str, body: str, *, status_code: int = 200, signup: bool = False
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>{html.escape(title)} · Perceptron</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/site.css">
 </head><body>
 <a class="skip" href="#main">Skip to content</a>
@@ -301,4 +302,22 @@ async def site_css() -> Response:
         SITE_CSS.read_text(encoding="utf-8"),
         media_type="text/css",
         headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+# The installation's icon, for the website and the dashboard (browsers ask /favicon.ico).
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="8" fill="#4338ca"/>'
+    '<path d="M9 23V9h7a5 5 0 0 1 0 10h-4" fill="none" stroke="#fff" stroke-width="3" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    return Response(
+        FAVICON,
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
     )

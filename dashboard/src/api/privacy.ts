@@ -174,12 +174,20 @@ export function useEraseContact(orgId: string) {
   });
 }
 
-/** The organization's deletion, or null when none was ever requested (404). */
+/** The organization's deletion, or null when none was ever requested. Every request is in
+ * the audit log, so an organization without one is not asked for its deletion (which would
+ * answer 404, an error in the browser's console, on every visit). */
 export function useDeletion(orgId: string) {
   const { client } = useApi();
   return useQuery({
     queryKey: privacyKeys.deletion(orgId),
     queryFn: async (): Promise<Deletion | null> => {
+      const requests = unwrap(
+        await client.GET("/api/orgs/{org_id}/audit-log", {
+          params: { path: { org_id: orgId }, query: { action: "organization.deletion_requested", limit: 1 } },
+        }),
+      );
+      if (requests.total === 0) return null;
       const result = await client.GET("/api/orgs/{org_id}/deletion", {
         params: { path: { org_id: orgId } },
       });
