@@ -70,6 +70,7 @@ export const privacyStrings = {
     intro:
       "A ZIP of JSON and CSV files, one per table, with a manifest and no secrets. The download link lives for the installation's export link lifetime; every download is in the audit log.",
     organization: "Export the whole organization",
+    organizationHint: "Every table: conversations, messages, contacts, documents, members and settings.",
     contactLabel: "Contact id",
     contactHint: "Export one contact's data: their conversations, messages and events.",
     contact: "Export this contact",

@@ -68,7 +68,7 @@ export function DeletionPage({ me }: { me: Me }) {
           {may.request ? (
             <StartDeletion name={me.organization_name} busy={request.isPending} onConfirm={() => request.mutate()} />
           ) : (
-            <p className="hint">{s.notAllowed}</p>
+            <p className="field-hint">{s.notAllowed}</p>
           )}
         </>
       )}
@@ -179,7 +179,7 @@ function StartDeletion({ name, busy, onConfirm }: { name: string; busy: boolean;
     <form className="card confirm" onSubmit={submit}>
       <label htmlFor="deletion-confirm">{s.typeToConfirm(name)}</label>
       <input id="deletion-confirm" value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" data-testid="deletion-confirm" aria-invalid={typed !== "" && !matches} />
-      {typed !== "" && !matches && <p className="hint">{s.mismatch}</p>}
+      {typed !== "" && !matches && <p className="field-hint">{s.mismatch}</p>}
       <div className="actions">
         <button type="submit" className="danger" disabled={!matches || busy} data-testid="confirm-deletion">
           {s.requestButton}
@@ -213,10 +213,10 @@ function HoldForm({ state, busy, onHold, onRelease }: { state: Deletion; busy: b
       }}
     >
       <label htmlFor="hold-reason">{s.holdReason}</label>
-      <p className="hint" id="hold-hint">
+      <p className="field-hint" id="hold-hint">
         {s.holdHint}
       </p>
-      <div className="row">
+      <div className="form-row">
         <input id="hold-reason" aria-describedby="hold-hint" value={reason} onChange={(event) => setReason(event.target.value)} maxLength={60} data-testid="hold-reason" />
         <button type="submit" disabled={!valid || busy} data-testid="place-hold">
           {s.holdButton}

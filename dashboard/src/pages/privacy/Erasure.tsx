@@ -41,7 +41,7 @@ export function Erasure({ me }: { me: Me }) {
       <h1 id="erasure-title">{s.erasure.title}</h1>
       <p className="intro">{s.erasure.intro}</p>
       <form className="card inline-form" onSubmit={search} aria-label={s.erasure.find}>
-        <div className="row">
+        <div className="form-row">
           <label>
             {s.erasure.by}
             <select value={by} onChange={(event) => setBy(event.target.value as "email" | "id")} data-testid="erasure-by">

@@ -24,16 +24,17 @@ export function Exports({ me }: { me: Me }) {
       <p className="intro">{s.exports.intro}</p>
       <div className="cards">
         <div className="card">
+          <p className="field-hint">{s.exports.organizationHint}</p>
           <button type="button" className="primary" disabled={request.isPending} onClick={() => request.mutate(null)} data-testid="export-organization">
             {s.exports.organization}
           </button>
         </div>
         <form className="card inline-form" onSubmit={submitContact}>
           <label htmlFor="export-contact">{s.exports.contactLabel}</label>
-          <p className="hint" id="export-contact-hint">
+          <p className="field-hint" id="export-contact-hint">
             {s.exports.contactHint}
           </p>
-          <div className="row">
+          <div className="form-row">
             <input
               id="export-contact"
               aria-describedby="export-contact-hint"
