@@ -1,8 +1,9 @@
 """A compliance member's journey through the privacy pages, in a real Chromium against the real
 API, worker, PostgreSQL and Temporal: request an organization export and download its ZIP,
-find a contact and ask for its erasure, start the organization's deletion (typed
-confirmation) and cancel it, and find every one of those actions in the audit log. Each page
-gets a screenshot and an axe scan, and so do the public landing and privacy-policy pages.
+find a contact and ask for its erasure (then cancel it), start the organization's deletion
+(typed confirmation), put it on legal hold, release it and cancel it, and find every one of
+those actions in the audit log. Each page gets a screenshot and an axe scan, and so do the
+public landing and privacy-policy pages.
 
 The compliance role may request and cancel a deletion (api/routes/account_deletion.py:
 owner or compliance), so one member walks the whole journey."""
@@ -120,7 +121,10 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(page.get_by_test_id("request-detail")).to_have_attribute(
         "data-status", "scheduled"
     )
-    await expect(page.get_by_role("button", name="Cancel this erasure")).to_be_visible()
+    await page.get_by_role("button", name="Cancel this erasure").click()
+    await expect(page.get_by_test_id("request-detail")).to_have_attribute(
+        "data-status", "cancelled", timeout=30_000
+    )
 
     # Start the organization's deletion (typed confirmation), then cancel it.
     await page.get_by_role("link", name="Account deletion").click()
@@ -136,6 +140,13 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(page.get_by_test_id("receipt-link")).to_be_visible()
     await expect(page.get_by_test_id("countdown")).to_contain_text("d")
     await _accessible(page, "privacy-deletion")
+    # A legal hold pauses it (compliance only), and its release lets it go on.
+    await page.get_by_test_id("hold-reason").fill("CASE-2026-17")
+    await page.get_by_test_id("place-hold").click()
+    await expect(deletion).to_have_attribute("data-status", "on_hold", timeout=15_000)
+    await expect(page.get_by_test_id("hold")).to_contain_text("CASE-2026-17")
+    await page.get_by_test_id("release-hold").click()
+    await expect(deletion).to_have_attribute("data-status", "scheduled", timeout=15_000)
     await page.get_by_test_id("cancel-deletion").click()
     await expect(deletion).to_have_attribute("data-status", "cancelled", timeout=30_000)
     await expect(page.get_by_test_id("deletion-status")).to_have_text("Cancelled")
@@ -147,17 +158,19 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
         "privacy.export_requested",
         "privacy.export_downloaded",
         "organization.deletion_requested",
+        "organization.deletion_held",
+        "organization.deletion_released",
         "organization.deletion_cancelled",
     ):
         await expect(table.locator(f'[data-action="{action}"]')).to_have_count(1)
     await page.get_by_test_id("audit-action").select_option("organization.")
     await expect(page).to_have_url(f"{base}/privacy/audit?action=organization.")
     rows = page.get_by_test_id("audit-row")
-    await expect(rows).to_have_count(2)
+    await expect(rows).to_have_count(4)
     await expect(rows.first).to_have_attribute("data-action", "organization.deletion_cancelled")
     await expect(rows.first).to_contain_text("compliance person")
     await page.get_by_test_id("audit-actor").select_option(str(compliance.id))
-    await expect(rows).to_have_count(2)
+    await expect(rows).to_have_count(4)
     await _accessible(page, "privacy-audit-log")
 
     # A tablet: the sections become a row of tabs above the page.
