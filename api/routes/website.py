@@ -26,6 +26,7 @@ from api.deps import StateDep
 from api.state import AppState
 from core.logging import get_logger
 from core.settings import AuthMode, Settings
+from services.account_deletion import AccountDeletions, DeletionError
 from services.website import (
     SITE_CSS,
     SignedUp,
@@ -131,6 +132,57 @@ async def policy(state: StateDep) -> HTMLResponse:
 <p class="installation" data-testid="installation-subprocessors">{installation}</p>
 </article>"""
     return _page(document.title, body, signup=_signup_open(state.settings))
+
+
+@router.get("/deletion-receipts/{token}", response_class=HTMLResponse)
+async def deletion_receipt(token: str, state: StateDep) -> HTMLResponse:
+    """The receipt of a deletion as a page: what was deleted and when, counts only. The link
+    (its one-time token) is the credential, as for ``GET /api/deletion-receipts/{token}``."""
+    try:
+        receipt = await AccountDeletions(
+            state.session_maker, state.temporal, state.settings
+        ).receipt(token[:200])
+    except DeletionError:
+        return _page(
+            "Deletion receipt",
+            "<h1>Deletion receipt</h1><p>There is no deletion receipt for this link.</p>",
+            status_code=404,
+        )
+    when = {
+        "Requested": receipt.requested_at,
+        "Purging started after": receipt.purge_after,
+        "Deadline": receipt.deadline,
+        "Completed": receipt.completed_at,
+        "Cancelled": receipt.cancelled_at,
+    }
+    facts = "".join(
+        f'<dt>{label}</dt><dd><time datetime="{moment.isoformat()}">'
+        f"{moment.strftime('%-d %B %Y, %H:%M UTC')}</time></dd>"
+        for label, moment in when.items()
+        if moment is not None
+    )
+    rows = "".join(
+        f'<tr><th scope="row">{html.escape(str(store))}</th><td>{int(count)}</td></tr>'
+        for store, count in sorted(receipt.deleted.items())
+    )
+    counts = (
+        f'<table><thead><tr><th scope="col">Store</th><th scope="col">Deleted</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+        if rows
+        else "<p>Nothing has been deleted yet.</p>"
+    )
+    subject = "organization" if receipt.subject.value == "organization" else "member account"
+    body = f"""<article class="policy receipt">
+<h1>Deletion receipt</h1>
+<p class="updated">The {subject} <code>{receipt.org_id}</code>:
+<strong data-testid="receipt-status">{html.escape(receipt.status.value.replace("_", " "))}</strong>.
+</p>
+<dl class="facts">{facts}</dl>
+<h2>What was deleted</h2>
+{counts}
+<p class="fine">Counts and times only: a receipt holds no personal data.</p>
+</article>"""
+    return _page("Deletion receipt", body)
 
 
 def _form_token(settings: Settings, issued: int) -> str:

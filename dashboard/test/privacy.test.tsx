@@ -119,7 +119,7 @@ describe("the privacy pages", () => {
     fireEvent.click(confirm);
 
     const link = await screen.findByTestId("receipt-link");
-    expect(link.getAttribute("href")).toBe("/api/deletion-receipts/receipt-token-123");
+    expect(link.getAttribute("href")).toBe("/deletion-receipts/receipt-token-123");
     expect((await screen.findByTestId("deletion-status")).textContent).toBe("Scheduled");
     expect(screen.getByTestId("countdown").textContent).toMatch(/^[23] d/);
     expect(screen.queryByTestId("place-hold")).toBeNull(); // legal holds are compliance's

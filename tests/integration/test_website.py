@@ -5,6 +5,7 @@ owner and hands out a one-time sign-in link."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,8 +14,17 @@ from pydantic import SecretStr
 from sqlmodel import col, func, select
 
 from core.db import SessionMaker, platform_session
-from core.models import AuditLogEntry, Member, Organization, Role
+from core.models import (
+    AuditLogEntry,
+    DeletionReceipt,
+    DeletionStatus,
+    DeletionSubject,
+    Member,
+    Organization,
+    Role,
+)
 from core.settings import AuthMode, Settings
+from services.identity import hash_secret
 from services.website import POLICY, privacy_policy
 from tests.conftest import RunningApi
 from tests.factories import create_organization
@@ -271,3 +281,38 @@ async def test_the_widget_config_names_the_privacy_policy(
         )
     assert config.status_code == 200
     assert config.json()["privacy_policy_url"] == f"{settings.api_url}/privacy-policy"
+
+
+async def test_a_deletion_receipt_reads_as_a_page_with_its_link_only(
+    api: RunningApi, session_maker: SessionMaker
+) -> None:
+    organization = await create_organization(session_maker, "Gone Ltd")
+    now = datetime.now(UTC)
+    token = "receipt-token-" + "x" * 30
+    async with platform_session(session_maker) as session:
+        session.add(
+            DeletionReceipt(
+                subject=DeletionSubject.ORGANIZATION,
+                org_id=organization.id,
+                workflow_id=f"delete-org-{organization.id}",
+                token_hash=hash_secret(token),
+                status=DeletionStatus.COMPLETED,
+                requested_at=now - timedelta(days=7),
+                purge_after=now,
+                deadline=now + timedelta(days=23),
+                completed_at=now,
+                deleted={"messages": 12, "contacts": 3},
+            )
+        )
+    async with api.client() as client:
+        page = await client.get(f"/deletion-receipts/{token}")
+        unknown = await client.get("/deletion-receipts/not-a-receipt-token")
+    assert page.status_code == 200
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert '<strong data-testid="receipt-status">completed</strong>' in page.text
+    assert '<th scope="row">messages</th><td>12</td>' in page.text
+    assert '<th scope="row">contacts</th><td>3</td>' in page.text
+    assert str(organization.id) in page.text
+    assert "Gone Ltd" not in page.text  # counts and times only
+    assert unknown.status_code == 404
+    assert "no deletion receipt" in unknown.text

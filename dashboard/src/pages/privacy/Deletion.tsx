@@ -41,11 +41,11 @@ export function DeletionPage({ me }: { me: Me }) {
           <h2>{s.receipt}</h2>
           <p>{s.receiptOnce}</p>
           <p>
-            <a href={`/api/deletion-receipts/${encodeURIComponent(token)}`} target="_blank" rel="noreferrer" data-testid="receipt-link">
+            <a href={`/deletion-receipts/${encodeURIComponent(token)}`} target="_blank" rel="noreferrer" data-testid="receipt-link">
               {s.receiptLink}
             </a>
           </p>
-          <code className="token">{`${window.location.origin}/api/deletion-receipts/${token}`}</code>
+          <code className="token">{`${window.location.origin}/deletion-receipts/${token}`}</code>
         </div>
       )}
       {request.data && !request.data.receipt_token && <p className="notice">{s.receiptAlready}</p>}
