@@ -140,6 +140,16 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(page.get_by_test_id("receipt-link")).to_be_visible()
     await expect(page.get_by_test_id("countdown")).to_contain_text("d")
     await _accessible(page, "privacy-deletion")
+    # The receipt link (shown once) opens the public receipt page.
+    receipt_href = await page.get_by_test_id("receipt-link").get_attribute("href")
+    assert receipt_href is not None
+    assert receipt_href.startswith("/deletion-receipts/")
+    receipt_page = await context.new_page()
+    problems.watch(receipt_page)
+    await receipt_page.goto(f"{api.url}{receipt_href}")
+    await expect(receipt_page.get_by_test_id("receipt-status")).to_have_text("scheduled")
+    await _accessible(receipt_page, "website-deletion-receipt")
+    await receipt_page.close()
     # A legal hold pauses it (compliance only), and its release lets it go on.
     await page.get_by_test_id("hold-reason").fill("CASE-2026-17")
     await page.get_by_test_id("place-hold").click()
