@@ -124,12 +124,18 @@ async def policy(state: StateDep) -> HTMLResponse:
         else "This installation is configured to use none of them: it talks to no one outside "
         "its own servers."
     )
+    note = f'<p class="installation" data-testid="installation-subprocessors">{installation}</p>'
+    placeholder = "<p>{{installation}}</p>"
+    policy_html = (
+        document.html.replace(placeholder, note, 1)
+        if placeholder in document.html
+        else document.html + note
+    )
     body = f"""<article class="policy">
 <h1>{html.escape(document.title)}</h1>
 <p class="updated">Last updated: <time datetime="{document.updated.isoformat()}">
 {document.updated.strftime("%-d %B %Y")}</time></p>
-{document.html}
-<p class="installation" data-testid="installation-subprocessors">{installation}</p>
+{policy_html}
 </article>"""
     return _page(document.title, body, signup=_signup_open(state.settings))
 

@@ -102,6 +102,8 @@ async def test_the_landing_and_policy_pages_need_no_session_and_run_no_script(
     assert "no passwords are stored" in policy.text
     assert "within 30 days" in policy.text
     assert "configured to use none of them" in policy.text  # the keyless default
+    assert "{{installation}}" not in policy.text  # the note takes its place, after the table
+    assert policy.text.index("configured to use none") < policy.text.index("<h2>Contact</h2>")
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
 
