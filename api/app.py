@@ -31,6 +31,7 @@ from api.routes import (
     privacy,
     privacy_settings,
     saved_replies,
+    website,
     widget,
 )
 from api.routes.platform import create_codec_app
@@ -94,6 +95,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             limits=WidgetLimits.from_settings(settings),
             knowledge_trial=KnowledgeTrial(session_maker, retriever, create_chat_model(settings)),
             trial_limiter=RateLimiter(settings.knowledge_tries_per_minute, 60.0),
+            signup_limiter=RateLimiter(settings.signups_per_hour, 3600.0),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
@@ -132,6 +134,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(account_deletion.router)
     app.include_router(widget.router)
     app.include_router(pages.router)
+    app.include_router(website.router)
     return app
 
 

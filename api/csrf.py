@@ -20,6 +20,8 @@ Exempt, refused by neither check:
 - requests without a session cookie: the route decides (401, or a public route);
 - the widget's routes (``/api/widget/``): they authenticate by the widget key and the visitor
   token and never read a cookie;
+- the public sign-up form (``/signup``): a plain HTML form cannot send the header, so the route
+  checks the Origin and a form token it signed itself (api/routes/website.py);
 - the Temporal Web UI's codec: it changes nothing (encode and decode only), the UI cannot know
   our token, and it keeps its own exact Origin check (api/routes/platform.py).
 """
@@ -46,6 +48,9 @@ log = get_logger(__name__)
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Public forms that check their own origin and form token (api/routes/website.py): a plain
+# HTML form cannot send the X-CSRF-Token header, even from a signed-in browser.
+SELF_CHECKED = frozenset({"/signup"})
 
 
 class CsrfTokens:
@@ -130,7 +135,7 @@ class CsrfProtection:
 
     def refusal(self, request: HTTPConnection) -> str | None:
         """Why this request is refused, or None when it may go on."""
-        if request.scope["path"].startswith(self._exempt):
+        if request.scope["path"].startswith(self._exempt) or request.scope["path"] in SELF_CHECKED:
             return None
         if bearer_credential(request.headers) is not None:
             return None

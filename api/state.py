@@ -40,6 +40,7 @@ class AppState:
     limits: WidgetLimits
     knowledge_trial: KnowledgeTrial
     trial_limiter: RateLimiter  # the "try it" box, per member
+    signup_limiter: RateLimiter
 
 
 @dataclass

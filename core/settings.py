@@ -163,6 +163,15 @@ class Settings(BaseSettings):
     clerk_api_url: str = Field(
         default="https://api.clerk.com/v1", validation_alias=_env("CLERK_API_URL")
     )
+    clerk_sign_up_url: str | None = Field(
+        default=None,
+        validation_alias=_env("CLERK_SIGN_UP_URL"),
+        description="Clerk's hosted sign-up page, where /signup sends people in Clerk mode",
+    )
+
+    # The public website's sign-up, for installations that host several businesses
+    signup: bool = Field(default=False, description="Let anyone create an organization")
+    signups_per_hour: int = Field(default=5, ge=1, description="Sign-ups per client address")
 
     # Email (invitations); sent only when a host is set
     smtp_host: str | None = None

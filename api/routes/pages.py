@@ -26,11 +26,6 @@ color:#1f2937}}code{{background:#f3f4f6;padding:.1rem .3rem;border-radius:.2rem}
 </head><body><h1>{title}</h1>{body}</body></html>"""
 
 
-@router.get("/")
-async def root() -> RedirectResponse:
-    return RedirectResponse("/dashboard/")
-
-
 # The app's own page: scripts, styles and API calls from this origin only, never framed.
 DASHBOARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

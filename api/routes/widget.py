@@ -201,6 +201,7 @@ class WidgetConfig(BaseModel):
     avatar_url: str | None
     theme: str
     pre_chat: str
+    privacy_policy_url: str = Field(description="The privacy policy the widget links to")
 
 
 @router.get("/config")
@@ -211,7 +212,11 @@ async def widget_config(
 ) -> WidgetConfig:
     """Branding and the pre-chat form setting, from the organization's settings."""
     branding = OrganizationSettings.of(organization.settings, organization.id).widget
-    return WidgetConfig(organization_name=organization.name, **branding.model_dump())
+    return WidgetConfig(
+        organization_name=organization.name,
+        privacy_policy_url=f"{state.settings.api_url}/privacy-policy",
+        **branding.model_dump(),
+    )
 
 
 class IdentifyBody(BaseModel):

@@ -12,6 +12,7 @@ import { strings } from "./strings";
 import { type ThemeChoice, useTheme } from "./theme";
 
 const Knowledge = lazy(() => import("./pages/Knowledge"));
+const Privacy = lazy(() => import("./pages/privacy/Privacy"));
 
 const SECTIONS = [
   { path: "inbox", label: strings.nav.inbox },
@@ -103,13 +104,23 @@ function Shell({ me }: { me: Me }) {
               </Suspense>
             }
           />
-          <Route path="privacy" element={<Coming section={strings.nav.privacy} />} />
+          <Route
+            path="privacy/*"
+            element={
+              <Suspense fallback={<p className="centered">{strings.loading}</p>}>
+                <Privacy me={me} />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<p className="centered">{strings.notFound}</p>} />
         </Routes>
         ) : (
           <NoAccess role={me.role} />
         )}
       </main>
+      <footer className="footer">
+        <a href="/privacy-policy">{strings.privacy.policyLink}</a>
+      </footer>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Channel, ConversationStatus } from "./api/client";
 import { knowledge } from "./strings/knowledge";
 import { settingsStrings } from "./strings/settings";
 import { conversationView } from "./strings/conversation";
+import { privacyStrings } from "./strings/privacy";
 
 export const strings = {
   appName: "Perceptron",
@@ -32,6 +33,7 @@ export const strings = {
     apiDocs: "API reference",
   },
   notFound: "There is no page here.",
+  privacy: privacyStrings,
 
   account: {
     signOut: "Sign out",

@@ -44,6 +44,7 @@ const en = {
   emailInvalid: "Please enter a valid email address.",
   you: "You",
   assistant: "Assistant",
+  privacyPolicy: "Privacy policy",
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -103,6 +103,8 @@ button:disabled{cursor:default;opacity:.55}
 .prechat .row{display:flex;gap:8px;justify-content:flex-end}
 .primary{padding:8px 14px;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600}
 .secondary{padding:8px 14px;border-radius:8px;border:1px solid var(--line)}
+.footer{padding:0 12px 8px;text-align:center;font-size:11px}
+.footer a{color:var(--muted)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){.panel,.left .panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0;border:0}.open .launcher{display:none}}
 `;

@@ -29,6 +29,8 @@ export interface WidgetConfig {
   avatar_url: string | null;
   theme: "light" | "dark" | "auto";
   pre_chat: "off" | "optional" | "required";
+  /** The installation's privacy policy, linked from the panel's footer. */
+  privacy_policy_url: string | null;
 }
 
 export interface VisitorSession {

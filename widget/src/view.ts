@@ -53,6 +53,8 @@ export class WidgetView {
   private readonly prechatSkip: HTMLButtonElement;
   private readonly composer: HTMLFormElement;
   private readonly textarea: HTMLTextAreaElement;
+  private readonly footer: HTMLDivElement;
+  private readonly policyLink: HTMLAnchorElement;
   private readonly nodes = new Map<string, { node: HTMLElement; version: string }>();
   private prechatMode: PrechatMode | null = null;
   private isOpen = false;
@@ -180,6 +182,13 @@ export class WidgetView {
       h("button", { type: "submit", class: "send", "data-testid": "send", "aria-label": t("send"), title: t("send") }, icon(icons.send)),
     );
 
+    this.policyLink = h(
+      "a",
+      { "data-testid": "privacy-policy", target: "_blank", rel: "noopener noreferrer" },
+      t("privacyPolicy"),
+    );
+    this.footer = h("div", { class: "footer", hidden: true }, this.policyLink);
+
     this.panel = h(
       "div",
       {
@@ -203,6 +212,7 @@ export class WidgetView {
       this.alert,
       this.prechat,
       this.composer,
+      this.footer,
     );
     this.root = h("div", { class: "root auto right" }, this.launcher, this.panel);
     this.setOpen(false);
@@ -228,6 +238,10 @@ export class WidgetView {
     clear(bubble);
     bubble.appendChild(renderMarkdown(config.greeting, { citations: [] }));
     this.greeting.hidden = !config.greeting.trim();
+    const policy = config.privacy_policy_url ? safeHref(config.privacy_policy_url) : null;
+    this.footer.hidden = !(policy && /^https?:/.test(policy));
+    if (policy && !this.footer.hidden) this.policyLink.setAttribute("href", policy);
+    else this.policyLink.removeAttribute("href");
   }
 
   setOpen(open: boolean): void {

@@ -68,6 +68,22 @@ describe("launcher and panel", () => {
     expect($("greeting").textContent).toBe("Hi! How can we help you today?");
   });
 
+  it("links the installation's privacy policy in a new tab, and only an http(s) one", async () => {
+    const linked = await mount(withConfig(new FakeServer(), { privacy_policy_url: "https://support.example/privacy-policy" }));
+    const link = linked.$<HTMLAnchorElement>("privacy-policy");
+    expect(link.tagName).toBe("A");
+    expect(link.getAttribute("href")).toBe("https://support.example/privacy-policy");
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("rel")).toBe("noopener noreferrer");
+    expect(link.textContent).toBe("Privacy policy");
+    expect((link.parentElement as HTMLElement).hidden).toBe(false);
+
+    const unsafe = await mount(withConfig(new FakeServer(), { privacy_policy_url: "javascript:alert(1)" }));
+    const hidden = unsafe.$<HTMLAnchorElement>("privacy-policy");
+    expect(hidden.hasAttribute("href")).toBe(false);
+    expect((hidden.parentElement as HTMLElement).hidden).toBe(true);
+  });
+
   it("opens as a dialog with focus in the composer, and Escape closes it back to the launcher", async () => {
     const { widget, shadow, $ } = await mount(new FakeServer());
     const launcher = $<HTMLButtonElement>("launcher");

@@ -2624,6 +2624,11 @@ export interface components {
             position: string;
             /** Pre Chat */
             pre_chat: string;
+            /**
+             * Privacy Policy Url
+             * @description The privacy policy the widget links to
+             */
+            privacy_policy_url: string;
             /** Theme */
             theme: string;
         };

@@ -1,0 +1,72 @@
+// The privacy and compliance section (/privacy/...), lazy-loaded by App.tsx. The server
+// decides who may do what (api/routes/privacy.py, exports.py, account_deletion.py); these
+// pages only hide what the member's role cannot do.
+import { Navigate, NavLink, Route, Routes } from "react-router";
+import type { Me } from "../../api/client";
+import { strings } from "../../strings";
+import { AuditLog } from "./AuditLog";
+import { DeletionPage } from "./Deletion";
+import { Erasure } from "./Erasure";
+import { Exports } from "./Exports";
+import { RequestDetail, Requests } from "./Requests";
+
+const s = strings.privacy;
+export const PRIVACY_ROLES = new Set(["owner", "admin", "compliance"]);
+
+const TABS = [
+  { path: "requests", label: s.tabs.requests },
+  { path: "exports", label: s.tabs.exports },
+  { path: "erasure", label: s.tabs.erasure },
+  { path: "deletion", label: s.tabs.deletion },
+  { path: "audit", label: s.tabs.audit },
+] as const;
+
+export default function Privacy({ me }: { me: Me }) {
+  if (!PRIVACY_ROLES.has(me.role)) {
+    return (
+      <section className="privacy" aria-labelledby="privacy-title">
+        <h1 id="privacy-title">{s.title}</h1>
+        <p className="empty">{s.notAllowed}</p>
+      </section>
+    );
+  }
+  return (
+    <div className="privacy">
+      <nav aria-label={s.sections} className="privacy-tabs">
+        {TABS.map((tab) => (
+          <NavLink key={tab.path} to={`/privacy/${tab.path}`}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="privacy-body">
+        <Routes>
+          <Route index element={<Navigate to="requests" replace />} />
+          <Route path="requests" element={<Requests me={me} />} />
+          <Route path="requests/:requestId" element={<RequestDetail me={me} />} />
+          <Route path="exports" element={<Exports me={me} />} />
+          <Route path="erasure" element={<Erasure me={me} />} />
+          <Route path="deletion" element={<DeletionPage me={me} />} />
+          <Route path="audit" element={<AuditLog me={me} />} />
+          <Route path="*" element={<p>{strings.notFound}</p>} />
+        </Routes>
+      </div>
+    </div>
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export function When({ at }: { at: string | null | undefined }) {
+  if (!at) return <span className="muted">—</span>;
+  return <time dateTime={at}>{dateTime.format(new Date(at))}</time>;
+}
+
+export function Failure({ error }: { error: Error | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="error">
+      {strings.error(error.message)}
+    </p>
+  );
+}
