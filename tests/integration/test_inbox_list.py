@@ -272,7 +272,8 @@ async def test_the_search_uses_the_full_text_index(
     statement = select(col(Message.conversation_id)).where(message_search("lamp"))
     async with org_session(session_maker, world["org"].id) as session:
         compiled = statement.compile(
-            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+            dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]
+            compile_kwargs={"literal_binds": True},
         )
         await session.exec(text("SET LOCAL enable_seqscan = off"))  # type: ignore[call-overload]
         plan = (await session.exec(text(f"EXPLAIN {compiled}"))).all()  # type: ignore[call-overload]
