@@ -7,6 +7,7 @@ export default defineConfig({
     environment: "happy-dom",
     environmentOptions: { happyDOM: { url: "http://127.0.0.1:8000/dashboard/" } },
     include: ["test/**/*.test.{ts,tsx}"],
+    setupFiles: ["test/layout.ts"],
     restoreMocks: true,
   },
 });

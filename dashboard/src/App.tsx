@@ -2,6 +2,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Navigate, NavLink, Route, Routes } from "react-router";
 import { ApiError, type Me } from "./api/client";
 import { useApi, useMe } from "./api/queries";
+import { GlobalKeys } from "./components/GlobalKeys";
+import { NeedsHumanBadge } from "./components/NeedsHuman";
 import { Coming } from "./pages/Coming";
 import { Inbox } from "./pages/Inbox";
 import { SignedOut } from "./pages/SignedOut";
@@ -49,6 +51,7 @@ function Shell({ me }: { me: Me }) {
           {SECTIONS.map((section) => (
             <NavLink key={section.path} to={`/${section.path}`}>
               {section.label}
+              {section.path === "inbox" && <NeedsHumanBadge orgId={me.org_id} />}
             </NavLink>
           ))}
         </nav>
@@ -82,6 +85,7 @@ function Shell({ me }: { me: Me }) {
           <Route path="*" element={<p className="centered">{strings.notFound}</p>} />
         </Routes>
       </main>
+      <GlobalKeys me={me} />
     </div>
   );
 }

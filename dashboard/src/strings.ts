@@ -1,5 +1,6 @@
 // Every string the dashboard shows, in one place, so a translation replaces this module.
 import type { Channel, ConversationStatus } from "./api/client";
+import { inboxStrings } from "./strings/inbox";
 
 export const strings = {
   appName: "Perceptron",
@@ -63,6 +64,7 @@ export const strings = {
     assignedToYou: "Assigned to you",
     noMessagesYet: "No messages yet",
   },
+  inboxList: inboxStrings,
   status: {
     open: "Open",
     waiting_for_human: "Waiting for a human",
