@@ -117,17 +117,30 @@ export function Inbox({ me }: { me: Me }) {
   const open = (id: string) => void navigate(`/inbox/${id}${search}`);
 
   // Any event but a streamed token can change the list (a new conversation, a handoff, a
-  // status): refetch it, at most every 300 ms while events pour in. A new handoff also
+  // status): refetch it at once, then at most every 300 ms while events pour in (those
+  // arriving in the window are caught by one refetch at its end). A new handoff also
   // notifies, when the operator opted in.
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
+  const window_ = useRef<{ timer: ReturnType<typeof setTimeout>; dirty: boolean } | null>(null);
+  useEffect(() => () => clearTimeout(window_.current?.timer), []);
   const stream = useEventStream(`/api/orgs/${me.org_id}/inbox/events`, (event: StreamEvent) => {
     if (event.type === "token") return;
     if (event.type === "handoff.requested") notifyHandoff(event.conversation_id, open);
-    pending.current ??= setTimeout(() => {
-      pending.current = null;
+    const refetch = () =>
       void queryClient.invalidateQueries({ queryKey: keys.conversations(me.org_id) });
-    }, 300);
+    if (window_.current) {
+      window_.current.dirty = true;
+      return;
+    }
+    refetch();
+    const close = (): void => {
+      const dirty = window_.current?.dirty === true;
+      window_.current = null;
+      if (dirty) {
+        refetch();
+        window_.current = { timer: setTimeout(close, 300), dirty: false };
+      }
+    };
+    window_.current = { timer: setTimeout(close, 300), dirty: false };
   });
 
   const items = useMemo(
