@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from bench import answers, ingest, purge, recall, retrieval_quality, turns, up, widget
+from bench import answers, inbox, ingest, purge, recall, retrieval_quality, turns, up, widget
 from bench.framework import Benchmark, BenchResult, Options, format_table, write_result
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -24,6 +24,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "turns-concurrent": turns.run_concurrent,
     "widget": widget.run,
     "purge": purge.run,
+    "inbox": inbox.run_list,
+    "inbox-live": inbox.run_live,
 }
 
 

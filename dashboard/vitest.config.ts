@@ -10,6 +10,7 @@ export default defineConfig({
       happyDOM: { url: "http://127.0.0.1:8000/dashboard/", settings: { disableIframePageLoading: true } },
     },
     include: ["test/**/*.test.{ts,tsx}"],
+    setupFiles: ["test/layout.ts"],
     restoreMocks: true,
   },
 });

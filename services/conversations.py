@@ -7,11 +7,15 @@ reads what the activities stored.
 
 from __future__ import annotations
 
+import base64
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import ColumnClause, literal_column, tuple_
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlmodel import col, func, select
 from temporalio.client import (
     Client,
@@ -59,6 +63,56 @@ class ConversationFilters:
     assignee_id: uuid.UUID | None = None
     needs_human: bool | None = None
     contact_id: uuid.UUID | None = None
+    unassigned: bool = False  # only conversations nobody is assigned to
+    text: str | None = None  # full-text search over the messages (websearch syntax)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the inbox ends: the last row's (updated_at, id), newest first."""
+
+    updated_at: datetime
+    id: uuid.UUID
+
+    def encode(self) -> str:
+        raw = f"{self.updated_at.isoformat()}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            at, _, row_id = raw.partition("|")
+            cursor = cls(updated_at=datetime.fromisoformat(at), id=uuid.UUID(row_id))
+        except ValueError as error:
+            raise ConversationError(422, "cursor is not one this API returned") from error
+        if cursor.updated_at.tzinfo is None:
+            raise ConversationError(422, "cursor is not one this API returned")
+        return cursor
+
+
+@dataclass(frozen=True)
+class ConversationListPage:
+    rows: list[Conversation]
+    total: int
+    next_cursor: Cursor | None
+    previews: dict[uuid.UUID, str]  # conversation id -> its last message, shortened
+
+
+# The expression of the GIN index ix_messages_content_search, written out exactly (the
+# configuration as a literal regconfig, not a bound parameter) so the planner matches it.
+MESSAGE_SEARCH_VECTOR: ColumnClause[Any] = literal_column(
+    "to_tsvector('simple'::regconfig, messages.content)"
+)
+PREVIEW_CHARS = 140
+
+
+def message_search(text: str) -> Any:
+    """``messages`` rows whose content matches ``text`` (websearch syntax: words, "phrases",
+    -excluded, or), through the full-text index."""
+    return MESSAGE_SEARCH_VECTOR.op("@@")(
+        func.websearch_to_tsquery(literal_column("'simple'::regconfig"), text)
+    )
 
 
 class Conversations:
@@ -152,8 +206,28 @@ class Conversations:
             )
 
     async def list(
-        self, org_id: uuid.UUID, filters: ConversationFilters, limit: int, offset: int
+        self,
+        org_id: uuid.UUID,
+        filters: ConversationFilters,
+        limit: int,
+        offset: int = 0,
+        cursor: Cursor | None = None,
     ) -> tuple[list[Conversation], int]:
+        page = await self.page(org_id, filters, limit, offset=offset, cursor=cursor)
+        return page.rows, page.total
+
+    async def page(
+        self,
+        org_id: uuid.UUID,
+        filters: ConversationFilters,
+        limit: int,
+        *,
+        offset: int = 0,
+        cursor: Cursor | None = None,
+        previews: bool = False,
+    ) -> ConversationListPage:
+        """A page of the organization's conversations, last active first (updated_at, then
+        id); ``cursor`` (keyset) continues after the previous page's last row."""
         query = select(Conversation)
         if filters.status is not None:
             query = query.where(Conversation.status == filters.status)
@@ -165,18 +239,56 @@ class Conversations:
             query = query.where(col(Conversation.created_at) < filters.until)
         if filters.assignee_id is not None:
             query = query.where(Conversation.assignee_id == filters.assignee_id)
+        if filters.unassigned:
+            query = query.where(col(Conversation.assignee_id).is_(None))
         if filters.needs_human is not None:
             query = query.where(Conversation.needs_human == filters.needs_human)
         if filters.contact_id is not None:
             query = query.where(Conversation.contact_id == filters.contact_id)
+        if filters.text:
+            matching = select(col(Message.conversation_id)).where(message_search(filters.text))
+            query = query.where(col(Conversation.id).in_(matching))
+        order = (col(Conversation.updated_at).desc(), col(Conversation.id).desc())
         async with org_session(self._session_maker, org_id) as session:
             total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-            rows = (
-                await session.exec(
-                    query.order_by(col(Conversation.updated_at).desc()).limit(limit).offset(offset)
+            if cursor is not None:
+                query = query.where(
+                    tuple_(col(Conversation.updated_at), col(Conversation.id))
+                    < tuple_(cursor.updated_at, cursor.id)
                 )
-            ).all()
-        return list(rows), total
+            rows = list(
+                (await session.exec(query.order_by(*order).limit(limit + 1).offset(offset))).all()
+            )
+            more = len(rows) > limit
+            rows = rows[:limit]
+            shown = await self._previews(session, [row.id for row in rows]) if previews else {}
+        last = rows[-1] if more and rows else None
+        return ConversationListPage(
+            rows=rows,
+            total=total,
+            next_cursor=Cursor(last.updated_at, last.id) if last else None,
+            previews=shown,
+        )
+
+    @staticmethod
+    async def _previews(session: Any, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Each conversation's newest message, cut to PREVIEW_CHARS (one query, through
+        ix_messages_conversation_created)."""
+        if not ids:
+            return {}
+        newest = (
+            select(col(Message.conversation_id), col(Message.content))
+            .where(col(Message.conversation_id).in_(ids))
+            .ext(distinct_on(col(Message.conversation_id)))
+            .order_by(col(Message.conversation_id), col(Message.created_at).desc())
+        )
+        found = await session.exec(newest)
+        return {
+            conversation_id: (
+                content if len(content) <= PREVIEW_CHARS else content[: PREVIEW_CHARS - 1] + "…"
+            )
+            for conversation_id, content in found
+        }
 
     def _handle(
         self, org_id: uuid.UUID, conversation_id: uuid.UUID

@@ -20,7 +20,7 @@ from api.streaming import event_stream
 from core.db import org_session
 from core.models import Channel, Contact, ConversationStatus, Member
 from services.accounts import Principal, audit_entry
-from services.conversations import ConversationFilters
+from services.conversations import ConversationError, ConversationFilters, Cursor
 from services.transcripts import ContactPanel, DecisionTrail, contact_panel, decision_trails
 from workflows.conversation import Assignment, Operator, OperatorReply
 
@@ -47,11 +47,17 @@ class ContactBrief(BaseModel):
 
 class InboxItem(ConversationSummary):
     contact: ContactBrief | None = Field(description="Who the conversation is with, if known")
+    preview: str | None = Field(
+        default=None, description="The newest message, shortened (None before the first)"
+    )
 
 
 class ConversationPage(BaseModel):
     items: list[InboxItem]
-    total: int
+    total: int = Field(description="Conversations matching the filters, on every page")
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page; None on the last"
+    )
 
 
 class ReplyBody(BaseModel):
@@ -102,28 +108,60 @@ class ConversationDetail(BaseModel):
     messages: list[TranscriptMessage]
 
 
+ASSIGNEE_HELP = "`me`, `unassigned`, or a member id; omitted: anyone"
+SEARCH_HELP = (
+    'full-text search over the messages (words, "a phrase", -excluded, or); '
+    "whole words, no stemming"
+)
+
+
 @router.get("/conversations")
 async def list_conversations(
     principal: OrgMember,
     state: StateDep,
     status_filter: Annotated[ConversationStatus | None, Query(alias="status")] = None,
     channel: Channel | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    assignee: uuid.UUID | None = None,
+    since: Annotated[
+        datetime | None, Query(description="created at or after (ISO 8601 with a time zone)")
+    ] = None,
+    until: Annotated[datetime | None, Query(description="created before")] = None,
+    assignee: Annotated[str | None, Query(max_length=40, description=ASSIGNEE_HELP)] = None,
     needs_human: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description=SEARCH_HELP)] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="next_cursor of the previous page")
+    ] = None,
     limit: PageSize = 50,
     offset: Offset = 0,
 ) -> ConversationPage:
+    """The inbox: the organization's conversations, last active first, keyset-paged."""
+    for value, name in ((since, "since"), (until, "until")):
+        if value is not None and value.tzinfo is None:
+            raise HTTPException(422, detail=f"{name} needs a time zone (say Z for UTC)")
+    if since is not None and until is not None and since >= until:
+        raise HTTPException(422, detail="since must be before until")
+    if cursor is not None and offset:
+        raise HTTPException(422, detail="give cursor or offset, not both")
+    assignee_id, unassigned = _assignee(assignee, principal)
     filters = ConversationFilters(
         status=status_filter,
         channel=channel,
         since=since,
         until=until,
-        assignee_id=assignee,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
         needs_human=needs_human,
+        text=(q or "").strip() or None,
     )
-    rows, total = await state.conversations.list(principal.org_id, filters, limit, offset)
+    page = await state.conversations.page(
+        principal.org_id,
+        filters,
+        limit,
+        offset=offset,
+        cursor=Cursor.decode(cursor) if cursor else None,
+        previews=True,
+    )
+    rows = page.rows
     contact_ids = {row.contact_id for row in rows if row.contact_id is not None}
     contacts: dict[uuid.UUID, ContactBrief] = {}
     if contact_ids:
@@ -139,12 +177,30 @@ async def list_conversations(
                 {
                     **ConversationSummary.model_validate(row, from_attributes=True).model_dump(),
                     "contact": contacts.get(row.contact_id) if row.contact_id else None,
+                    "preview": page.previews.get(row.id),
                 }
             )
             for row in rows
         ],
-        total=total,
+        total=page.total,
+        next_cursor=page.next_cursor.encode() if page.next_cursor else None,
     )
+
+
+def _assignee(value: str | None, principal: Principal) -> tuple[uuid.UUID | None, bool]:
+    """The assignee filter: (a member id, only unassigned)."""
+    if value is None or value == "":
+        return None, False
+    if value == "unassigned":
+        return None, True
+    if value == "me":
+        if principal.member_id is None:
+            raise ConversationError(422, "assignee=me needs a member's session")
+        return principal.member_id, False
+    try:
+        return uuid.UUID(value), False
+    except ValueError:
+        raise ConversationError(422, "assignee must be me, unassigned or a member id") from None
 
 
 @router.get("/conversations/{conversation_id}")

@@ -4,6 +4,8 @@ import { Navigate, NavLink, Route, Routes, useLocation } from "react-router";
 import { maySee } from "./access";
 import { ApiError, type Me } from "./api/client";
 import { useApi, useMe } from "./api/queries";
+import { GlobalKeys } from "./components/GlobalKeys";
+import { NeedsHumanBadge } from "./components/NeedsHuman";
 import { Coming } from "./pages/Coming";
 import { Inbox } from "./pages/Inbox";
 import { NoAccess } from "./pages/NoAccess";
@@ -60,6 +62,7 @@ function Shell({ me }: { me: Me }) {
           {SECTIONS.filter((section) => maySee(me.role, section.path)).map((section) => (
             <NavLink key={section.path} to={`/${section.path}`}>
               {section.label}
+              {section.path === "inbox" && <NeedsHumanBadge orgId={me.org_id} />}
             </NavLink>
           ))}
         </nav>
@@ -121,6 +124,7 @@ function Shell({ me }: { me: Me }) {
       <footer className="footer">
         <a href="/privacy-policy">{strings.privacy.policyLink}</a>
       </footer>
+      <GlobalKeys me={me} />
     </div>
   );
 }

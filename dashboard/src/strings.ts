@@ -4,6 +4,7 @@ import { knowledge } from "./strings/knowledge";
 import { settingsStrings } from "./strings/settings";
 import { conversationView } from "./strings/conversation";
 import { privacyStrings } from "./strings/privacy";
+import { inboxStrings } from "./strings/inbox";
 
 export const strings = {
   appName: "Perceptron",
@@ -68,6 +69,7 @@ export const strings = {
     assignedToYou: "Assigned to you",
     noMessagesYet: "No messages yet",
   },
+  inboxList: inboxStrings,
   status: {
     open: "Open",
     waiting_for_human: "Waiting for a human",

@@ -63,17 +63,21 @@ export function useMe() {
 export interface InboxFilters {
   status?: ConversationStatus | undefined;
   channel?: Channel | undefined;
-  assignee?: string | undefined; // a member id ("me" is resolved by the caller)
+  assignee?: "me" | "unassigned" | undefined; // the API resolves "me" to the caller
   needsHuman?: boolean | undefined;
+  q?: string | undefined; // full-text search over the messages
+  since?: string | undefined; // created at or after (ISO 8601)
+  until?: string | undefined; // created before
 }
 
 export const PAGE_SIZE = 50;
 
+/** The inbox, keyset-paged: each page continues after the previous page's last row. */
 export function useConversations(orgId: string, filters: InboxFilters) {
   const { client } = useApi();
   return useInfiniteQuery({
     queryKey: keys.conversationList(orgId, filters),
-    initialPageParam: 0,
+    initialPageParam: null as string | null,
     queryFn: async ({ pageParam }) =>
       unwrap(
         await client.GET("/api/orgs/{org_id}/conversations", {
@@ -84,16 +88,16 @@ export function useConversations(orgId: string, filters: InboxFilters) {
               channel: filters.channel,
               assignee: filters.assignee,
               needs_human: filters.needsHuman,
+              q: filters.q,
+              since: filters.since,
+              until: filters.until,
               limit: PAGE_SIZE,
-              offset: pageParam,
+              cursor: pageParam ?? undefined,
             },
           },
         }),
       ),
-    getNextPageParam: (last, pages) => {
-      const loaded = pages.reduce((sum, page) => sum + page.items.length, 0);
-      return loaded < last.total && last.items.length > 0 ? loaded : undefined;
-    },
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 }
 

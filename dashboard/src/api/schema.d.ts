@@ -223,7 +223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Conversations */
+        /**
+         * List Conversations
+         * @description The inbox: the organization's conversations, last active first, keyset-paged.
+         */
         get: operations["list_conversations_api_orgs__org_id__conversations_get"];
         put?: never;
         post?: never;
@@ -1448,7 +1451,15 @@ export interface components {
         ConversationPage: {
             /** Items */
             items: components["schemas"]["InboxItem"][];
-            /** Total */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; None on the last
+             */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Conversations matching the filters, on every page
+             */
             total: number;
         };
         /** ConversationPublic */
@@ -1861,6 +1872,11 @@ export interface components {
             last_message_at: string | null;
             /** Needs Human */
             needs_human: boolean;
+            /**
+             * Preview
+             * @description The newest message, shortened (None before the first)
+             */
+            preview?: string | null;
             status: components["schemas"]["ConversationStatus"];
             /**
              * Updated At
@@ -3727,10 +3743,17 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["ConversationStatus"] | null;
                 channel?: components["schemas"]["Channel"] | null;
+                /** @description created at or after (ISO 8601 with a time zone) */
                 since?: string | null;
+                /** @description created before */
                 until?: string | null;
+                /** @description `me`, `unassigned`, or a member id; omitted: anyone */
                 assignee?: string | null;
                 needs_human?: boolean | null;
+                /** @description full-text search over the messages (words, "a phrase", -excluded, or); whole words, no stemming */
+                q?: string | null;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
                 /** @description rows per page */
                 limit?: number;
                 /** @description rows to skip (narrow the filters to go deeper) */

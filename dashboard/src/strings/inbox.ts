@@ -1,0 +1,47 @@
+// The inbox list, its live badge and notifications, the keyboard shortcuts and the command
+// palette.
+export const inboxStrings = {
+  search: "Search messages",
+  searchPlaceholder: "Search messages…",
+  createdFrom: "Created from",
+  createdTo: "Created to",
+  unassigned: "Unassigned",
+  clearFilters: "Clear filters",
+  loadingMore: "Loading more…",
+  title: (count: number, section: string) =>
+    count > 0 ? `(${count}) ${section} · Perceptron` : `${section} · Perceptron`,
+  navBadge: (count: number) => `${count} waiting for a human`,
+  notify: "Notify me of handoffs",
+  notifyBlocked: "Notifications are blocked in this browser's settings",
+  notificationTitle: "A visitor is waiting for a person",
+  notificationBody: "Open the conversation in the inbox.",
+  shortcuts: {
+    title: "Keyboard shortcuts",
+    close: "Close",
+    keys: [
+      ["j", "Next conversation"],
+      ["k", "Previous conversation"],
+      ["r", "Reply to the open conversation"],
+      ["e", "Resolve the open conversation"],
+      ["a", "Assign the open conversation to me"],
+      ["?", "Show these shortcuts"],
+      ["Ctrl K / ⌘ K", "Command palette"],
+    ] as const,
+    hint: "Press ? for keyboard shortcuts",
+  },
+  palette: {
+    title: "Command palette",
+    input: "Type a command or search",
+    placeholder: "Type a command, or text to search conversations…",
+    empty: "No matching command",
+    goTo: (section: string) => `Go to ${section}`,
+    filter: (label: string) => `Inbox: show ${label}`,
+    allConversations: "all conversations",
+    needsHuman: "conversations needing a human",
+    mine: "conversations assigned to me",
+    unassigned: "unassigned conversations",
+    resolve: "Resolve the open conversation",
+    assign: "Assign the open conversation to me",
+    search: (text: string) => `Search conversations for “${text}”`,
+  },
+};
