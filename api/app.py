@@ -17,6 +17,7 @@ from api.csrf import CsrfProtection
 from api.rate_limit import RateLimiter
 from api.routes import (
     account_deletion,
+    analytics,
     auth,
     contacts,
     conversations,
@@ -119,6 +120,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(account_deletion.router)
     app.include_router(widget.router)
+    app.include_router(analytics.router)
     app.include_router(pages.router)
     return app
 
