@@ -1,4 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { Navigate, NavLink, Route, Routes } from "react-router";
 import { ApiError, type Me } from "./api/client";
 import { useApi, useMe } from "./api/queries";
@@ -7,6 +8,8 @@ import { Inbox } from "./pages/Inbox";
 import { SignedOut } from "./pages/SignedOut";
 import { strings } from "./strings";
 import { type ThemeChoice, useTheme } from "./theme";
+
+const Analytics = lazy(() => import("./pages/Analytics"));
 
 const SECTIONS = [
   { path: "inbox", label: strings.nav.inbox },
@@ -76,7 +79,14 @@ function Shell({ me }: { me: Me }) {
           <Route path="inbox" element={<Inbox me={me} />} />
           <Route path="inbox/:conversationId" element={<Inbox me={me} />} />
           <Route path="knowledge" element={<Coming section={strings.nav.knowledge} />} />
-          <Route path="analytics" element={<Coming section={strings.nav.analytics} />} />
+          <Route
+            path="analytics"
+            element={
+              <Suspense fallback={<p className="centered">{strings.loading}</p>}>
+                <Analytics me={me} />
+              </Suspense>
+            }
+          />
           <Route path="settings" element={<Coming section={strings.nav.settings} />} />
           <Route path="privacy" element={<Coming section={strings.nav.privacy} />} />
           <Route path="*" element={<p className="centered">{strings.notFound}</p>} />

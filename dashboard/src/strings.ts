@@ -1,5 +1,6 @@
 // Every string the dashboard shows, in one place, so a translation replaces this module.
 import type { Channel, ConversationStatus } from "./api/client";
+import { analytics } from "./strings/analytics";
 
 export const strings = {
   appName: "Perceptron",
@@ -100,6 +101,7 @@ export const strings = {
     sending: "Sending…",
     notFound: "This conversation does not exist, or it was deleted.",
   },
+  analytics,
 };
 
 export type Strings = typeof strings;

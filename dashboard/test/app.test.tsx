@@ -37,14 +37,14 @@ describe("the shell", () => {
       {
         "GET /api/me": () => json(ME),
       },
-      "/analytics",
+      "/settings",
     );
     const nav = await screen.findByRole("navigation", { name: strings.nav.label });
     const links = within(nav)
       .getAllByRole("link")
       .map((link) => link.textContent);
     expect(links).toEqual(["Inbox", "Knowledge", "Analytics", "Settings", "Privacy"]);
-    expect(screen.getByRole("heading", { name: strings.coming.title("Analytics") })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: strings.coming.title("Settings") })).toBeTruthy();
     expect(screen.getByTestId("organization").textContent).toBe("Lumen");
   });
 
