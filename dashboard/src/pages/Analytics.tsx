@@ -241,7 +241,7 @@ function PerDay({ report }: { report: AnalyticsReport }) {
       <Legend />
       <svg
         className="bars"
-        viewBox={`0 0 ${width} ${height + 18}`}
+        viewBox={`0 0 ${width} ${height}`}
         role="img"
         aria-label={summary}
         preserveAspectRatio="none"
@@ -272,20 +272,11 @@ function PerDay({ report }: { report: AnalyticsReport }) {
             </g>
           );
         })}
-        {[0, days.length - 1].map((index) =>
-          days[index] ? (
-            <text
-              key={index}
-              x={index === 0 ? 0 : width}
-              y={height + 14}
-              textAnchor={index === 0 ? "start" : "end"}
-              className="tick"
-            >
-              {days[index].day}
-            </text>
-          ) : null,
-        )}
       </svg>
+      <div className="ticks" aria-hidden="true">
+        <span>{days[0]?.day}</span>
+        <span>{days.at(-1)?.day}</span>
+      </div>
       <p className="summary">{summary}</p>
       <details>
         <summary>{t.perDay.table}</summary>
@@ -455,7 +446,7 @@ function Hours({ report }: { report: AnalyticsReport }) {
           <caption className="visually-hidden">{t.hours.caption}</caption>
           <thead>
             <tr>
-              <td />
+              <td className="corner" />
               {hours.map((hour) => (
                 <th key={hour} scope="col">
                   {hour % 3 === 0 ? String(hour).padStart(2, "0") : ""}

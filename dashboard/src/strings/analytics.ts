@@ -38,7 +38,7 @@ export const analytics = {
   perDay: {
     title: "Conversations per day",
     summary: (total: number, days: number, busiest: string, most: number) =>
-      `${total} conversations over ${days} days; the busiest day was ${busiest} with ${most}.`,
+      `${total} ${total === 1 ? "conversation" : "conversations"} over ${days} days; the busiest day was ${busiest} with ${most}.`,
     empty: "No conversations in this range.",
     table: "Show as a table",
     day: "Day",
