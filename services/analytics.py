@@ -35,8 +35,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -57,6 +58,7 @@ from core.models import (
 from services.errors import RefusedError
 
 MAX_RANGE_DAYS = 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
 MAX_GAP_QUESTIONS = 200  # the most recent questions embedded per request
 MAX_GAP_CLUSTERS = 20
 GAP_EXAMPLES = 3
@@ -182,9 +184,16 @@ class Range:
         return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def parse_range(start: date | None, end: date | None, time_zone: str | None) -> Range:
     """The days asked for: both given, or the last 30 days up to today when neither is."""
     name = (time_zone or "UTC").strip()
+    if name not in _time_zones():
+        raise AnalyticsError(422, "tz is not a known time zone, e.g. Europe/Berlin")
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -194,6 +203,8 @@ def parse_range(start: date | None, end: date | None, time_zone: str | None) -> 
     if start is None or end is None:
         end = datetime.now(zone).date()
         start = end - timedelta(days=29)
+    if start < EARLIEST or end > LATEST:
+        raise AnalyticsError(422, f"days must lie between {EARLIEST} and {LATEST}")
     if start > end:
         raise AnalyticsError(422, "from must be on or before to")
     if (end - start).days + 1 > MAX_RANGE_DAYS:

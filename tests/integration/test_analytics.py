@@ -354,6 +354,7 @@ async def test_a_live_handoff_is_counted_and_its_question_is_a_gap(
         ({"from": "2026-03-08", "to": "2026-03-02"}, "from must be on or before to"),
         ({"from": "2025-01-01", "to": "2026-03-02"}, "at most 366 days"),
         ({"from": "2026-03-02"}, "give both from and to"),
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "days must lie between"),
         ({"from": "2026-03-02", "to": "2026-03-08", "tz": "Mars/Olympus"}, "not a known time zone"),
         ({"from": "2026-03-02", "to": "2026-03-08", "tz": "../../etc/passwd"}, "not a known time"),
     ],
