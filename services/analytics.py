@@ -324,7 +324,7 @@ async def compute(
                 )
             )
         ).all()
-        gap_rows = await _gap_questions(session, org_id, days)
+        gap_total, gap_rows = await _gap_questions(session, org_id, days)
 
     for fact in facts.values():
         if fact.cause is None and (fact.operator_joined or fact.operator_messages):
@@ -338,7 +338,7 @@ async def compute(
         satisfaction=_satisfaction([value for value in feedback if value is not None]),
         response_times=_response_times(facts.values()),
         busiest_hours=_busiest_hours(facts.values(), days.zone),
-        knowledge_gaps=await _knowledge_gaps(embedder, gap_rows),
+        knowledge_gaps=await _knowledge_gaps(embedder, gap_total, gap_rows),
     )
 
 
@@ -443,29 +443,43 @@ class _GapQuestion:
     declined: bool
 
 
-async def _gap_questions(session: Any, org_id: uuid.UUID, days: Range) -> list[_GapQuestion]:
+async def _gap_questions(
+    session: Any, org_id: uuid.UUID, days: Range
+) -> tuple[int, list[_GapQuestion]]:
     """Visitor questions in the range whose answer declined (handoff, knowledge did not cover
-    it) or got a thumbs-down, most recent first; the total is capped after grouping by id."""
+    it) or got a thumbs-down: how many there are, and the most recent
+    :data:`MAX_GAP_QUESTIONS` of them."""
     answer = aliased(Message)
     declined = (
         (col(answer.trail)["decision"].astext == "handoff")
         & (func.coalesce(col(answer.trail)["route"].astext, "") != "requested a person")
         & col(answer.trail)["error"].astext.is_(None)
     )
+    conditions = (
+        Message.org_id == org_id,
+        answer.org_id == org_id,
+        Message.role == MessageRole.VISITOR,
+        col(Message.created_at) >= days.since,
+        col(Message.created_at) < days.until,
+        func.length(func.trim(col(Message.content))) > 0,
+        declined | (col(answer.feedback) < 0),
+    )
+    total = (
+        await session.exec(
+            select(func.count())
+            .select_from(Message)
+            .join(answer, col(answer.reply_to_id) == col(Message.id))
+            .where(*conditions)
+        )
+    ).one()
     rows = await session.exec(
         select(Message, declined)
         .join(answer, col(answer.reply_to_id) == col(Message.id))
-        .where(
-            Message.org_id == org_id,
-            answer.org_id == org_id,
-            Message.role == MessageRole.VISITOR,
-            col(Message.created_at) >= days.since,
-            col(Message.created_at) < days.until,
-            declined | (col(answer.feedback) < 0),
-        )
+        .where(*conditions)
         .order_by(col(Message.created_at).desc())
+        .limit(MAX_GAP_QUESTIONS)
     )
-    return [
+    return int(total), [
         _GapQuestion(
             question.id,
             question.conversation_id,
@@ -474,14 +488,14 @@ async def _gap_questions(session: Any, org_id: uuid.UUID, days: Range) -> list[_
             bool(was_declined),
         )
         for question, was_declined in rows
-        if question.content.strip()
     ]
 
 
-async def _knowledge_gaps(embedder: Embedder, questions: list[_GapQuestion]) -> KnowledgeGaps:
-    considered = questions[:MAX_GAP_QUESTIONS]
+async def _knowledge_gaps(
+    embedder: Embedder, total: int, considered: list[_GapQuestion]
+) -> KnowledgeGaps:
     if not considered:
-        return KnowledgeGaps(questions=len(questions), considered=0, clusters=[])
+        return KnowledgeGaps(questions=total, considered=0, clusters=[])
     vectors = np.asarray(
         await embedder.embed_documents([q.text[: QUESTION_PREVIEW * 2] for q in considered]),
         dtype=np.float64,
@@ -526,7 +540,7 @@ async def _knowledge_gaps(embedder: Embedder, questions: list[_GapQuestion]) -> 
         )
     gaps.sort(key=lambda entry: (entry[0], entry[1]))
     return KnowledgeGaps(
-        questions=len(questions),
+        questions=total,
         considered=len(considered),
         clusters=[gap for _, _, gap in gaps[:MAX_GAP_CLUSTERS]],
     )

@@ -418,3 +418,28 @@ async def test_roles_and_organizations(
         assert response.status_code == 403
         assert (await client.get(url, params=RANGE)).status_code == 401
     assert date.fromisoformat(RANGE["from"]).weekday() == 0  # the week starts on a Monday
+
+
+async def test_only_the_most_recent_questions_are_grouped_when_there_are_more_than_the_cap(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("services.analytics.MAX_GAP_QUESTIONS", 2)
+    organization = await create_organization(session_maker, "Lumen")
+    await _known_week(Shop(session_maker, organization.id))
+    owner = await create_member(session_maker, organization.id, Role.OWNER)
+    async with api.client() as client:
+        response = await client.get(
+            f"/api/orgs/{organization.id}/analytics",
+            params=RANGE,
+            headers=bearer(session_token(settings, owner)),
+        )
+    assert response.status_code == 200, response.text
+    gaps = response.json()["knowledge_gaps"]
+    assert (gaps["questions"], gaps["considered"]) == (4, 2)
+    assert sorted(gap["label"] for gap in gaps["clusters"]) == [
+        "Do you deliver to New Zealand?",  # 6 March
+        "What is the warranty on the desk lamp?",  # 8 March
+    ]
