@@ -18,6 +18,7 @@ from api.csrf import CsrfProtection
 from api.rate_limit import RateLimiter
 from api.routes import (
     account_deletion,
+    analytics,
     auth,
     contacts,
     conversations,
@@ -133,6 +134,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(account_deletion.router)
     app.include_router(widget.router)
+    app.include_router(analytics.router)
     app.include_router(pages.router)
     app.include_router(website.router)
     return app

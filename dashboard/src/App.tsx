@@ -6,7 +6,6 @@ import { ApiError, type Me } from "./api/client";
 import { useApi, useMe } from "./api/queries";
 import { GlobalKeys } from "./components/GlobalKeys";
 import { NeedsHumanBadge } from "./components/NeedsHuman";
-import { Coming } from "./pages/Coming";
 import { Inbox } from "./pages/Inbox";
 import { NoAccess } from "./pages/NoAccess";
 import { SignedOut } from "./pages/SignedOut";
@@ -15,6 +14,7 @@ import { type ThemeChoice, useTheme } from "./theme";
 
 const Knowledge = lazy(() => import("./pages/Knowledge"));
 const Privacy = lazy(() => import("./pages/privacy/Privacy"));
+const Analytics = lazy(() => import("./pages/Analytics"));
 
 const SECTIONS = [
   { path: "inbox", label: strings.nav.inbox },
@@ -98,7 +98,14 @@ function Shell({ me }: { me: Me }) {
               </Suspense>
             }
           />
-          <Route path="analytics" element={<Coming section={strings.nav.analytics} />} />
+          <Route
+            path="analytics"
+            element={
+              <Suspense fallback={<p className="centered">{strings.loading}</p>}>
+                <Analytics me={me} />
+              </Suspense>
+            }
+          />
           <Route
             path="settings/*"
             element={

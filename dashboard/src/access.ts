@@ -10,7 +10,7 @@ const MANAGERS: readonly Role[] = ["owner", "admin"]; // OrgAdmin on the server
 export const SECTION_ROLES: Record<string, readonly Role[]> = {
   inbox: EVERYONE,
   knowledge: EVERYONE,
-  analytics: EVERYONE,
+  analytics: ["owner", "admin", "operator"], // AnalyticsReader in api/routes/analytics.py
   settings: MANAGERS, // organization settings, members, API keys: owner or admin
   privacy: ["owner", "admin", "compliance"], // privacy requests and exports
 };

@@ -5,6 +5,7 @@ import { settingsStrings } from "./strings/settings";
 import { conversationView } from "./strings/conversation";
 import { privacyStrings } from "./strings/privacy";
 import { inboxStrings } from "./strings/inbox";
+import { analytics } from "./strings/analytics";
 
 export const strings = {
   appName: "Perceptron",
@@ -27,11 +28,6 @@ export const strings = {
     analytics: "Analytics",
     settings: "Settings",
     privacy: "Privacy",
-  },
-  coming: {
-    title: (section: string) => `${section} is coming`,
-    body: "This part of the dashboard is not built yet. Its API already exists: see the API reference.",
-    apiDocs: "API reference",
   },
   notFound: "There is no page here.",
   privacy: privacyStrings,
@@ -110,6 +106,7 @@ export const strings = {
   knowledge,
   settings: settingsStrings,
   conversationView,
+  analytics,
 };
 
 export type Strings = typeof strings;

@@ -31,20 +31,20 @@ describe("the shell", () => {
     expect(await screen.findByRole("heading", { name: strings.signedOut.title })).toBeTruthy();
   });
 
-  it("shows the navigation, and says honestly what is not built yet", async () => {
+  it("shows an owner every section, and says when there is no page at an address", async () => {
     renderWith(
       <App />,
       {
         "GET /api/me": () => json(ME),
       },
-      "/analytics",
+      "/nowhere",
     );
     const nav = await screen.findByRole("navigation", { name: strings.nav.label });
     const links = within(nav)
       .getAllByRole("link")
       .map((link) => link.textContent);
     expect(links).toEqual(["Inbox", "Knowledge", "Analytics", "Settings", "Privacy"]);
-    expect(screen.getByRole("heading", { name: strings.coming.title("Analytics") })).toBeTruthy();
+    expect(screen.getByText(strings.notFound)).toBeTruthy();
     expect(screen.getByTestId("organization").textContent).toBe("Lumen");
   });
 

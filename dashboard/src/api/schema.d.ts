@@ -100,6 +100,27 @@ export interface paths {
         patch: operations["update_organization_api_orgs__org_id__patch"];
         trace?: never;
     };
+    "/api/orgs/{org_id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Analytics
+         * @description The organization's figures for conversations started from ``from`` to ``to`` (at most
+         *     366 days; the last 30 days when both are omitted). Owners, admins and operators.
+         */
+        get: operations["read_analytics_api_orgs__org_id__analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org_id}/api-keys": {
         parameters: {
             query?: never;
@@ -1236,6 +1257,31 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Analytics */
+        Analytics: {
+            /** Busiest Hours */
+            busiest_hours: components["schemas"]["HourCounts"][];
+            /** Days */
+            days: components["schemas"]["DayCount"][];
+            /**
+             * End
+             * Format: date
+             * @description Last day (inclusive), in time_zone
+             */
+            end: string;
+            knowledge_gaps: components["schemas"]["KnowledgeGaps"];
+            resolution: components["schemas"]["Resolution"];
+            response_times: components["schemas"]["ResponseTimes"];
+            satisfaction: components["schemas"]["Satisfaction"];
+            /**
+             * Start
+             * Format: date
+             * @description First day, in time_zone
+             */
+            start: string;
+            /** Time Zone */
+            time_zone: string;
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /** Name */
@@ -1341,6 +1387,21 @@ export interface components {
              * @description PDF, TXT, Markdown, HTML, DOCX or CSV
              */
             file: string;
+        };
+        /** CauseCount */
+        CauseCount: {
+            /**
+             * Cause
+             * @enum {string}
+             */
+            cause: "requested" | "dissatisfied" | "unanswered" | "ai_error" | "operator_took_over";
+            /** Count */
+            count: number;
+            /**
+             * Share
+             * @description Of all conversations started in the range
+             */
+            share: number;
         };
         /**
          * Channel
@@ -1535,6 +1596,23 @@ export interface components {
              * @default X-CSRF-Token
              */
             header: string;
+        };
+        /** DayCount */
+        DayCount: {
+            /**
+             * By Channel
+             * @description Conversations started, per channel
+             */
+            by_channel: {
+                [key: string]: number;
+            };
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Total */
+            total: number;
         };
         /**
          * Decision
@@ -1738,6 +1816,15 @@ export interface components {
          * @enum {string}
          */
         DocumentStatus: "pending" | "processing" | "ready" | "failed";
+        /** Durations */
+        Durations: {
+            /** Count */
+            count: number;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** P90 Seconds */
+            p90_seconds: number | null;
+        };
         /** EarlierConversation */
         EarlierConversation: {
             /**
@@ -1831,6 +1918,39 @@ export interface components {
              * @description 1 for thumbs up, -1 for thumbs down
              */
             value: number;
+        };
+        /** GapExample */
+        GapExample: {
+            /**
+             * Asked At
+             * Format: date-time
+             */
+            asked_at: string;
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /**
+             * Message Id
+             * Format: uuid
+             */
+            message_id: string;
+            /** Text */
+            text: string;
+        };
+        /** HourCounts */
+        HourCounts: {
+            /**
+             * Hours
+             * @description 24 counts, hour 0 to 23, of conversations started
+             */
+            hours: number[];
+            /**
+             * Weekday
+             * @description 0 is Monday
+             */
+            weekday: number;
         };
         /** IdentifyBody */
         IdentifyBody: {
@@ -1976,6 +2096,43 @@ export interface components {
          * @enum {string}
          */
         InvitationStatus: "pending" | "accepted" | "revoked" | "expired";
+        /** KnowledgeGap */
+        KnowledgeGap: {
+            /** Count */
+            count: number;
+            /**
+             * Declined
+             * @description Questions the AI could not answer from the knowledge
+             */
+            declined: number;
+            /** Examples */
+            examples: components["schemas"]["GapExample"][];
+            /**
+             * Label
+             * @description The question nearest the group's centre
+             */
+            label: string;
+            /**
+             * Thumbs Down
+             * @description Answers the visitor rated down
+             */
+            thumbs_down: number;
+        };
+        /** KnowledgeGaps */
+        KnowledgeGaps: {
+            /** Clusters */
+            clusters: components["schemas"]["KnowledgeGap"][];
+            /**
+             * Considered
+             * @description The most recent ones grouped (at most a cap)
+             */
+            considered: number;
+            /**
+             * Questions
+             * @description Questions found in the range
+             */
+            questions: number;
+        };
         /** LegalHoldPublic */
         LegalHoldPublic: {
             /** Reason */
@@ -2313,6 +2470,31 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** Resolution */
+        Resolution: {
+            /** Conversations */
+            conversations: number;
+            /** Handed Off */
+            handed_off: number;
+            /** Handoff Causes */
+            handoff_causes: components["schemas"]["CauseCount"][];
+            /** Handoff Rate */
+            handoff_rate: number | null;
+            /** Resolved By Ai */
+            resolved_by_ai: number;
+            /**
+             * Resolved By Ai Share
+             * @description Ended with no handoff and no operator; None without conversations
+             */
+            resolved_by_ai_share: number | null;
+        };
+        /** ResponseTimes */
+        ResponseTimes: {
+            /** @description Handoff to the first operator message */
+            first_response: components["schemas"]["Durations"];
+            /** @description Handoff to the conversation's resolution */
+            resolution: components["schemas"]["Durations"];
+        };
         /**
          * Role
          * @enum {string}
@@ -2321,6 +2503,18 @@ export interface components {
         /** RoleChange */
         RoleChange: {
             role: components["schemas"]["Role"];
+        };
+        /** Satisfaction */
+        Satisfaction: {
+            /** Thumbs Down */
+            thumbs_down: number;
+            /** Thumbs Up */
+            thumbs_up: number;
+            /**
+             * Thumbs Up Share
+             * @description Up of all rated answers; None if none
+             */
+            thumbs_up_share: number | null;
         };
         /** SavedReplyBody */
         SavedReplyBody: {
@@ -3044,6 +3238,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationPublic"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    read_analytics_api_orgs__org_id__analytics_get: {
+        parameters: {
+            query?: {
+                /** @description First day (YYYY-MM-DD), in tz */
+                from?: string | null;
+                /** @description Last day, inclusive (YYYY-MM-DD), in tz */
+                to?: string | null;
+                /** @description IANA time zone the days and hours are counted in; UTC when omitted */
+                tz?: string | null;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Analytics"];
                 };
             };
             /** @description Not signed in, or the credential is unknown, expired or revoked */
