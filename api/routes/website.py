@@ -14,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import smtplib
 import time
+import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
@@ -27,11 +30,12 @@ from api.state import AppState
 from core.logging import get_logger
 from core.settings import AuthMode, Settings
 from services.account_deletion import AccountDeletions, DeletionError
+from services.mail import mail_enabled, send_mail
 from services.website import (
     SITE_CSS,
-    SignedUp,
     SignupError,
     active_subprocessors,
+    discard_signup,
     privacy_policy,
     sign_up,
 )
@@ -280,17 +284,32 @@ async def signup(request: Request, state: SignupState) -> Response:
             response.headers["Retry-After"] = str(refusal.retry_after)
         return response
     log.info("organization signed up", org_id=str(created.org_id))
-    link = f"{settings.api_url}/auth/sign-in?token={created.sign_in_token}"
     minutes = settings.sign_in_link_ttl_minutes
+    if created.emailed:
+        body = f"""<section class="narrow">
+<h1>Check your email</h1>
+<p>Your organization is ready. We sent a one-time sign-in link to {html.escape(created.email)};
+it works once, within {minutes} minutes.</p>
+</section>"""
+        return _page("Sign up", body, status_code=201, signup=True)
+    link = f"{settings.api_url}/auth/sign-in?token={created.sign_in_token}"
     body = f"""<section class="narrow">
 <h1>Your organization is ready</h1>
 <p>Open this one-time link to sign in as its owner. It works once, within {minutes} minutes.</p>
 <p><a class="button primary" href="{html.escape(link)}" data-testid="sign-in-link">Sign in
 to the dashboard</a></p>
-<p class="fine">Local mode: the link is shown here because this installation sends no email.
-In production it is sent to your address instead.</p>
+<p class="fine">Local mode: the link is shown here because this installation sends no email
+(<code>PERCEPTRON_SMTP_HOST</code> is not set). Otherwise it is sent to your address.</p>
 </section>"""
     return _page("Sign up", body, status_code=201, signup=True)
+
+
+@dataclass(frozen=True)
+class _Created:
+    org_id: uuid.UUID
+    email: str
+    sign_in_token: str
+    emailed: bool
 
 
 class _FormRefusedError(Exception):
@@ -301,20 +320,40 @@ class _FormRefusedError(Exception):
         self.retry_after = retry_after
 
 
-async def _create(state: AppState, name: str, email_text: str) -> SignedUp:
+async def _create(state: AppState, name: str, email_text: str) -> _Created:
+    """Create the organization and deliver its owner's sign-in link: by email when SMTP is
+    configured, otherwise (local mode only) on the page. A link that cannot be emailed undoes
+    the sign-up, so nothing is left half-made and the person can simply try again."""
     settings = state.settings
     try:
         email = validate_email(email_text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise _FormRefusedError(422, "That email address is not valid.") from None
-    if not settings.is_local:
-        # Outside local mode the link must be emailed, never shown (or logged); sign-up
-        # stays closed until email delivery is configured.
+    emailed = mail_enabled(settings)
+    if not emailed and not settings.is_local:
+        # Outside local mode the link must be emailed, never shown (or logged).
         raise _FormRefusedError(503, "Sign-up needs email delivery, which is not configured.")
     try:
-        return await sign_up(state.session_maker, settings, name, email)
+        created = await sign_up(state.session_maker, settings, name, email)
     except SignupError as error:
         raise _FormRefusedError(error.status, _sentence(error.message)) from None
+    if emailed:
+        link = f"{settings.api_url}/auth/sign-in?token={created.sign_in_token}"
+        try:
+            await send_mail(
+                settings,
+                email,
+                "Your Perceptron sign-in link",
+                f"Your organization is ready. Open this link to sign in as its owner; it works"
+                f" once, within {settings.sign_in_link_ttl_minutes} minutes:\n\n{link}\n",
+            )
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning("sign-up link not sent", error_type=type(error).__name__)
+            await discard_signup(state.session_maker, created.org_id)
+            raise _FormRefusedError(
+                502, "We could not send the sign-in link by email. Try again in a few minutes."
+            ) from None
+    return _Created(created.org_id, email, created.sign_in_token, emailed)
 
 
 async def _checked_form(request: Request, state: AppState) -> tuple[str, str]:

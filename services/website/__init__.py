@@ -145,3 +145,12 @@ async def sign_up(
         timedelta(minutes=settings.sign_in_link_ttl_minutes),
     )
     return SignedUp(org_id=organization.id, owner_id=owner.id, sign_in_token=token)
+
+
+async def discard_signup(maker: SessionMaker, org_id: uuid.UUID) -> None:
+    """Undo a sign-up whose link could not be delivered: the organization is seconds old and
+    holds nothing but its owner, the audit entry and the link, which go with it (cascade)."""
+    async with platform_session(maker) as session:
+        organization = await session.get(Organization, org_id)
+        if organization is not None:
+            await session.delete(organization)

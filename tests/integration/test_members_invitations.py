@@ -5,17 +5,13 @@ invitations through Clerk's Backend API, conversation timeouts and the widget pr
 
 from __future__ import annotations
 
-import email
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from email.message import Message
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from pydantic import SecretStr
 from sqlmodel import col, select
 
@@ -26,6 +22,7 @@ from services.identity import hash_secret
 from tests.conftest import RunningApi, free_port, serve
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.fakes.clerk import ClerkInstance
+from tests.fakes.mail import MailInbox, smtp_server
 
 
 async def _as(
@@ -278,37 +275,18 @@ async def test_role_changes_and_removals_keep_an_owner_and_respect_the_grant_rul
     assert actions.count("member.removed") == 1
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        content = envelope.content
-        assert isinstance(content, bytes)
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(content)))
-        return "250 OK"
+@pytest.fixture
+def smtp_inbox() -> Iterator[MailInbox]:
+    with smtp_server() as inbox:
+        yield inbox
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-async def mail_api(
-    settings: Settings, smtp_server: tuple[_Inbox, int]
-) -> AsyncIterator[RunningApi]:
+async def mail_api(settings: Settings, smtp_inbox: MailInbox) -> AsyncIterator[RunningApi]:
     configured = settings.model_copy(
         update={
             "smtp_host": "127.0.0.1",
-            "smtp_port": smtp_server[1],
+            "smtp_port": smtp_inbox.port,
             "smtp_from": "team@lumen.test",
         }
     )
@@ -318,11 +296,11 @@ async def mail_api(
 
 async def test_invitations_are_emailed_through_smtp_and_the_emailed_link_works(
     mail_api: RunningApi,
-    smtp_server: tuple[_Inbox, int],
+    smtp_inbox: MailInbox,
     settings: Settings,
     session_maker: SessionMaker,
 ) -> None:
-    inbox, _ = smtp_server
+    inbox = smtp_inbox
     organization = await create_organization(session_maker, "Lumen")
     owner = await _as(settings, session_maker, organization.id, Role.OWNER)
     async with mail_api.client() as client:
@@ -333,10 +311,8 @@ async def test_invitations_are_emailed_through_smtp_and_the_emailed_link_works(
         assert recipients == ["sam@example.com"]
         assert message["From"] == "team@lumen.test"
         assert "Lumen" in message["Subject"]
-        text = message.get_payload(decode=True)
-        assert isinstance(text, bytes)
         link = created.json()["link"]
-        assert link in text.decode()
+        assert link in MailInbox.text(message)
         accepted = await client.get(_path_of(link))
     assert accepted.status_code == 303
 

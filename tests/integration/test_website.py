@@ -26,8 +26,9 @@ from core.models import (
 from core.settings import AuthMode, Settings
 from services.identity import hash_secret
 from services.website import POLICY, privacy_policy
-from tests.conftest import RunningApi
+from tests.conftest import RunningApi, free_port, serve
 from tests.factories import create_organization
+from tests.fakes.mail import MailInbox, smtp_server
 
 SIGNUPS_PER_HOUR = 8
 
@@ -242,6 +243,41 @@ async def test_sign_up_refuses_bad_input_duplicates_and_forgeries_and_writes_not
     async with platform_session(session_maker) as session:
         members = (await session.exec(select(Member).order_by(col(Member.created_at)))).all()
     assert [member.email for member in members] == ["owner@example.com"]
+
+
+async def test_with_smtp_the_link_is_emailed_and_not_shown_and_a_failed_send_undoes_it(
+    settings: Settings, session_maker: SessionMaker
+) -> None:
+    with smtp_server() as inbox:
+        mailing = settings.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": inbox.port, "smtp_from": "hi@p.test"}
+        )
+        async with serve(mailing) as running:
+            async with running.client() as client:
+                created = await _sign_up(client, running, "Lumen", "olive@example.com")
+            assert created.status_code == 201, created.text
+            assert "Check your email" in created.text
+            assert "token=" not in created.text, "the link goes by email only"
+            [(recipients, message)] = inbox.messages
+            assert recipients == ["olive@example.com"]
+            found = re.search(r"http://\S+/auth/sign-in\?token=\S+", MailInbox.text(message))
+            assert found, "the email carries the link"
+            async with running.client() as browser:
+                signed_in = await browser.get(found.group(0).removeprefix(running.url))
+            assert signed_in.status_code == 303
+
+    # An SMTP server that cannot be reached: the person is told, and nothing is left behind,
+    # so trying again later with the same name and email works.
+    unreachable = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": free_port()})
+    async with serve(unreachable) as running, running.client() as client:
+        failed = await _sign_up(client, running, "Acme", "ada@example.com")
+    assert failed.status_code == 502
+    assert "could not send the sign-in link" in failed.text
+    async with platform_session(session_maker) as session:
+        names = (await session.exec(select(Organization.name))).all()
+        emails = (await session.exec(select(Member.email))).all()
+    assert names == ["Lumen"]
+    assert emails == ["olive@example.com"]
 
 
 async def test_sign_up_is_rate_limited_per_address(api: RunningApi) -> None:
