@@ -11,7 +11,18 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from bench import answers, inbox, ingest, purge, recall, retrieval_quality, turns, up, widget
+from bench import (
+    answers,
+    dashboard,
+    inbox,
+    ingest,
+    purge,
+    recall,
+    retrieval_quality,
+    turns,
+    up,
+    widget,
+)
 from bench.framework import Benchmark, BenchResult, Options, format_table, write_result
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -23,6 +34,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "turns": turns.run,
     "turns-concurrent": turns.run_concurrent,
     "widget": widget.run,
+    "dashboard": dashboard.run,
     "purge": purge.run,
     "inbox": inbox.run_list,
     "inbox-live": inbox.run_live,
