@@ -108,6 +108,8 @@ def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]
 ANY_ROLE = tuple(Role)
 OrgMember = Annotated[Principal, Depends(require_roles(*ANY_ROLE))]
 OrgAdmin = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN))]
+# Privacy requests, exports and the privacy settings: owners, admins and compliance members.
+PrivacyStaff = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN, Role.COMPLIANCE))]
 
 
 async def get_org_session(principal: OrgMember, state: StateDep) -> AsyncIterator[AsyncSession]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from api.deps import OrgSessionDep, StateDep, require_roles
+from api.deps import OrgSessionDep, PrivacyStaff, StateDep
 from api.responses import errors
 from core.db import org_session, platform_session
 from core.logging import get_logger
@@ -28,9 +28,7 @@ from core.models import (
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
-    Role,
 )
-from services.accounts import Principal
 from services.exports import request_export
 from services.identity import hash_secret
 
@@ -39,7 +37,6 @@ log = get_logger(__name__)
 router = APIRouter(tags=["privacy"], responses=errors(401, 403, 404, 409, 410, 422, 503))
 
 EXPORT_KINDS = (PrivacyRequestKind.ORGANIZATION_EXPORT, PrivacyRequestKind.CONTACT_EXPORT)
-ExportStaff = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN, Role.COMPLIANCE))]
 
 
 class ExportCreate(BaseModel):
@@ -70,7 +67,7 @@ class ExportStatus(BaseModel):
 
 @router.post("/api/orgs/{org_id}/exports", status_code=status.HTTP_202_ACCEPTED)
 async def create_export(
-    body: ExportCreate, principal: ExportStaff, state: StateDep
+    body: ExportCreate, principal: PrivacyStaff, state: StateDep
 ) -> ExportAccepted:
     request = await request_export(
         state.session_maker, state.temporal, state.settings, principal, body.contact_id
@@ -79,7 +76,7 @@ async def create_export(
 
 
 @router.get("/api/orgs/{org_id}/exports")
-async def list_exports(_: ExportStaff, session: OrgSessionDep) -> list[ExportStatus]:
+async def list_exports(_: PrivacyStaff, session: OrgSessionDep) -> list[ExportStatus]:
     requests = (
         await session.exec(
             select(PrivacyRequest)
@@ -93,7 +90,7 @@ async def list_exports(_: ExportStaff, session: OrgSessionDep) -> list[ExportSta
 
 @router.get("/api/orgs/{org_id}/exports/{request_id}")
 async def get_export(
-    request_id: uuid.UUID, principal: ExportStaff, state: StateDep
+    request_id: uuid.UUID, principal: PrivacyStaff, state: StateDep
 ) -> ExportStatus:
     """The export's state; once it is ready, a fresh download link (earlier ones stop
     working). Committed before the answer, so the link works the moment it is shown."""

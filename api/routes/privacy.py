@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, EmailStr, Field, model_validator
 from sqlmodel import col, func, select
 
-from api.deps import OrgSessionDep, require_roles
+from api.deps import OrgSessionDep, PrivacyStaff
 from api.paging import Offset, PageSize
 from api.responses import MEMBER_ERRORS
 from api.routes.contacts import ContactsDep
@@ -20,14 +20,11 @@ from core.models import (
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
-    Role,
 )
-from services.accounts import Principal
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["privacy"], responses=MEMBER_ERRORS)
 
 # Those who run the organization's data requests and read its audit log.
-PrivacyStaff = Annotated[Principal, Depends(require_roles(Role.OWNER, Role.ADMIN, Role.COMPLIANCE))]
 
 
 class PrivacyRequestPublic(BaseModel):

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
+from api.deps import OrgAdmin, OrgSessionDep, PrivacyStaff, StateDep
 from api.responses import MEMBER_ERRORS
 from core.db import org_session
 from core.models import Organization
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/orgs/{org_id}/privacy", tags=["privacy"], respon
 
 
 @router.get("/settings")
-async def get_privacy_settings(_: OrgMember, session: OrgSessionDep) -> PrivacySettings:
+async def get_privacy_settings(_: PrivacyStaff, session: OrgSessionDep) -> PrivacySettings:
     organization = (await session.exec(select(Organization))).one()
     return _current(organization)
 

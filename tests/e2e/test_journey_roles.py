@@ -87,6 +87,7 @@ async def test_an_operator_sees_no_settings_or_privacy_and_the_server_refuses_th
         "PATCH org settings": await _as_browser(
             context, api, "PATCH", org, {"settings": {"idle_timeout_seconds": 60}}
         ),
+        "GET privacy settings": await _as_browser(context, api, "GET", f"{org}/privacy/settings"),
         "PUT privacy settings": await _as_browser(
             context, api, "PUT", f"{org}/privacy/settings", {"ip_retention_days": 1}
         ),

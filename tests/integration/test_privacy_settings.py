@@ -21,18 +21,21 @@ DEFAULTS = {
 }
 
 
-async def test_members_read_defaults_and_admins_change_only_what_they_send(
+async def test_privacy_staff_read_defaults_and_admins_change_only_what_they_send(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     org_id, owner = await owner_headers(settings, session_maker)
     admin = await create_member(session_maker, org_id, Role.ADMIN)
     operator = await create_member(session_maker, org_id, Role.OPERATOR)
+    compliance = await create_member(session_maker, org_id, Role.COMPLIANCE)
     url = f"/api/orgs/{org_id}/privacy/settings"
 
     async with api.client() as client:
-        response = await client.get(url, headers=bearer(session_token(settings, operator)))
+        response = await client.get(url, headers=bearer(session_token(settings, compliance)))
         assert response.status_code == 200
         assert response.json() == DEFAULTS
+        response = await client.get(url, headers=bearer(session_token(settings, operator)))
+        assert response.status_code == 403, "operators have no business with retention"
 
         response = await client.put(
             url,
