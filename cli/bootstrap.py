@@ -21,7 +21,7 @@ log = get_logger(__name__)
 
 async def prepare_namespace(settings: Settings) -> None:
     """The namespace, its retention and search attributes: before any worker polls it."""
-    client = await connect_temporal_admin(settings)
+    client = await connect_temporal_admin(settings, starting_timeout=30.0)
     await ensure_namespace(client, settings.temporal, settings.resolved_namespace)
     from services.retention import prepare_retention_schedule  # the daily retention sweep
 

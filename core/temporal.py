@@ -8,8 +8,11 @@ administration, which carries no payloads, connects through :func:`connect_tempo
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from google.protobuf.duration_pb2 import Duration
@@ -38,6 +41,7 @@ from temporalio.worker import (
 )
 
 from core.encryption import DataKeys
+from core.logging import get_logger
 from core.payload_codec import data_converter
 from core.settings import Settings
 from core.temporal_config import TemporalConfig
@@ -60,10 +64,37 @@ async def connect_temporal(settings: Settings, keyring: DataKeys, *, lazy: bool 
     return await _connect(settings, settings.resolved_namespace, data_converter(keyring), lazy=lazy)
 
 
-async def connect_temporal_admin(settings: Settings) -> Client:
+async def connect_temporal_admin(settings: Settings, *, starting_timeout: float = 0.0) -> Client:
     """A client on the ``default`` namespace for creating and configuring the project's
-    namespace. It never sends or reads workflow payloads, so it needs no keyring."""
-    return await _connect(settings, "default", pydantic_data_converter, lazy=False)
+    namespace. It never sends or reads workflow payloads, so it needs no keyring.
+
+    ``starting_timeout``: how long to keep trying while a server that was just started
+    accepts connections but answers "not healthy yet" (the dev server under load)."""
+    return await while_starting(
+        lambda: _connect(settings, "default", pydantic_data_converter, lazy=False),
+        starting_timeout,
+    )
+
+
+T = TypeVar("T")
+log = get_logger(__name__)
+
+# What the Temporal frontend answers while it is still starting up.
+STARTING = ("Frontend is not healthy yet", "code: Unavailable")
+
+
+async def while_starting(connect: Callable[[], Awaitable[T]], patience: float) -> T:
+    """``connect()``, tried again every 0.2 s for up to ``patience`` seconds while the server
+    says it is starting; any other error, or one past the deadline, is raised."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return await connect()
+        except RuntimeError as error:
+            if not any(sign in str(error) for sign in STARTING) or time.monotonic() >= deadline:
+                raise
+            log.info("temporal is starting, connecting again")
+            await asyncio.sleep(0.2)
 
 
 async def _connect(

@@ -74,6 +74,9 @@ async def test_an_operator_works_the_inbox_from_the_keyboard(
     rows = page.get_by_test_id("conversation-row")
     await expect(rows).to_have_count(3, timeout=30_000)
     await expect(page.get_by_test_id("stream-state")).to_have_text("Live")
+    # The list is ordered by last activity: read it once every turn has ended (each was
+    # handed off), or a late answer reorders the rows between two key presses.
+    await expect(page.get_by_test_id("needs-human")).to_have_count(3, timeout=60_000)
     ids = await _row_ids(page)
     inbox_url = f"{api.url}/dashboard/inbox"
 
