@@ -15,7 +15,7 @@ import {
   useRevokeInvitation,
 } from "../../api/settings";
 import { strings } from "../../strings";
-import { ConfirmButton, PageHead, SaveState, Secret, date } from "./common";
+import { ConfirmButton, NotLoaded, PageHead, SaveState, Secret, date } from "./common";
 
 const s = strings.settings;
 const m = s.members;
@@ -40,8 +40,7 @@ function MemberTable({ me }: { me: Me }) {
   const change = useChangeRole(me.org_id);
   const remove = useRemoveMember(me.org_id);
   const failure = change.isError ? reason(change.error) : remove.isError ? reason(remove.error) : null;
-  if (members.isPending) return <p>{strings.loading}</p>;
-  if (members.isError) return <p role="alert">{strings.error(reason(members.error))}</p>;
+  if (!members.isSuccess) return <NotLoaded query={members} />;
   return (
     <div className="card">
       <div className="table-wrap">

@@ -1,6 +1,7 @@
 // Small pieces the settings pages share: a copy button, a confirm step,
-// a status line, dates.
+// a status line, dates, a number field, the save button, a page's loading or failure.
 import { type ReactNode, useState } from "react";
+import { reason } from "../../api/settings";
 import { strings } from "../../strings";
 
 const s = strings.settings;
@@ -97,6 +98,64 @@ export function SaveState({ pending, error, saved }: { pending: boolean; error: 
       {pending ? s.saving : saved ? s.saved : ""}
     </p>
   );
+}
+
+/** The form's save button and what became of the last save. */
+export function SaveActions({ update }: { update: { isPending: boolean; isSuccess: boolean; isError: boolean; error: unknown } }) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="primary" disabled={update.isPending}>
+        {s.save}
+      </button>
+      <SaveState pending={update.isPending} saved={update.isSuccess} error={update.isError ? reason(update.error) : null} />
+    </div>
+  );
+}
+
+/** A labelled number input with its hint (the hint's id is the input's id plus "-hint"). */
+export function NumberField({
+  id,
+  label,
+  hint,
+  testId,
+  step,
+  inputMode,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  testId: string;
+  step: string;
+  inputMode?: "numeric";
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        data-testid={testId}
+        type="number"
+        inputMode={inputMode}
+        step={step}
+        value={value}
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <p id={`${id}-hint`} className="muted small">
+        {hint}
+      </p>
+    </div>
+  );
+}
+
+/** What a settings page shows until its data is there: loading, or the server's reason. */
+export function NotLoaded({ query }: { query: { isError: boolean; error: unknown } }) {
+  if (query.isError) return <p role="alert">{strings.error(reason(query.error))}</p>;
+  return <p>{strings.loading}</p>;
 }
 
 export function date(value: string | null | undefined): string {
