@@ -1,4 +1,5 @@
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useParams } from "react-router";
+import { useAddressFilters } from "../../address";
 import type { Me } from "../../api/client";
 import {
   type PrivacyRequest,
@@ -10,6 +11,7 @@ import {
   usePrivacyRequest,
   usePrivacyRequests,
 } from "../../api/privacy";
+import { FilterSelect } from "../../components/FilterSelect";
 import { strings } from "../../strings";
 import { DownloadButton } from "./Exports";
 import { Failure, When } from "./Privacy";
@@ -23,22 +25,11 @@ export function subjectOf(request: { contact_id: string | null; kind: string }):
 }
 
 export function Requests({ me }: { me: Me }) {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressFilters({ paged: true });
   const kind = KINDS.find((value) => value === params.get("kind"));
   const status = STATUSES.find((value) => value === params.get("status"));
   const offset = Math.max(0, Number(params.get("offset") ?? 0) || 0);
   const requests = usePrivacyRequests(me.org_id, { kind, status, offset });
-  const set = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        if (name !== "offset") next.delete("offset");
-        return next;
-      },
-      { replace: true },
-    );
   const total = requests.data?.total ?? 0;
   const items = requests.data?.items ?? [];
 
@@ -47,28 +38,24 @@ export function Requests({ me }: { me: Me }) {
       <h1 id="requests-title">{s.requests.title}</h1>
       <p className="intro">{s.requests.intro}</p>
       <div className="filters">
-        <label>
-          {s.requests.kind}
-          <select data-testid="requests-kind" value={kind ?? ""} onChange={(event) => set("kind", event.target.value)}>
-            <option value="">{s.any}</option>
-            {KINDS.map((value) => (
-              <option key={value} value={value}>
-                {s.kind[value]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {s.requests.status}
-          <select data-testid="requests-status" value={status ?? ""} onChange={(event) => set("status", event.target.value)}>
-            <option value="">{s.any}</option>
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {s.status[value]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={s.requests.kind}
+          testId="requests-kind"
+          value={kind ?? ""}
+          any={s.any}
+          choices={KINDS}
+          names={s.kind}
+          onChange={(value) => set("kind", value)}
+        />
+        <FilterSelect
+          label={s.requests.status}
+          testId="requests-status"
+          value={status ?? ""}
+          any={s.any}
+          choices={STATUSES}
+          names={s.status}
+          onChange={(value) => set("status", value)}
+        />
       </div>
       {requests.isPending ? (
         <p>{strings.loading}</p>
