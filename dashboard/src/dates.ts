@@ -10,3 +10,21 @@ export function startOfDay(value: string | null, plusDays = 0): string | undefin
   const date = new Date(year, month - 1, day + plusDays);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
+
+const FORMATS = {
+  /** 12/2/26, 6:35 AM: lists (the inbox, the knowledge base). */
+  short: new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" }),
+  /** Dec 2, 2026, 6:35 AM: privacy requests, exports, the audit log. */
+  medium: new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }),
+  /** Dec 2, 2026. */
+  day: new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }),
+  /** 6:35 AM: a message's or a note's time in the transcript. */
+  clock: new Intl.DateTimeFormat(undefined, { timeStyle: "short" }),
+};
+
+export type DateFormat = keyof typeof FORMATS;
+
+/** An instant from the API (ISO 8601) in the browser's language and time zone. */
+export function formatDate(at: string, format: DateFormat): string {
+  return FORMATS[format].format(new Date(at));
+}

@@ -24,13 +24,13 @@ import {
   useConversationAction,
   useReply,
 } from "../api/queries";
+import { When } from "../components/When";
+import { formatDate } from "../dates";
 import { strings } from "../strings";
 
 const ENDED = new Set(["resolved", "closed"]);
 const MANAGERS = new Set(["owner", "admin"]);
 const t = strings.conversationView;
-const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
-const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 type Entry = { kind: "message"; at: string; message: TranscriptMessage } | { kind: "note"; at: string; note: Note };
 
@@ -235,7 +235,7 @@ function Message({ message }: { message: TranscriptMessage }) {
     <li className={`message role-${message.role}`} data-testid="message" data-role={message.role}>
       <span className="author">
         {strings.conversation.role[message.role] ?? message.role}
-        <time dateTime={message.created_at}>{clock.format(new Date(message.created_at))}</time>
+        <When at={message.created_at} format="clock" />
       </span>
       <p>{message.content}</p>
       {citations.length > 0 && (
@@ -332,7 +332,7 @@ function NoteItem({ note, me, conversationId }: { note: Note; me: Me; conversati
       <span className="author">
         <span className="note-badge">{t.noteBadge}</span>
         {note.author_name ?? t.someone}
-        <time dateTime={note.created_at}>{clock.format(new Date(note.created_at))}</time>
+        <When at={note.created_at} format="clock" />
         {note.updated_at && <span>({t.edited})</span>}
       </span>
       {editing ? (
@@ -781,7 +781,7 @@ function ContactPanel({ panel }: { panel: ContactPanelData | null }) {
                   <a href={page.url} target="_blank" rel="noreferrer" title={page.url}>
                     {page.title || page.url}
                   </a>
-                  <time dateTime={page.seen_at}>{clock.format(new Date(page.seen_at))}</time>
+                  <When at={page.seen_at} format="clock" />
                 </li>
               ))}
             </ul>
@@ -794,7 +794,7 @@ function ContactPanel({ panel }: { panel: ContactPanelData | null }) {
               {panel.earlier_conversations.map((item) => (
                 <li key={item.id}>
                   <Link to={`/inbox/${item.id}`} data-testid="earlier-conversation">
-                    {day.format(new Date(item.last_message_at ?? item.created_at))}
+                    {formatDate(item.last_message_at ?? item.created_at, "day")}
                   </Link>{" "}
                   <span className="muted">{strings.status[item.status]}</span>
                 </li>

@@ -6,6 +6,7 @@ import type { Channel, ConversationStatus, InboxItem, Me } from "../api/client";
 import { type StreamEvent, useEventStream } from "../api/events";
 import { useQuickAction } from "../api/inbox";
 import { FilterSelect } from "../components/FilterSelect";
+import { When } from "../components/When";
 import { type InboxFilters, keys, useConversations } from "../api/queries";
 import { useAddressFilters } from "../address";
 import { startOfDay } from "../dates";
@@ -308,7 +309,6 @@ export function Inbox({ me }: { me: Me }) {
   );
 }
 
-const time = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
 export function ConversationRow({
   conversation,
@@ -346,7 +346,7 @@ export function ConversationRow({
           <span className="who">
             {conversation.contact?.name ?? conversation.contact?.email ?? strings.inbox.unnamed}
           </span>
-          <time dateTime={at}>{time.format(new Date(at))}</time>
+          <When at={at} format="short" />
         </span>
         {conversation.preview && (
           <span className="preview" data-testid="row-preview">

@@ -19,12 +19,12 @@ import {
   useTry,
 } from "../api/knowledge";
 import { useApi } from "../api/queries";
+import { When } from "../components/When";
 import { strings } from "../strings";
 
 const t = strings.knowledge;
 const MANAGERS = new Set(["owner", "admin"]);
 const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm,.docx,.csv";
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
 export default function Knowledge({ me }: { me: Me }) {
   const canManage = MANAGERS.has(me.role);
@@ -318,7 +318,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                     )}
                   </td>
                   <td>
-                    <time dateTime={document.updated_at}>{when.format(new Date(document.updated_at))}</time>
+                    <When at={document.updated_at} format="short" />
                   </td>
                   {canManage && (
                     <td className="doc-actions">
@@ -505,7 +505,7 @@ function SourceRow({
         <span>
           {t.imports.lastSync}:{" "}
           {source.last_synced_at ? (
-            <time dateTime={source.last_synced_at}>{when.format(new Date(source.last_synced_at))}</time>
+            <When at={source.last_synced_at} format="short" />
           ) : (
             t.imports.never
           )}

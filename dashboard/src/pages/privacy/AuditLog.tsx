@@ -3,7 +3,8 @@ import type { Me } from "../../api/client";
 import { AUDIT_PAGE, type AuditEntry, type Member, useAuditLog, useMembers } from "../../api/privacy";
 import { startOfDay } from "../../dates";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
+import { When } from "../../components/When";
+import { Failure } from "./Privacy";
 import { Pager } from "./Requests";
 
 const s = strings.privacy.audit;

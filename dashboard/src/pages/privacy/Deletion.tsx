@@ -3,7 +3,8 @@ import { type FormEvent, useEffect, useState } from "react";
 import type { Me } from "../../api/client";
 import { type Deletion, privacyKeys, useDeletion, useDeletionAction, useRequestDeletion } from "../../api/privacy";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
+import { When } from "../../components/When";
+import { Failure } from "./Privacy";
 
 const s = strings.privacy.deletion;
 const ACTIVE = new Set(["scheduled", "on_hold", "purging"]);

@@ -3,7 +3,8 @@ import { Link } from "react-router";
 import type { Me } from "../../api/client";
 import { useDownloadLink, useExports, useRequestExport } from "../../api/privacy";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
+import { When } from "../../components/When";
+import { Failure } from "./Privacy";
 import { StatusPill, subjectOf } from "./Requests";
 
 const s = strings.privacy;

@@ -55,13 +55,6 @@ export default function Privacy({ me }: { me: Me }) {
   );
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-export function When({ at }: { at: string | null | undefined }) {
-  if (!at) return <span className="muted">—</span>;
-  return <time dateTime={at}>{dateTime.format(new Date(at))}</time>;
-}
-
 export function Failure({ error }: { error: Error | null }) {
   if (!error) return null;
   return (

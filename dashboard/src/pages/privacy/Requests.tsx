@@ -14,7 +14,8 @@ import {
 import { FilterSelect } from "../../components/FilterSelect";
 import { strings } from "../../strings";
 import { DownloadButton } from "./Exports";
-import { Failure, When } from "./Privacy";
+import { When } from "../../components/When";
+import { Failure } from "./Privacy";
 
 const s = strings.privacy;
 const KINDS = Object.keys(s.kind) as PrivacyRequestKind[];

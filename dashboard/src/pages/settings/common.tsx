@@ -2,6 +2,7 @@
 // a status line, dates, a number field, the save button, a page's loading or failure.
 import { type ReactNode, useState } from "react";
 import { reason } from "../../api/settings";
+import { formatDate } from "../../dates";
 import { strings } from "../../strings";
 
 const s = strings.settings;
@@ -159,7 +160,7 @@ export function NotLoaded({ query }: { query: { isError: boolean; error: unknown
 }
 
 export function date(value: string | null | undefined): string {
-  return value ? new Date(value).toLocaleDateString(undefined, { dateStyle: "medium" }) : "";
+  return value ? formatDate(value, "day") : "";
 }
 
 export function PageHead({ id, title, intro }: { id: string; title: string; intro: string }) {
