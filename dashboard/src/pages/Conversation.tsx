@@ -24,6 +24,7 @@ import {
   useConversationAction,
   useReply,
 } from "../api/queries";
+import { Dialog } from "../components/Dialog";
 import { When } from "../components/When";
 import { formatDate } from "../dates";
 import { strings } from "../strings";
@@ -648,99 +649,88 @@ function SavedRepliesDialog({ me, onClose }: { me: Me; onClose: () => void }) {
   };
 
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="saved-replies-dialog"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onClose();
-        }}
-      >
-        <div className="dialog-head">
-          <h2 id={titleId}>{t.manageSavedReplies}</h2>
-          <button type="button" onClick={onClose}>
-            {t.close}
-          </button>
-        </div>
-        <form className="saved-reply-form" onSubmit={submit}>
-          <label>
-            {t.shortcut}
-            <input
-              ref={first}
-              value={form.shortcut}
-              maxLength={41}
-              required
-              data-testid="saved-shortcut"
-              onChange={(event) => setForm({ ...form, shortcut: event.target.value })}
-            />
-          </label>
-          <label>
-            {t.title}
-            <input
-              value={form.title}
-              maxLength={200}
-              required
-              data-testid="saved-title"
-              onChange={(event) => setForm({ ...form, title: event.target.value })}
-            />
-          </label>
-          <label className="wide">
-            {t.content}
-            <textarea
-              value={form.content}
-              maxLength={4000}
-              required
-              data-testid="saved-content"
-              onChange={(event) => setForm({ ...form, content: event.target.value })}
-            />
-          </label>
-          <div className="row-buttons">
-            <button type="submit" className="primary" disabled={change.isPending} data-testid="saved-submit">
-              {editing ? t.save : t.create}
-            </button>
-            {editing && (
-              <button type="button" onClick={() => (setEditing(null), setForm(EMPTY_REPLY))}>
-                {t.cancel}
-              </button>
-            )}
-          </div>
-          {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
-        </form>
-        {saved.data && saved.data.length === 0 && <p className="muted">{t.none}</p>}
-        <ul className="saved-list">
-          {(saved.data ?? []).map((item) => (
-            <li key={item.id} data-testid="saved-reply">
-              <div>
-                <span className="shortcut">/{item.shortcut}</span> <strong>{item.title}</strong>
-                <p className="muted">{item.content}</p>
-              </div>
-              <div className="row-buttons">
-                <button
-                  type="button"
-                  onClick={() => {
-                    setEditing(item.id);
-                    setForm({ shortcut: item.shortcut, title: item.title, content: item.content });
-                    first.current?.focus();
-                  }}
-                >
-                  {t.edit}
-                </button>
-                <button
-                  type="button"
-                  disabled={change.isPending}
-                  onClick={() => change.mutate({ kind: "delete", id: item.id })}
-                >
-                  {t.delete}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
+    <Dialog labelledBy={titleId} onClose={onClose} testId="saved-replies-dialog">
+      <div className="dialog-head">
+        <h2 id={titleId}>{t.manageSavedReplies}</h2>
+        <button type="button" onClick={onClose}>
+          {t.close}
+        </button>
       </div>
-    </div>
+      <form className="saved-reply-form" onSubmit={submit}>
+        <label>
+          {t.shortcut}
+          <input
+            ref={first}
+            value={form.shortcut}
+            maxLength={41}
+            required
+            data-testid="saved-shortcut"
+            onChange={(event) => setForm({ ...form, shortcut: event.target.value })}
+          />
+        </label>
+        <label>
+          {t.title}
+          <input
+            value={form.title}
+            maxLength={200}
+            required
+            data-testid="saved-title"
+            onChange={(event) => setForm({ ...form, title: event.target.value })}
+          />
+        </label>
+        <label className="wide">
+          {t.content}
+          <textarea
+            value={form.content}
+            maxLength={4000}
+            required
+            data-testid="saved-content"
+            onChange={(event) => setForm({ ...form, content: event.target.value })}
+          />
+        </label>
+        <div className="row-buttons">
+          <button type="submit" className="primary" disabled={change.isPending} data-testid="saved-submit">
+            {editing ? t.save : t.create}
+          </button>
+          {editing && (
+            <button type="button" onClick={() => (setEditing(null), setForm(EMPTY_REPLY))}>
+              {t.cancel}
+            </button>
+          )}
+        </div>
+        {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
+      </form>
+      {saved.data && saved.data.length === 0 && <p className="muted">{t.none}</p>}
+      <ul className="saved-list">
+        {(saved.data ?? []).map((item) => (
+          <li key={item.id} data-testid="saved-reply">
+            <div>
+              <span className="shortcut">/{item.shortcut}</span> <strong>{item.title}</strong>
+              <p className="muted">{item.content}</p>
+            </div>
+            <div className="row-buttons">
+              <button
+                type="button"
+                onClick={() => {
+                  setEditing(item.id);
+                  setForm({ shortcut: item.shortcut, title: item.title, content: item.content });
+                  first.current?.focus();
+                }}
+              >
+                {t.edit}
+              </button>
+              <button
+                type="button"
+                disabled={change.isPending}
+                onClick={() => change.mutate({ kind: "delete", id: item.id })}
+              >
+                {t.delete}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </Dialog>
   );
 }
 
