@@ -19,6 +19,7 @@ import {
   useTry,
 } from "../api/knowledge";
 import { useApi } from "../api/queries";
+import { Confirmation } from "../components/Confirmation";
 import { When } from "../components/When";
 import { strings } from "../strings";
 
@@ -323,25 +324,16 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                   {canManage && (
                     <td className="doc-actions">
                       {confirming === document.id ? (
-                        <div className="confirm" role="group" aria-label={t.documents.confirmDelete(document.title)}>
-                          <span>{t.documents.confirmDelete(document.title)}</span>
-                          <button
-                            type="button"
-                            className="danger"
-                            disabled={action.isPending}
-                            onClick={() =>
-                              action.mutate(
-                                { id: document.id, action: "delete" },
-                                { onSettled: () => setConfirming(null) },
-                              )
-                            }
-                          >
-                            {t.documents.confirm}
-                          </button>
-                          <button type="button" onClick={() => setConfirming(null)}>
-                            {t.documents.cancel}
-                          </button>
-                        </div>
+                        <Confirmation
+                          question={t.documents.confirmDelete(document.title)}
+                          confirm={t.documents.confirm}
+                          cancel={t.documents.cancel}
+                          busy={action.isPending}
+                          onConfirm={() =>
+                            action.mutate({ id: document.id, action: "delete" }, { onSettled: () => setConfirming(null) })
+                          }
+                          onCancel={() => setConfirming(null)}
+                        />
                       ) : (
                         <div className="row-actions">
                           {(document.source_type === "file" || document.source_type === "url") && (
@@ -516,15 +508,14 @@ function SourceRow({
       {source.last_error && <p className="doc-reason">{t.reason(source.last_error)}</p>}
       {canManage &&
         (confirming ? (
-          <div className="confirm" role="group" aria-label={t.imports.confirmRemove(source.url)}>
-            <span>{t.imports.confirmRemove(source.url)}</span>
-            <button type="button" className="danger" disabled={busy} onClick={() => onAction("remove")}>
-              {t.imports.remove}
-            </button>
-            <button type="button" onClick={() => onConfirm(false)}>
-              {t.documents.cancel}
-            </button>
-          </div>
+          <Confirmation
+            question={t.imports.confirmRemove(source.url)}
+            confirm={t.imports.remove}
+            cancel={t.documents.cancel}
+            busy={busy}
+            onConfirm={() => onAction("remove")}
+            onCancel={() => onConfirm(false)}
+          />
         ) : (
           <div className="source-actions">
             <button type="button" disabled={busy || syncing} onClick={() => onAction("sync")}>

@@ -2,6 +2,7 @@
 // a status line, dates, a number field, the save button, a page's loading or failure.
 import { type ReactNode, useState } from "react";
 import { reason } from "../../api/settings";
+import { Confirmation } from "../../components/Confirmation";
 import { formatDate } from "../../dates";
 import { strings } from "../../strings";
 
@@ -66,22 +67,16 @@ export function ConfirmButton({
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={question}>
-      <span>{question}</span>
-      <button
-        type="button"
-        className="danger"
-        onClick={() => {
-          setAsking(false);
-          onConfirm();
-        }}
-      >
-        {confirm}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        {s.cancel}
-      </button>
-    </span>
+    <Confirmation
+      question={question}
+      confirm={confirm}
+      cancel={s.cancel}
+      onConfirm={() => {
+        setAsking(false);
+        onConfirm();
+      }}
+      onCancel={() => setAsking(false)}
+    />
   );
 }
 
