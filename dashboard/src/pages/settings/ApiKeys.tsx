@@ -4,7 +4,7 @@ import { grantable, mayGrant } from "../../access";
 import type { Me } from "../../api/client";
 import { type ApiKeyCreated, type RoleName, reason, useApiKeys, useCreateKey, useRevokeKey } from "../../api/settings";
 import { strings } from "../../strings";
-import { ConfirmButton, PageHead, SaveState, Secret, date } from "./common";
+import { ConfirmButton, PageHead, RoleField, SaveState, Secret, date } from "./common";
 
 const s = strings.settings;
 const k = s.apiKeys;
@@ -116,16 +116,7 @@ function CreateKey({ me }: { me: Me }) {
             }}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{k.keyRole}</label>
-          <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as RoleName)}>
-            {roles.map((option) => (
-              <option key={option} value={option}>
-                {s.roleNames[option]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleField id={`${id}-role`} label={k.keyRole} roles={roles} value={role} onChange={setRole} />
         <button type="submit" className="primary" disabled={create.isPending}>
           {k.createButton}
         </button>

@@ -15,7 +15,7 @@ import {
   useRevokeInvitation,
 } from "../../api/settings";
 import { strings } from "../../strings";
-import { ConfirmButton, NotLoaded, PageHead, SaveState, Secret, date } from "./common";
+import { ConfirmButton, NotLoaded, PageHead, RoleField, SaveState, Secret, date } from "./common";
 
 const s = strings.settings;
 const m = s.members;
@@ -152,21 +152,14 @@ function InviteForm({ me }: { me: Me }) {
             }}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{m.inviteRole}</label>
-          <select
-            id={`${id}-role`}
-            data-testid="invite-role"
-            value={role}
-            onChange={(event) => setRole(event.target.value as RoleName)}
-          >
-            {roles.map((option) => (
-              <option key={option} value={option}>
-                {s.roleNames[option]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleField
+          id={`${id}-role`}
+          label={m.inviteRole}
+          testId="invite-role"
+          roles={roles}
+          value={role}
+          onChange={setRole}
+        />
         <button type="submit" className="primary" disabled={invite.isPending}>
           {m.send}
         </button>

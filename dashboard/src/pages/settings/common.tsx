@@ -1,7 +1,7 @@
 // Small pieces the settings pages share: a copy button, a confirm step,
 // a status line, dates, a number field, the save button, a page's loading or failure.
 import { type ReactNode, useState } from "react";
-import { reason } from "../../api/settings";
+import { type RoleName, reason } from "../../api/settings";
 import { Confirmation } from "../../components/Confirmation";
 import { formatDate } from "../../dates";
 import { strings } from "../../strings";
@@ -144,6 +144,36 @@ export function NumberField({
       <p id={`${id}-hint`} className="muted small">
         {hint}
       </p>
+    </div>
+  );
+}
+
+/** A role to grant, chosen from those the member may grant. */
+export function RoleField({
+  id,
+  label,
+  testId,
+  roles,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  testId?: string;
+  roles: readonly RoleName[];
+  value: RoleName;
+  onChange: (role: RoleName) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} data-testid={testId} value={value} onChange={(event) => onChange(event.target.value as RoleName)}>
+        {roles.map((option) => (
+          <option key={option} value={option}>
+            {s.roleNames[option]}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
