@@ -4,7 +4,7 @@ import { AUDIT_PAGE, type AuditEntry, type Member, useAuditLog, useMembers } fro
 import { startOfDay } from "../../dates";
 import { strings } from "../../strings";
 import { When } from "../../components/When";
-import { Failure } from "./Privacy";
+import { Listing } from "./Privacy";
 import { Pager } from "./Requests";
 
 const s = strings.privacy.audit;
@@ -70,13 +70,7 @@ export function AuditLog({ me }: { me: Me }) {
           </button>
         )}
       </div>
-      {log.isPending ? (
-        <p>{strings.loading}</p>
-      ) : log.isError ? (
-        <Failure error={log.error} />
-      ) : items.length === 0 ? (
-        <p className="empty">{s.empty}</p>
-      ) : (
+      <Listing query={log} empty={items.length === 0} none={s.empty}>
         <>
           <div className="table-wrap">
             <table className="data" data-testid="audit-table">
@@ -106,9 +100,9 @@ export function AuditLog({ me }: { me: Me }) {
               </tbody>
             </table>
           </div>
-          <Pager offset={offset} size={AUDIT_PAGE} shown={items.length} total={log.data.total} onOffset={(value) => set("offset", value ? String(value) : "")} />
+          <Pager offset={offset} size={AUDIT_PAGE} shown={items.length} total={log.data?.total ?? 0} onOffset={(value) => set("offset", value ? String(value) : "")} />
         </>
-      )}
+      </Listing>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import type { Me } from "../../api/client";
 import { useDownloadLink, useExports, useRequestExport } from "../../api/privacy";
 import { strings } from "../../strings";
 import { When } from "../../components/When";
-import { Failure } from "./Privacy";
+import { Failure, Listing } from "./Privacy";
 import { StatusPill, subjectOf } from "./Requests";
 
 const s = strings.privacy;
@@ -58,13 +58,7 @@ export function Exports({ me }: { me: Me }) {
       <Failure error={request.error} />
 
       <h2>{s.exports.list}</h2>
-      {exports.isPending ? (
-        <p>{strings.loading}</p>
-      ) : exports.isError ? (
-        <Failure error={exports.error} />
-      ) : exports.data.length === 0 ? (
-        <p className="empty">{s.exports.empty}</p>
-      ) : (
+      <Listing query={exports} empty={exports.data?.length === 0} none={s.exports.empty}>
         <div className="table-wrap">
           <table className="data" data-testid="exports-table">
             <thead>
@@ -81,7 +75,7 @@ export function Exports({ me }: { me: Me }) {
               </tr>
             </thead>
             <tbody>
-              {exports.data.map((item) => (
+              {(exports.data ?? []).map((item) => (
                 <tr key={item.id} data-testid="export-row" data-status={item.status}>
                   <td>
                     <Link to={`/privacy/requests/${item.id}`}>{s.kind[item.kind]}</Link>
@@ -109,7 +103,7 @@ export function Exports({ me }: { me: Me }) {
             </tbody>
           </table>
         </div>
-      )}
+      </Listing>
     </section>
   );
 }

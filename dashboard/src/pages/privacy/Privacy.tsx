@@ -1,6 +1,7 @@
 // The privacy and compliance section (/privacy/...), lazy-loaded by App.tsx. The server
 // decides who may do what (api/routes/privacy.py, exports.py, account_deletion.py); these
 // pages only hide what the member's role cannot do.
+import type { ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes } from "react-router";
 import type { Me } from "../../api/client";
 import { strings } from "../../strings";
@@ -62,4 +63,22 @@ export function Failure({ error }: { error: Error | null }) {
       {strings.error(error.message)}
     </p>
   );
+}
+
+/** A list until it is there: loading, the failure, or its "none yet" line. */
+export function Listing({
+  query,
+  empty,
+  none,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: Error | null };
+  empty: boolean;
+  none: string;
+  children: ReactNode;
+}) {
+  if (query.isPending) return <p>{strings.loading}</p>;
+  if (query.isError) return <Failure error={query.error} />;
+  if (empty) return <p className="empty">{none}</p>;
+  return children;
 }

@@ -15,7 +15,7 @@ import { FilterSelect } from "../../components/FilterSelect";
 import { strings } from "../../strings";
 import { DownloadButton } from "./Exports";
 import { When } from "../../components/When";
-import { Failure } from "./Privacy";
+import { Failure, Listing } from "./Privacy";
 
 const s = strings.privacy;
 const KINDS = Object.keys(s.kind) as PrivacyRequestKind[];
@@ -58,13 +58,7 @@ export function Requests({ me }: { me: Me }) {
           onChange={(value) => set("status", value)}
         />
       </div>
-      {requests.isPending ? (
-        <p>{strings.loading}</p>
-      ) : requests.isError ? (
-        <Failure error={requests.error} />
-      ) : items.length === 0 ? (
-        <p className="empty">{s.requests.empty}</p>
-      ) : (
+      <Listing query={requests} empty={items.length === 0} none={s.requests.empty}>
         <>
           <div className="table-wrap">
             <table className="data" data-testid="requests-table">
@@ -104,7 +98,7 @@ export function Requests({ me }: { me: Me }) {
           </div>
           <Pager offset={offset} size={REQUESTS_PAGE} shown={items.length} total={total} onOffset={(value) => set("offset", value ? String(value) : "")} />
         </>
-      )}
+      </Listing>
     </section>
   );
 }
