@@ -20,20 +20,11 @@ from playwright.async_api import Browser, Page, expect
 
 from core.db import SessionMaker, org_session
 from core.models import Contact, Role
-from core.settings import Settings
 from tests.conftest import RunningApi
 from tests.e2e.browser import axe_violations, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker")]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make dashboard`")
-    return index
 
 
 async def _accessible(page: Page, name: str) -> None:

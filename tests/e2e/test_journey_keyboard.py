@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -28,14 +27,6 @@ VISITORS = [
     ("Grace", "Do you ship shades to Norway?"),
     ("Linus", "Where is my order from last week?"),
 ]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make dashboard`")
-    return index
 
 
 async def _row_ids(page: Page) -> list[str]:

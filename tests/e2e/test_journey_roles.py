@@ -7,27 +7,17 @@ link in a fresh browser and lands in the dashboard with the invited role."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from core.db import SessionMaker
 from core.models import Role
-from core.settings import Settings
 from tests.conftest import RunningApi
 from tests.e2e.browser import Problems, axe_violations, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
 
 pytestmark = [pytest.mark.e2e]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make test` (it runs npm run build)")
-    return index
 
 
 def _only_refusals(problems: Problems, status: int) -> None:
