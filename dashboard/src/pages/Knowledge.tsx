@@ -20,6 +20,7 @@ import {
 } from "../api/knowledge";
 import { useApi } from "../api/queries";
 import { Confirmation } from "../components/Confirmation";
+import { Pill } from "../components/Pill";
 import { When } from "../components/When";
 import { strings } from "../strings";
 
@@ -296,9 +297,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                   </td>
                   <td>{kindOf(document)}</td>
                   <td className="doc-status">
-                    <span className={`pill pill-${document.status}`}>
-                      {t.status[document.status] ?? document.status}
-                    </span>
+                    <Pill tone={document.status}>{t.status[document.status] ?? document.status}</Pill>
                     {inProgress(document) && document.progress.total > 0 && (
                       <progress
                         aria-label={t.upload.progressLabel(document.title)}
@@ -487,7 +486,7 @@ function SourceRow({
   return (
     <li className="source" data-testid="source">
       <div className="source-main">
-        <span className="pill">{t.imports.kindLabel[source.kind] ?? source.kind}</span>
+        <Pill>{t.imports.kindLabel[source.kind] ?? source.kind}</Pill>
         <a href={source.url} target="_blank" rel="noreferrer" className="source-url">
           {source.url}
         </a>
@@ -617,7 +616,7 @@ function Passage({ passage }: { passage: TryResult["passages"][number] }) {
       <div className="passage-head">
         <span className="passage-title">{passage.title}</span>
         <span className="passage-score">{t.trial.score(passage.score)}</span>
-        {passage.cited && <span className="pill pill-ready">{t.trial.cited}</span>}
+        {passage.cited && <Pill tone="ready">{t.trial.cited}</Pill>}
       </div>
       {passage.section && <p className="passage-section">{passage.section}</p>}
       <p className={`passage-text${long && !open ? " clamped" : ""}`}>{passage.content}</p>

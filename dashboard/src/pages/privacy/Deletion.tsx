@@ -4,6 +4,7 @@ import type { Me } from "../../api/client";
 import { type Deletion, privacyKeys, useDeletion, useDeletionAction, useRequestDeletion } from "../../api/privacy";
 import { strings } from "../../strings";
 import { When } from "../../components/When";
+import { Pill } from "../../components/Pill";
 import { Failure } from "./Privacy";
 
 const s = strings.privacy.deletion;
@@ -85,9 +86,9 @@ function DeletionState({ state }: { state: Deletion }) {
   return (
     <div className="card">
       <p>
-        <span className={`pill pill-deletion-${state.status}`} data-testid="deletion-status">
+        <Pill tone={`deletion-${state.status}`} testId="deletion-status">
           {s.status[state.status]}
-        </span>
+        </Pill>
         {state.status === "completed" && <span> {s.completed}</span>}
       </p>
       <dl className="facts">

@@ -12,6 +12,7 @@ import {
   usePrivacyRequests,
 } from "../../api/privacy";
 import { FilterSelect } from "../../components/FilterSelect";
+import { Pill } from "../../components/Pill";
 import { strings } from "../../strings";
 import { DownloadButton } from "./Exports";
 import { When } from "../../components/When";
@@ -104,7 +105,7 @@ export function Requests({ me }: { me: Me }) {
 }
 
 export function StatusPill({ status }: { status: PrivacyRequestStatus }) {
-  return <span className={`pill pill-${status}`}>{s.status[status]}</span>;
+  return <Pill tone={status}>{s.status[status]}</Pill>;
 }
 
 export function Pager({
