@@ -3,7 +3,6 @@ import { type FormEvent, useId, useState } from "react";
 import { grantable, mayGrant } from "../../access";
 import type { Me } from "../../api/client";
 import {
-  type InvitationCreated,
   type MemberRow,
   type RoleName,
   reason,
@@ -15,7 +14,7 @@ import {
   useRevokeInvitation,
 } from "../../api/settings";
 import { strings } from "../../strings";
-import { ConfirmButton, NotLoaded, PageHead, RoleField, SaveState, Secret, date } from "./common";
+import { ConfirmButton, NotLoaded, PageHead, RoleField, SaveState, Secret, date, useCreated } from "./common";
 
 const s = strings.settings;
 const m = s.members;
@@ -117,21 +116,12 @@ function InviteForm({ me }: { me: Me }) {
   const roles = grantable(me.role);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<RoleName>("operator");
-  const [created, setCreated] = useState<InvitationCreated | null>(null);
   const invite = useInvite(me.org_id);
+  const [created, sendInvitation] = useCreated(invite, () => setEmail(""));
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setCreated(null);
-    invite.mutate(
-      { email, role },
-      {
-        onSuccess: (invitation) => {
-          setCreated(invitation);
-          setEmail("");
-        },
-      },
-    );
+    sendInvitation({ email, role });
   };
   return (
     <div className="card">

@@ -1,5 +1,6 @@
 // Small pieces the settings pages share: a copy button, a confirm step,
 // a status line, dates, a number field, the save button, a page's loading or failure.
+import type { UseMutationResult } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { type RoleName, reason } from "../../api/settings";
 import { Confirmation } from "../../components/Confirmation";
@@ -28,6 +29,22 @@ export function CopyButton({ text, label = s.copy }: { text: string; label?: str
       </span>
     </span>
   );
+}
+
+/** Creating something shown once (an invitation link, an API key's secret): what was created
+ * last (cleared when another is asked for) and the call that asks; `onCreated` clears the form. */
+export function useCreated<T, V>(mutation: UseMutationResult<T, Error, V>, onCreated: () => void) {
+  const [created, setCreated] = useState<T | null>(null);
+  const create = (variables: V) => {
+    setCreated(null);
+    mutation.mutate(variables, {
+      onSuccess: (value) => {
+        setCreated(value);
+        onCreated();
+      },
+    });
+  };
+  return [created, create] as const;
 }
 
 /** A one-time value (an invitation link, an API key) with a copy button. */
