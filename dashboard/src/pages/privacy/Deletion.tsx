@@ -6,6 +6,7 @@ import { strings } from "../../strings";
 import { When } from "../../components/When";
 import { Pill } from "../../components/Pill";
 import { Failure } from "./Privacy";
+import { StoreCounts } from "./Requests";
 
 const s = strings.privacy.deletion;
 const ACTIVE = new Set(["scheduled", "on_hold", "purging"]);
@@ -144,16 +145,7 @@ function DeletionState({ state }: { state: Deletion }) {
       {counts.length > 0 && (
         <>
           <h2>{s.deleted}</h2>
-          <table className="data counts">
-            <tbody>
-              {counts.map(([store, count]) => (
-                <tr key={store}>
-                  <th scope="row">{store}</th>
-                  <td>{count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StoreCounts counts={counts} />
         </>
       )}
     </div>

@@ -206,16 +206,7 @@ export function RequestDetail({ me }: { me: Me }) {
       {counts.length === 0 ? (
         <p className="empty">{s.detail.nothingYet}</p>
       ) : (
-        <table className="data counts">
-          <tbody>
-            {counts.map(([store, count]) => (
-              <tr key={store}>
-                <th scope="row">{store}</th>
-                <td>{count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <StoreCounts counts={counts} />
       )}
       <div className="actions">
         {isExport && data.status === "completed" && <DownloadButton me={me} exportId={data.id} expired={!data.expires_at || new Date(data.expires_at) < new Date()} />}
@@ -227,6 +218,22 @@ export function RequestDetail({ me }: { me: Me }) {
       </div>
       <Failure error={cancel.error} />
     </section>
+  );
+}
+
+/** How many items each store held (deleted, or exported), one row a store. */
+export function StoreCounts({ counts }: { counts: [string, number][] }) {
+  return (
+    <table className="data counts">
+      <tbody>
+        {counts.map(([store, count]) => (
+          <tr key={store}>
+            <th scope="row">{store}</th>
+            <td>{count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
