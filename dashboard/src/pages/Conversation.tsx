@@ -24,6 +24,7 @@ import {
   useConversationAction,
   useReply,
 } from "../api/queries";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { Dialog } from "../components/Dialog";
 import { When } from "../components/When";
 import { formatDate } from "../dates";
@@ -146,7 +147,7 @@ export function ConversationView({ me, conversationId }: { me: Me; conversationI
         {live?.pending_handoff && operator === null && (
           <p className="notice warn">{strings.conversation.pendingHandoff}</p>
         )}
-        {failure && <p role="alert">{strings.error(failure.message)}</p>}
+        <ErrorMessage error={failure} />
       </header>
 
       <div className="conversation-body">
@@ -376,7 +377,7 @@ function NoteItem({ note, me, conversationId }: { note: Note; me: Me; conversati
           )}
         </span>
       )}
-      {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
+      <ErrorMessage error={change.error} />
     </li>
   );
 }
@@ -487,7 +488,7 @@ function NoteComposer({ me, conversationId }: { me: Me; conversationId: string }
         </button>
         <span className="only-team">{t.onlyTeam}</span>
       </div>
-      {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
+      <ErrorMessage error={change.error} />
     </form>
   );
 }
@@ -698,7 +699,7 @@ function SavedRepliesDialog({ me, onClose }: { me: Me; onClose: () => void }) {
             </button>
           )}
         </div>
-        {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
+        <ErrorMessage error={change.error} />
       </form>
       {saved.data && saved.data.length === 0 && <p className="muted">{t.none}</p>}
       <ul className="saved-list">

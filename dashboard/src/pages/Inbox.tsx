@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import type { Channel, ConversationStatus, InboxItem, Me } from "../api/client";
 import { type StreamEvent, useEventStream } from "../api/events";
 import { useQuickAction } from "../api/inbox";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { FilterSelect } from "../components/FilterSelect";
 import { When } from "../components/When";
 import { type InboxFilters, keys, useConversations } from "../api/queries";
@@ -261,7 +262,7 @@ export function Inbox({ me }: { me: Me }) {
         {conversations.isPending ? (
           <p>{strings.loading}</p>
         ) : conversations.isError ? (
-          <p role="alert">{strings.error(conversations.error.message)}</p>
+          <ErrorMessage error={conversations.error} />
         ) : items.length === 0 ? (
           <p className="empty">{strings.inbox.empty}</p>
         ) : (

@@ -19,6 +19,7 @@ import {
   useTry,
 } from "../api/knowledge";
 import { useApi } from "../api/queries";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { Confirmation } from "../components/Confirmation";
 import { Pill } from "../components/Pill";
 import { When } from "../components/When";
@@ -259,7 +260,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
       {documents.isPending ? (
         <p>{strings.loading}</p>
       ) : documents.isError ? (
-        <p role="alert">{strings.error(documents.error.message)}</p>
+        <ErrorMessage error={documents.error} />
       ) : items.length === 0 ? (
         <p className="empty">{canManage ? t.documents.empty : t.documents.emptyReadOnly}</p>
       ) : (
@@ -359,7 +360,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
           </table>
         </div>
       )}
-      {action.error && <p role="alert">{strings.error(action.error.message)}</p>}
+      <ErrorMessage error={action.error} />
     </section>
   );
 }
@@ -436,13 +437,13 @@ function Imports({ orgId, canManage }: { orgId: string; canManage: boolean }) {
       )}
       {canManage && <p className="kb-hint">{t.imports.hint(interval)}</p>}
       {added && <p className="notice" role="status">{added}</p>}
-      {importer.error && <p role="alert">{strings.error(importer.error.message)}</p>}
+      <ErrorMessage error={importer.error} />
 
       <h3>{t.imports.sources}</h3>
       {sources.isPending ? (
         <p>{strings.loading}</p>
       ) : sources.isError ? (
-        <p role="alert">{strings.error(sources.error.message)}</p>
+        <ErrorMessage error={sources.error} />
       ) : sources.data.length === 0 ? (
         <p className="empty">{t.imports.noSources}</p>
       ) : (
@@ -462,7 +463,7 @@ function Imports({ orgId, canManage }: { orgId: string; canManage: boolean }) {
           ))}
         </ul>
       )}
-      {action.error && <p role="alert">{strings.error(action.error.message)}</p>}
+      <ErrorMessage error={action.error} />
     </section>
   );
 }
@@ -564,7 +565,7 @@ function TryBox({ orgId }: { orgId: string }) {
           {trial.isPending ? t.trial.asking : t.trial.submit}
         </button>
       </form>
-      {trial.error && <p role="alert">{strings.error(trial.error.message)}</p>}
+      <ErrorMessage error={trial.error} />
       <div aria-live="polite">{trial.data && <TryOutcome result={trial.data} />}</div>
     </aside>
   );

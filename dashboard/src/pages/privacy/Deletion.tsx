@@ -3,9 +3,9 @@ import { type FormEvent, useEffect, useState } from "react";
 import type { Me } from "../../api/client";
 import { type Deletion, privacyKeys, useDeletion, useDeletionAction, useRequestDeletion } from "../../api/privacy";
 import { strings } from "../../strings";
+import { ErrorMessage } from "../../components/ErrorMessage";
 import { When } from "../../components/When";
 import { Pill } from "../../components/Pill";
-import { Failure } from "./Privacy";
 import { StoreCounts } from "./Requests";
 
 const s = strings.privacy.deletion;
@@ -31,7 +31,7 @@ export function DeletionPage({ me }: { me: Me }) {
   const may = powers(me.role);
 
   if (deletion.isPending) return <p>{strings.loading}</p>;
-  if (deletion.isError) return <Failure error={deletion.error} />;
+  if (deletion.isError) return <ErrorMessage error={deletion.error} className="error" />;
   const state = deletion.data;
   const active = state !== null && ACTIVE.has(state.status);
 
@@ -63,7 +63,7 @@ export function DeletionPage({ me }: { me: Me }) {
         </div>
       )}
       {active && may.hold && <HoldForm state={state} busy={action.isPending} onHold={(reason) => action.mutate({ name: "hold", reason })} onRelease={() => action.mutate({ name: "release" })} />}
-      <Failure error={action.error} />
+      <ErrorMessage error={action.error} className="error" />
 
       {!active && (state === null || state.status !== "completed") && (
         <>
@@ -75,7 +75,7 @@ export function DeletionPage({ me }: { me: Me }) {
           )}
         </>
       )}
-      <Failure error={request.error} />
+      <ErrorMessage error={request.error} className="error" />
     </section>
   );
 }

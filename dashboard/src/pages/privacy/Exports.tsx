@@ -3,8 +3,9 @@ import { Link } from "react-router";
 import type { Me } from "../../api/client";
 import { useDownloadLink, useExports, useRequestExport } from "../../api/privacy";
 import { strings } from "../../strings";
+import { ErrorMessage } from "../../components/ErrorMessage";
 import { When } from "../../components/When";
-import { Failure, Listing } from "./Privacy";
+import { Listing } from "./Privacy";
 import { StatusPill, subjectOf } from "./Requests";
 
 const s = strings.privacy;
@@ -55,7 +56,7 @@ export function Exports({ me }: { me: Me }) {
           {s.exports.requested}
         </p>
       )}
-      <Failure error={request.error} />
+      <ErrorMessage error={request.error} className="error" />
 
       <h2>{s.exports.list}</h2>
       <Listing query={exports} empty={exports.data?.length === 0} none={s.exports.empty}>
@@ -123,7 +124,7 @@ export function DownloadButton({ me, exportId, expired }: { me: Me; exportId: st
       >
         {link.isPending ? s.exports.preparing : s.exports.download}
       </button>
-      <Failure error={link.error} />
+      <ErrorMessage error={link.error} className="error" />
     </>
   );
 }

@@ -4,6 +4,7 @@
 import type { ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes } from "react-router";
 import type { Me } from "../../api/client";
+import { ErrorMessage } from "../../components/ErrorMessage";
 import { strings } from "../../strings";
 import { AuditLog } from "./AuditLog";
 import { DeletionPage } from "./Deletion";
@@ -56,14 +57,6 @@ export default function Privacy({ me }: { me: Me }) {
   );
 }
 
-export function Failure({ error }: { error: Error | null }) {
-  if (!error) return null;
-  return (
-    <p role="alert" className="error">
-      {strings.error(error.message)}
-    </p>
-  );
-}
 
 /** A list until it is there: loading, the failure, or its "none yet" line. */
 export function Listing({
@@ -78,7 +71,7 @@ export function Listing({
   children: ReactNode;
 }) {
   if (query.isPending) return <p>{strings.loading}</p>;
-  if (query.isError) return <Failure error={query.error} />;
+  if (query.isError) return <ErrorMessage error={query.error} className="error" />;
   if (empty) return <p className="empty">{none}</p>;
   return children;
 }

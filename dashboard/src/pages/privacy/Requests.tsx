@@ -15,8 +15,9 @@ import { FilterSelect } from "../../components/FilterSelect";
 import { Pill } from "../../components/Pill";
 import { strings } from "../../strings";
 import { DownloadButton } from "./Exports";
+import { ErrorMessage } from "../../components/ErrorMessage";
 import { When } from "../../components/When";
-import { Failure, Listing } from "./Privacy";
+import { Listing } from "./Privacy";
 
 const s = strings.privacy;
 const KINDS = Object.keys(s.kind) as PrivacyRequestKind[];
@@ -216,7 +217,7 @@ export function RequestDetail({ me }: { me: Me }) {
           </button>
         )}
       </div>
-      <Failure error={cancel.error} />
+      <ErrorMessage error={cancel.error} className="error" />
     </section>
   );
 }
