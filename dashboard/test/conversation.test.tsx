@@ -1,20 +1,13 @@
-import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { Route, Routes } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "../src/api/client";
 import { Inbox } from "../src/pages/Inbox";
 import { slashQuery } from "../src/pages/Conversation";
-import { FakeEventSource } from "./eventSource";
+import { FakeEventSource, withFakeEventSource } from "./eventSource";
 import { ME, MEMBER, ORG, json, renderWith, summary } from "./render";
 
-beforeEach(() => {
-  FakeEventSource.opened = [];
-  vi.stubGlobal("EventSource", FakeEventSource);
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
 
 const A = "00000000-0000-0000-0000-00000000000a";
 const EARLIER = "00000000-0000-0000-0000-00000000000e";

@@ -1,18 +1,11 @@
-import { cleanup, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import { Route, Routes } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Inbox } from "../src/pages/Inbox";
-import { FakeEventSource } from "./eventSource";
+import { FakeEventSource, withFakeEventSource } from "./eventSource";
 import { ME, ORG, json, renderWith, summary } from "./render";
 
-beforeEach(() => {
-  FakeEventSource.opened = [];
-  vi.stubGlobal("EventSource", FakeEventSource);
-});
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+withFakeEventSource();
 
 const A = "00000000-0000-0000-0000-00000000000a";
 const B = "00000000-0000-0000-0000-00000000000b";
