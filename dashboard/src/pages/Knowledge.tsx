@@ -19,8 +19,8 @@ import {
   useTry,
 } from "../api/knowledge";
 import { useApi } from "../api/queries";
-import { ErrorMessage } from "../components/ErrorMessage";
 import { Confirmation } from "../components/Confirmation";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { Pill } from "../components/Pill";
 import { When } from "../components/When";
 import { strings } from "../strings";

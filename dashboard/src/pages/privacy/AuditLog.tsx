@@ -2,8 +2,8 @@ import { useAddressFilters } from "../../address";
 import type { Me } from "../../api/client";
 import { AUDIT_PAGE, type AuditEntry, type Member, useAuditLog, useMembers } from "../../api/privacy";
 import { startOfDay } from "../../dates";
-import { strings } from "../../strings";
 import { When } from "../../components/When";
+import { strings } from "../../strings";
 import { Listing } from "./Privacy";
 import { Pager } from "./Requests";
 

@@ -2,10 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import type { Me } from "../../api/client";
 import { type Deletion, privacyKeys, useDeletion, useDeletionAction, useRequestDeletion } from "../../api/privacy";
-import { strings } from "../../strings";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { When } from "../../components/When";
 import { Pill } from "../../components/Pill";
+import { When } from "../../components/When";
+import { strings } from "../../strings";
 import { StoreCounts } from "./Requests";
 
 const s = strings.privacy.deletion;

@@ -2,9 +2,9 @@ import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import type { Me } from "../../api/client";
 import { type Contact, type PrivacyRequest, useEraseContact, useFindContacts } from "../../api/privacy";
-import { strings } from "../../strings";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { When } from "../../components/When";
+import { strings } from "../../strings";
 import { StatusPill } from "./Requests";
 
 const s = strings.privacy;

@@ -57,7 +57,6 @@ export default function Privacy({ me }: { me: Me }) {
   );
 }
 
-
 /** A list until it is there: loading, the failure, or its "none yet" line. */
 export function Listing({
   query,

@@ -13,10 +13,10 @@ import {
 } from "../../api/privacy";
 import { FilterSelect } from "../../components/FilterSelect";
 import { Pill } from "../../components/Pill";
-import { strings } from "../../strings";
-import { DownloadButton } from "./Exports";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { When } from "../../components/When";
+import { strings } from "../../strings";
+import { DownloadButton } from "./Exports";
 import { Listing } from "./Privacy";
 
 const s = strings.privacy;
