@@ -6,7 +6,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { When } from "../../components/When";
 import { strings } from "../../strings";
 import { Listing } from "./Privacy";
-import { StatusPill, subjectOf } from "./Requests";
+import { RequestCells, RequestHeadings } from "./Requests";
 
 const s = strings.privacy;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,10 +64,7 @@ export function Exports({ me }: { me: Me }) {
           <table className="data" data-testid="exports-table">
             <thead>
               <tr>
-                <th scope="col">{s.requests.kind}</th>
-                <th scope="col">{s.requests.status}</th>
-                <th scope="col">{s.requests.subject}</th>
-                <th scope="col">{s.requests.requested}</th>
+                <RequestHeadings />
                 <th scope="col">{s.detail.size}</th>
                 <th scope="col">{s.detail.expires}</th>
                 <th scope="col">
@@ -81,13 +78,7 @@ export function Exports({ me }: { me: Me }) {
                   <td>
                     <Link to={`/privacy/requests/${item.id}`}>{s.kind[item.kind]}</Link>
                   </td>
-                  <td>
-                    <StatusPill status={item.status} />
-                  </td>
-                  <td>{subjectOf(item)}</td>
-                  <td>
-                    <When at={item.created_at} />
-                  </td>
+                  <RequestCells request={item} />
                   <td>{item.size_bytes !== null ? s.bytes(item.size_bytes) : "—"}</td>
                   <td>
                     <When at={item.expires_at} />

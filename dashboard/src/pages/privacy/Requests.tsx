@@ -66,10 +66,7 @@ export function Requests({ me }: { me: Me }) {
             <table className="data" data-testid="requests-table">
               <thead>
                 <tr>
-                  <th scope="col">{s.requests.kind}</th>
-                  <th scope="col">{s.requests.status}</th>
-                  <th scope="col">{s.requests.subject}</th>
-                  <th scope="col">{s.requests.requested}</th>
+                  <RequestHeadings />
                   <th scope="col">{s.requests.completed}</th>
                   <th scope="col">
                     <span className="visually-hidden">{s.requests.open}</span>
@@ -80,13 +77,7 @@ export function Requests({ me }: { me: Me }) {
                 {items.map((request) => (
                   <tr key={request.id} data-testid="request-row" data-kind={request.kind} data-status={request.status}>
                     <td>{s.kind[request.kind]}</td>
-                    <td>
-                      <StatusPill status={request.status} />
-                    </td>
-                    <td>{subjectOf(request)}</td>
-                    <td>
-                      <When at={request.created_at} />
-                    </td>
+                    <RequestCells request={request} />
                     <td>
                       <When at={request.completed_at} />
                     </td>
@@ -102,6 +93,37 @@ export function Requests({ me }: { me: Me }) {
         </>
       </Listing>
     </section>
+  );
+}
+
+/** The columns every request list opens with: kind, status, subject, requested. */
+export function RequestHeadings() {
+  return (
+    <>
+      <th scope="col">{s.requests.kind}</th>
+      <th scope="col">{s.requests.status}</th>
+      <th scope="col">{s.requests.subject}</th>
+      <th scope="col">{s.requests.requested}</th>
+    </>
+  );
+}
+
+/** A request's status, subject and when it was requested, as table cells (after its kind). */
+export function RequestCells({
+  request,
+}: {
+  request: { status: PrivacyRequestStatus; contact_id: string | null; kind: string; created_at: string };
+}) {
+  return (
+    <>
+      <td>
+        <StatusPill status={request.status} />
+      </td>
+      <td>{subjectOf(request)}</td>
+      <td>
+        <When at={request.created_at} />
+      </td>
+    </>
   );
 }
 
