@@ -14,12 +14,7 @@ from playwright.async_api import Browser, BrowserContext, expect
 from core.db import SessionMaker
 from core.models import Role
 from tests.conftest import RunningApi
-from tests.e2e.browser import (
-    Problems,
-    assert_accessible,
-    screenshot,
-    signed_in_page,
-)
+from tests.e2e.browser import Problems, assert_accessible, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
 
 pytestmark = [pytest.mark.e2e]
