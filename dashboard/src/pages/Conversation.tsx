@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
+import { isManager } from "../access";
 import { ApiError, type Me, type TranscriptMessage } from "../api/client";
 import {
   type ContactPanel as ContactPanelData,
@@ -31,7 +32,6 @@ import { formatDate } from "../dates";
 import { strings } from "../strings";
 
 const ENDED = new Set(["resolved", "closed"]);
-const MANAGERS = new Set(["owner", "admin"]);
 const t = strings.conversationView;
 
 type Entry = { kind: "message"; at: string; message: TranscriptMessage } | { kind: "note"; at: string; note: Note };
@@ -323,7 +323,7 @@ function NoteItem({ note, me, conversationId }: { note: Note; me: Me; conversati
   const [text, setText] = useState(note.content);
   const id = useId();
   const mine = note.author_member_id !== null && note.author_member_id === me.member_id;
-  const mayDelete = mine || MANAGERS.has(me.role);
+  const mayDelete = mine || isManager(me.role);
   const save = (event: FormEvent) => {
     event.preventDefault();
     if (!text.trim()) return;
@@ -410,7 +410,7 @@ function Composer({
   const [mode, setMode] = useState<"reply" | "note">(ended ? "note" : "reply");
   const [managing, setManaging] = useState(false);
   const manageButton = useRef<HTMLButtonElement>(null);
-  const manager = MANAGERS.has(me.role);
+  const manager = isManager(me.role);
   return (
     <section className={`composer-box mode-${mode}`} aria-label={t.composerTabs}>
       <div className="composer-tabs" role="group" aria-label={t.composerTabs}>

@@ -3,6 +3,7 @@
 // followed websites, and "try it". Controls a role may not use are not shown (the API
 // refuses them anyway). A lazy route: none of this is in the first load.
 import { type DragEvent, type FormEvent, useId, useRef, useState } from "react";
+import { isManager } from "../access";
 import type { Me } from "../api/client";
 import {
   type ImportKind,
@@ -26,11 +27,10 @@ import { When } from "../components/When";
 import { strings } from "../strings";
 
 const t = strings.knowledge;
-const MANAGERS = new Set(["owner", "admin"]);
 const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm,.docx,.csv";
 
 export default function Knowledge({ me }: { me: Me }) {
-  const canManage = MANAGERS.has(me.role);
+  const canManage = isManager(me.role);
   return (
     <div className="knowledge">
       <div className="knowledge-main">

@@ -3,6 +3,7 @@
 // pages only hide what the member's role cannot do.
 import type { ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes } from "react-router";
+import { maySee } from "../../access";
 import type { Me } from "../../api/client";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { strings } from "../../strings";
@@ -13,7 +14,6 @@ import { Exports } from "./Exports";
 import { RequestDetail, Requests } from "./Requests";
 
 const s = strings.privacy;
-export const PRIVACY_ROLES = new Set(["owner", "admin", "compliance"]);
 
 const TABS = [
   { path: "requests", label: s.tabs.requests },
@@ -24,7 +24,7 @@ const TABS = [
 ] as const;
 
 export default function Privacy({ me }: { me: Me }) {
-  if (!PRIVACY_ROLES.has(me.role)) {
+  if (!maySee(me.role, "privacy")) {
     return (
       <section className="privacy" aria-labelledby="privacy-title">
         <h1 id="privacy-title">{s.title}</h1>
