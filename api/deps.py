@@ -7,16 +7,32 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.responses import RedirectResponse
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.state import AppState
 from core.db import org_session
-from core.models import Role
+from core.models import Member, Role
 from services.accounts import Principal, api_key_principal, clerk_principal, member_principal
 from services.identity import API_KEY_PREFIX, InvalidTokenError
 
 SESSION_COOKIE = "perceptron_session"
 CLERK_COOKIE = "__session"
+
+
+def signed_in(state: AppState, member: Member) -> RedirectResponse:
+    """To the dashboard with a new session cookie for the member (local sign-in)."""
+    response = RedirectResponse("/dashboard/", status_code=status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        state.local_tokens.issue(member.id, member.org_id),
+        max_age=int(state.local_tokens.ttl.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=not state.settings.is_local,
+        path="/",
+    )
+    return response
 
 
 def get_state(request: Request) -> AppState:

@@ -43,3 +43,10 @@ def session_token(settings: Settings, member: Member) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def member_headers(
+    settings: Settings, maker: SessionMaker, org_id: uuid.UUID, role: Role = Role.OWNER
+) -> dict[str, str]:
+    """The Authorization header of a new member of the organization with this role."""
+    return bearer(session_token(settings, await create_member(maker, org_id, role)))

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from api.csrf import CSRF_HEADER, CsrfTokens
-from api.deps import SESSION_COOKIE, CurrentPrincipal, StateDep, bearer_credential
+from api.deps import SESSION_COOKIE, CurrentPrincipal, StateDep, bearer_credential, signed_in
 from api.responses import errors
 from core.db import platform_session
 from core.models import Member, Organization
@@ -31,18 +31,7 @@ async def sign_in_with_link(
             detail="this sign-in link is invalid, expired or already used: "
             "run `perceptron sign-in-link` for a new one",
         )
-    session_token = state.local_tokens.issue(member.id, member.org_id)
-    response = RedirectResponse("/dashboard/", status_code=status.HTTP_303_SEE_OTHER)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_token,
-        max_age=int(state.local_tokens.ttl.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=not state.settings.is_local,
-        path="/",
-    )
-    return response
+    return signed_in(state, member)
 
 
 @router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)

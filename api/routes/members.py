@@ -9,11 +9,11 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import select
 
-from api.deps import SESSION_COOKIE, CurrentPrincipal, OrgAdmin, OrgSessionDep, StateDep
+from api.deps import CurrentPrincipal, OrgAdmin, OrgSessionDep, StateDep, signed_in
 from api.responses import MEMBER_ERRORS, errors
 from core.db import platform_session
 from core.models import Invitation, Organization, Role
@@ -166,18 +166,7 @@ async def accept_invitation(
         member = await members.accept_invitation(state.session_maker, token)
     except InvitationRefusedError as refused:
         return _page(refused.status, "This link does not work", refused.message)
-    session_token = state.local_tokens.issue(member.id, member.org_id)
-    response = RedirectResponse("/dashboard/", status_code=status.HTTP_303_SEE_OTHER)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_token,
-        max_age=int(state.local_tokens.ttl.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=not state.settings.is_local,
-        path="/",
-    )
-    return response
+    return signed_in(state, member)
 
 
 def _page(code: int, title: str, body: str) -> HTMLResponse:

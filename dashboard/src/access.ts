@@ -21,6 +21,11 @@ export function maySee(role: string, section: string): boolean {
   return roles === undefined || roles.includes(role as Role);
 }
 
+/** An owner or an admin: manages the knowledge base, saved replies and others' notes. */
+export function isManager(role: string): boolean {
+  return MANAGERS.includes(role as Role);
+}
+
 /** The roles a member may grant (invitations, role changes, API keys): GRANTABLE in
  * services/accounts.py. Owner > admin > operator; compliance only from an owner. */
 export const GRANTABLE: Record<Role, readonly Role[]> = {

@@ -6,6 +6,7 @@ import { GlobalKeys } from "../src/components/GlobalKeys";
 import { shortcutOf } from "../src/keyboard";
 import { Inbox } from "../src/pages/Inbox";
 import { type Answer, MEMBER, ME, ORG, json, renderWith, summary } from "./render";
+import { FakeEventSource } from "./eventSource";
 
 const A = "00000000-0000-0000-0000-00000000000a";
 const B = "00000000-0000-0000-0000-00000000000b";
@@ -286,25 +287,6 @@ class FakeNotification {
   }
   close() {
     this.closed = true;
-  }
-}
-
-class FakeEventSource {
-  static opened: FakeEventSource[] = [];
-  readonly listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
-  onmessage = null;
-  onopen = null;
-  onerror = null;
-  constructor(readonly url: string) {
-    FakeEventSource.opened.push(this);
-  }
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close() {}
-  emit(type: string, data: object) {
-    const event = new MessageEvent("message", { data: JSON.stringify(data) });
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
   }
 }
 

@@ -92,6 +92,12 @@ async def screenshot(page: Page, name: str) -> None:
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+async def assert_accessible(page: Page, name: str) -> None:
+    """A screenshot of the page as `name`, then no serious or critical axe-core violation."""
+    await screenshot(page, name)
+    assert await axe_violations(page) == [], name
+
+
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A/AA)."""
     if not AXE_SCRIPT.exists():

@@ -28,14 +28,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker")]
 REPLY = "Hi Ada, this is Olive from the shop. I can help with the lamp."
 
 
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make test` (it runs npm run build)")
-    return index
-
-
 async def _stored_messages(
     api: RunningApi, headers: dict[str, str], org_id: uuid.UUID, cid: str
 ) -> list[dict[str, Any]]:

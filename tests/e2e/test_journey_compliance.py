@@ -16,29 +16,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from core.db import SessionMaker, org_session
 from core.models import Contact, Role
-from core.settings import Settings
 from tests.conftest import RunningApi
-from tests.e2e.browser import axe_violations, screenshot, signed_in_page
+from tests.e2e.browser import assert_accessible, signed_in_page
 from tests.factories import create_member, create_organization
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker")]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make dashboard`")
-    return index
-
-
-async def _accessible(page: Page, name: str) -> None:
-    await screenshot(page, name)
-    assert await axe_violations(page) == [], name
 
 
 @pytest.mark.usefixtures("built_dashboard")
@@ -77,7 +63,7 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     row = page.get_by_test_id("export-row").first
     await expect(row).to_have_attribute("data-status", "completed", timeout=60_000)
     await expect(row).to_contain_text("Organization export")
-    await _accessible(page, "privacy-exports")
+    await assert_accessible(page, "privacy-exports")
     async with page.expect_download() as download_info:
         await row.get_by_test_id("download-export").click()
     download = await download_info.value
@@ -96,13 +82,13 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(request_row).to_have_attribute("data-kind", "organization_export")
     await expect(request_row).to_contain_text("Completed")
     await expect(request_row).to_contain_text("The whole organization")
-    await _accessible(page, "privacy-requests")
+    await assert_accessible(page, "privacy-requests")
     await request_row.get_by_role("link", name="Details").click()
     detail = page.get_by_test_id("request-detail")
     await expect(detail).to_have_attribute("data-status", "completed")
     await expect(detail.get_by_role("heading", name="What was done")).to_be_visible()
     await expect(detail).to_contain_text("compliance person")  # who requested it
-    await _accessible(page, "privacy-request-detail")
+    await assert_accessible(page, "privacy-request-detail")
 
     # Find the contact by email and ask for its erasure (it waits for the grace period).
     await page.get_by_role("link", name="Contact erasure").click()
@@ -113,7 +99,7 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(found).to_contain_text("Ada Visitor")
     await found.get_by_test_id("erase").click()
     await expect(found.get_by_role("heading", name="Erase this contact's data?")).to_be_visible()
-    await _accessible(page, "privacy-erasure")
+    await assert_accessible(page, "privacy-erasure")
     await found.get_by_test_id("confirm-erase").click()
     done = page.get_by_test_id("erasure-done")
     await expect(done).to_contain_text("Scheduled")
@@ -139,7 +125,7 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(deletion).to_have_attribute("data-status", "scheduled", timeout=15_000)
     await expect(page.get_by_test_id("receipt-link")).to_be_visible()
     await expect(page.get_by_test_id("countdown")).to_contain_text("d")
-    await _accessible(page, "privacy-deletion")
+    await assert_accessible(page, "privacy-deletion")
     # The receipt link (shown once) opens the public receipt page.
     receipt_href = await page.get_by_test_id("receipt-link").get_attribute("href")
     assert receipt_href is not None
@@ -148,7 +134,7 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     problems.watch(receipt_page)
     await receipt_page.goto(f"{api.url}{receipt_href}")
     await expect(receipt_page.get_by_test_id("receipt-status")).to_have_text("scheduled")
-    await _accessible(receipt_page, "website-deletion-receipt")
+    await assert_accessible(receipt_page, "website-deletion-receipt")
     await receipt_page.close()
     # A legal hold pauses it (compliance only), and its release lets it go on.
     await page.get_by_test_id("hold-reason").fill("CASE-2026-17")
@@ -181,20 +167,20 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     await expect(rows.first).to_contain_text("compliance person")
     await page.get_by_test_id("audit-actor").select_option(str(compliance.id))
     await expect(rows).to_have_count(4)
-    await _accessible(page, "privacy-audit-log")
+    await assert_accessible(page, "privacy-audit-log")
 
     # A tablet: the sections become a row of tabs above the page.
     await page.set_viewport_size({"width": 800, "height": 1000})
     await page.get_by_role("link", name="Requests").click()
     await expect(page.get_by_test_id("request-row")).to_have_count(2)
-    await _accessible(page, "privacy-requests-tablet")
+    await assert_accessible(page, "privacy-requests-tablet")
 
     # The public website: no session needed, same CSP discipline.
     await page.get_by_role("link", name="Privacy policy").click()
     await expect(page).to_have_url(f"{api.url}/privacy-policy")
     await expect(page.get_by_role("heading", name="Privacy policy", level=1)).to_be_visible()
     await expect(page.get_by_text("Last updated")).to_be_visible()
-    await _accessible(page, "website-privacy-policy")
+    await assert_accessible(page, "website-privacy-policy")
     await page.goto(f"{api.url}/")
     await expect(page.get_by_role("link", name="Try the live demo")).to_have_attribute(
         "href", "/demo/"
@@ -203,7 +189,7 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
         "href", "/dashboard/"
     )
     await page.set_viewport_size({"width": 1280, "height": 860})
-    await _accessible(page, "website-landing")
+    await assert_accessible(page, "website-landing")
 
     assert problems.seen == [], problems.seen
     assert [cookie["name"] for cookie in await context.cookies()] == ["perceptron_session"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
@@ -17,7 +16,7 @@ from core.db import SessionMaker, platform_session
 from core.models import Organization, Role
 from core.settings import Settings
 from tests.conftest import RunningApi
-from tests.e2e.browser import axe_violations, screenshot, signed_in_page
+from tests.e2e.browser import assert_accessible, signed_in_page
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.integration.conversation_helpers import new_visitor
 
@@ -28,14 +27,6 @@ VISITORS = [
     ("Grace", "Do you ship shades to Norway?"),
     ("Linus", "Where is my order from last week?"),
 ]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make dashboard`")
-    return index
 
 
 async def _row_ids(page: Page) -> list[str]:
@@ -91,8 +82,7 @@ async def test_an_operator_works_the_inbox_from_the_keyboard(
     await expect(page).to_have_url(f"{inbox_url}/{ids[0]}")
     await expect(selected).to_have_attribute("data-conversation-id", ids[0])
     await expect(page.get_by_test_id("conversation")).to_be_visible()
-    await screenshot(page, "journey-keyboard-inbox")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "journey-keyboard-inbox")
 
     # e resolves the open conversation: the API says so.
     await page.keyboard.press("e")
@@ -123,8 +113,7 @@ async def test_an_operator_works_the_inbox_from_the_keyboard(
     palette = page.get_by_role("dialog", name="Command palette")
     await expect(palette).to_be_visible()
     await expect(page.get_by_test_id("palette-input")).to_be_focused()
-    await screenshot(page, "journey-keyboard-palette")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "journey-keyboard-palette")
     await page.keyboard.type("needing a human")
     await expect(palette.get_by_role("option").first).to_have_text(
         "Inbox: show conversations needing a human"
@@ -152,8 +141,7 @@ async def test_an_operator_works_the_inbox_from_the_keyboard(
     await expect(page.get_by_test_id("theme")).to_have_value("dark")
     await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     await expect(rows).to_have_count(1, timeout=15_000)
-    await screenshot(page, "journey-keyboard-dark")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "journey-keyboard-dark")
 
     assert problems.seen == []
     await context.close()

@@ -14,21 +14,12 @@ from sqlmodel import func, select
 
 from core.db import SessionMaker, org_session
 from core.models import Conversation, Message, Role
-from core.settings import Settings
 from tests.conftest import RunningApi
-from tests.e2e.browser import axe_violations, screenshot, signed_in_page
+from tests.e2e.browser import assert_accessible, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
 from tests.fixtures.documents import article, pdf_of, scanned_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker")]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make dashboard`")
-    return index
 
 
 @pytest.mark.usefixtures("built_dashboard")
@@ -73,8 +64,7 @@ async def test_an_owner_uploads_a_pdf_watches_it_get_ready_and_tries_a_question(
     await expect(passage).to_contain_text(reset.title)
     await expect(passage).to_contain_text("brightness dial")
     await expect(passage).to_contain_text("score 0.")
-    await screenshot(page, "knowledge-ready-and-try")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "knowledge-ready-and-try")
 
     # A scanned PDF fails with a reason that says what to do.
     await page.get_by_test_id("file-input").set_input_files(str(bad))
@@ -86,8 +76,7 @@ async def test_an_owner_uploads_a_pdf_watches_it_get_ready_and_tries_a_question(
     )
     failed_row = page.get_by_test_id("document").filter(has_text="scanned manual")
     await expect(failed_row.get_by_test_id("failure-reason")).to_contain_text("no text layer")
-    await screenshot(page, "knowledge-failed-upload")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "knowledge-failed-upload")
 
     # Delete asks first; confirmed, the document goes.
     await failed_row.get_by_role("button", name="Delete scanned manual").click()
@@ -98,8 +87,7 @@ async def test_an_owner_uploads_a_pdf_watches_it_get_ready_and_tries_a_question(
     # Dark mode, the same page, still without serious accessibility problems.
     await page.get_by_test_id("theme").select_option("dark")
     await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
-    await screenshot(page, "knowledge-dark")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "knowledge-dark")
 
     # The tablet width: one column, the try-it box below the documents.
     await page.set_viewport_size({"width": 800, "height": 1000})
@@ -139,7 +127,6 @@ async def test_an_operator_sees_the_knowledge_base_without_the_controls_that_cha
     await expect(
         page.get_by_text("Nothing in the knowledge base matched this question.")
     ).to_be_visible()
-    await screenshot(page, "knowledge-operator")
-    assert await axe_violations(page) == []
+    await assert_accessible(page, "knowledge-operator")
     assert problems.seen == [], problems.seen
     await context.close()

@@ -7,27 +7,17 @@ link in a fresh browser and lands in the dashboard with the invited role."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, expect
 
 from core.db import SessionMaker
 from core.models import Role
-from core.settings import Settings
 from tests.conftest import RunningApi
-from tests.e2e.browser import Problems, axe_violations, screenshot, signed_in_page
+from tests.e2e.browser import Problems, assert_accessible, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
 
 pytestmark = [pytest.mark.e2e]
-
-
-@pytest.fixture
-def built_dashboard(settings: Settings) -> Path:
-    index = settings.dashboard_dir / "index.html"
-    if not index.exists():
-        pytest.fail("the dashboard is not built: run `make test` (it runs npm run build)")
-    return index
 
 
 def _only_refusals(problems: Problems, status: int) -> None:
@@ -55,11 +45,6 @@ async def _as_browser(
     return response.status
 
 
-async def _scan(page: Page, name: str) -> None:
-    await screenshot(page, name)
-    assert await axe_violations(page) == []
-
-
 @pytest.mark.usefixtures("built_dashboard")
 async def test_an_operator_sees_no_settings_or_privacy_and_the_server_refuses_them(
     api: RunningApi, session_maker: SessionMaker, browser: Browser
@@ -76,7 +61,7 @@ async def test_an_operator_sees_no_settings_or_privacy_and_the_server_refuses_th
     await page.goto(f"{api.url}/dashboard/settings")
     await expect(page.get_by_role("heading", name="You do not have access")).to_be_visible()
     await expect(page.get_by_text("Your role (Operator) cannot open this page.")).to_be_visible()
-    await _scan(page, "roles-operator-settings-no-access")
+    await assert_accessible(page, "roles-operator-settings-no-access")
     await page.goto(f"{api.url}/dashboard/settings/members")
     await expect(page.get_by_role("heading", name="You do not have access")).to_be_visible()
     await page.goto(f"{api.url}/dashboard/privacy")
@@ -157,7 +142,7 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     await page.get_by_test_id("origin-input").fill("https://shop.example/")
     await page.get_by_role("button", name="Add", exact=True).click()
     await expect(page.get_by_test_id("origins")).to_contain_text("https://shop.example")
-    await _scan(page, "settings-widget")
+    await assert_accessible(page, "settings-widget")
 
     # Conversation timeouts: the server's bounds, then a saved value.
     await page.get_by_role("link", name="Conversations").click()
@@ -170,7 +155,7 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     await page.get_by_test_id("handoff-timeout").fill("10")
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
-    await _scan(page, "settings-conversations")
+    await assert_accessible(page, "settings-conversations")
 
     # Members: invite an admin; the one-time link is shown once.
     await page.get_by_role("link", name="Members").click()
@@ -182,7 +167,7 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     assert link is not None
     assert re.fullmatch(rf"{re.escape(api.url)}/auth/invite\?token=[\w-]+", link), link
     await expect(page.get_by_test_id("invitations")).to_contain_text("nia@example.com")
-    await _scan(page, "settings-members")
+    await assert_accessible(page, "settings-members")
     await page.set_viewport_size({"width": 800, "height": 1000})
     await screenshot(page, "settings-members-tablet")
     await page.set_viewport_size({"width": 1280, "height": 800})
@@ -228,7 +213,7 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     assert secret is not None
     assert secret.startswith("sk_")
     await expect(page.get_by_test_id("api-key-row")).to_have_count(1)
-    await _scan(page, "settings-api-keys")
+    await assert_accessible(page, "settings-api-keys")
     await page.get_by_role("button", name="Revoke", exact=True).click()
     await page.get_by_role("button", name="Revoke key").click()
     await expect(page.get_by_test_id("api-key-row")).to_contain_text("Revoked")
@@ -243,12 +228,12 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     await page.get_by_test_id("retention-conversations").fill("365")
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
-    await _scan(page, "settings-retention")
+    await assert_accessible(page, "settings-retention")
 
     # Dark mode keeps the settings readable.
     await page.get_by_test_id("theme").select_option("dark")
     await page.get_by_role("link", name="Members").click()
-    await _scan(page, "settings-members-dark")
+    await assert_accessible(page, "settings-members-dark")
 
     assert problems.seen == []
     await context.close()

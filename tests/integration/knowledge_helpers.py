@@ -63,6 +63,19 @@ async def wait_until_final(
     raise AssertionError(f"document {document_id} did not finish within {within}s")
 
 
+async def ingest(
+    client: httpx.AsyncClient,
+    org_id: uuid.UUID,
+    headers: dict[str, str],
+    filename: str,
+    data: bytes,
+) -> dict[str, Any]:
+    """Upload a file (accepted: 202) and wait until its ingestion is over, ready or failed."""
+    response = await upload(client, org_id, headers, filename, data)
+    assert response.status_code == 202, response.text
+    return await wait_until_final(client, org_id, headers, response.json()["id"])
+
+
 async def search(
     client: httpx.AsyncClient,
     org_id: uuid.UUID,

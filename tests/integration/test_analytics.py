@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -25,7 +26,13 @@ from core.models import (
 )
 from core.settings import Settings
 from tests.conftest import RunningApi
-from tests.factories import bearer, create_member, create_organization, session_token
+from tests.factories import (
+    bearer,
+    create_member,
+    create_organization,
+    member_headers,
+    session_token,
+)
 from tests.integration.conversation_helpers import (
     ScriptedAgent,
     new_visitor,
@@ -225,6 +232,19 @@ async def _known_week(shop: Shop) -> None:
     )
 
 
+async def _owners_analytics(
+    api: RunningApi,
+    settings: Settings,
+    maker: SessionMaker,
+    org_id: uuid.UUID,
+    params: dict[str, str],
+) -> httpx.Response:
+    """The organization's analytics for these query parameters, asked by a new owner."""
+    headers = await member_headers(settings, maker, org_id, Role.OWNER)
+    async with api.client() as client:
+        return await client.get(f"/api/orgs/{org_id}/analytics", params=params, headers=headers)
+
+
 async def test_every_figure_of_a_known_week_and_nothing_of_another_organization(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
@@ -232,13 +252,7 @@ async def test_every_figure_of_a_known_week_and_nothing_of_another_organization(
     other = await create_organization(session_maker, "Elsewhere")
     await _known_week(Shop(session_maker, organization.id))
     await _known_week(Shop(session_maker, other.id))  # the same week again, elsewhere
-    owner = await create_member(session_maker, organization.id, Role.OWNER)
-    async with api.client() as client:
-        response = await client.get(
-            f"/api/orgs/{organization.id}/analytics",
-            params=RANGE,
-            headers=bearer(session_token(settings, owner)),
-        )
+    response = await _owners_analytics(api, settings, session_maker, organization.id, RANGE)
     assert response.status_code == 200, response.text
     body = response.json()
 
@@ -367,13 +381,7 @@ async def test_a_bad_range_is_refused_with_a_clear_message(
     message: str,
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    owner = await create_member(session_maker, organization.id, Role.OWNER)
-    async with api.client() as client:
-        response = await client.get(
-            f"/api/orgs/{organization.id}/analytics",
-            params=params,
-            headers=bearer(session_token(settings, owner)),
-        )
+    response = await _owners_analytics(api, settings, session_maker, organization.id, params)
     assert response.status_code == 422
     assert message in response.json()["detail"]
 
@@ -382,13 +390,8 @@ async def test_a_malformed_date_is_a_422(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    owner = await create_member(session_maker, organization.id, Role.OWNER)
-    async with api.client() as client:
-        response = await client.get(
-            f"/api/orgs/{organization.id}/analytics",
-            params={"from": "02/03/2026", "to": "2026-03-08"},
-            headers=bearer(session_token(settings, owner)),
-        )
+    params = {"from": "02/03/2026", "to": "2026-03-08"}
+    response = await _owners_analytics(api, settings, session_maker, organization.id, params)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "from"]
 
@@ -429,13 +432,7 @@ async def test_only_the_most_recent_questions_are_grouped_when_there_are_more_th
     monkeypatch.setattr("services.analytics.MAX_GAP_QUESTIONS", 2)
     organization = await create_organization(session_maker, "Lumen")
     await _known_week(Shop(session_maker, organization.id))
-    owner = await create_member(session_maker, organization.id, Role.OWNER)
-    async with api.client() as client:
-        response = await client.get(
-            f"/api/orgs/{organization.id}/analytics",
-            params=RANGE,
-            headers=bearer(session_token(settings, owner)),
-        )
+    response = await _owners_analytics(api, settings, session_maker, organization.id, RANGE)
     assert response.status_code == 200, response.text
     gaps = response.json()["knowledge_gaps"]
     assert (gaps["questions"], gaps["considered"]) == (4, 2)

@@ -13,7 +13,7 @@ from core.models import AuditLogEntry, Contact, Role
 from core.settings import Settings
 from services.accounts import Principal, create_api_key
 from tests.conftest import RunningApi
-from tests.factories import bearer, create_member, create_organization, session_token
+from tests.factories import bearer, create_member, create_organization, member_headers
 
 
 async def _contact(
@@ -25,13 +25,6 @@ async def _contact(
     return contact
 
 
-async def _member_headers(
-    settings: Settings, maker: SessionMaker, org_id: uuid.UUID, role: Role
-) -> dict[str, str]:
-    member = await create_member(maker, org_id, role)
-    return bearer(session_token(settings, member))
-
-
 async def _audit(maker: SessionMaker, org_id: uuid.UUID) -> list[AuditLogEntry]:
     async with org_session(maker, org_id) as session:
         return list((await session.exec(select(AuditLogEntry))).all())
@@ -41,7 +34,7 @@ async def test_an_operator_corrects_name_and_email_and_the_audit_names_fields_on
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    operator = await _member_headers(settings, session_maker, organization.id, Role.OPERATOR)
+    operator = await member_headers(settings, session_maker, organization.id, Role.OPERATOR)
     contact = await _contact(session_maker, organization.id, "Jon Smiht", "jon@old.example")
     async with api.client() as client:
         response = await client.patch(
@@ -77,7 +70,7 @@ async def test_a_field_sent_as_null_is_cleared_and_one_left_out_is_kept(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    owner = await _member_headers(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     contact = await _contact(session_maker, organization.id, "Ann", "ann@example.com")
     async with api.client() as client:
         response = await client.patch(
@@ -123,7 +116,7 @@ async def test_bad_corrections_are_refused_with_a_message(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    operator = await _member_headers(settings, session_maker, organization.id, Role.OPERATOR)
+    operator = await member_headers(settings, session_maker, organization.id, Role.OPERATOR)
     contact = await _contact(session_maker, organization.id, "Ann", "ann@example.com")
     url = f"/api/orgs/{organization.id}/contacts/{contact.id}"
     async with api.client() as client:
@@ -150,7 +143,7 @@ async def test_another_organizations_contact_is_not_found(
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
     other = await create_organization(session_maker, "Umbra")
-    owner = await _member_headers(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     foreign = await _contact(session_maker, other.id, "Eve", "eve@example.com")
     async with api.client() as client:
         read = await client.get(f"/api/orgs/{organization.id}/contacts/{foreign.id}", headers=owner)
@@ -180,7 +173,7 @@ async def test_contacts_are_found_by_exact_email_or_part_of_name_or_email_and_pa
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    operator = await _member_headers(settings, session_maker, organization.id, Role.OPERATOR)
+    operator = await member_headers(settings, session_maker, organization.id, Role.OPERATOR)
     ann = await _contact(session_maker, organization.id, "Ann Lee", "ann@shop.example")
     annabel = await _contact(session_maker, organization.id, "Annabel", "bel@other.example")
     bob = await _contact(session_maker, organization.id, "Bob", "bob@shop.example")

@@ -20,7 +20,7 @@ from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, session_token
 from tests.fakes.website import Website
 from tests.fixtures.documents import html_of, load_articles, pdf_of
-from tests.integration.knowledge_helpers import owner_headers, upload, wait_until_final
+from tests.integration.knowledge_helpers import ingest, owner_headers
 
 pytestmark = pytest.mark.usefixtures("worker")
 
@@ -53,11 +53,9 @@ async def test_try_answers_from_an_uploaded_pdf_and_stores_nothing(
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
     async with api.client() as client:
-        response = await upload(
+        document = await ingest(
             client, org_id, headers, "factory-reset.pdf", pdf_of(ARTICLES["factory-reset"])
         )
-        assert response.status_code == 202, response.text
-        document = await wait_until_final(client, org_id, headers, response.json()["id"])
     assert document["status"] == "ready", document["failure_reason"]
 
     result = await _try(api, org_id, headers, QUESTION)
@@ -85,14 +83,8 @@ async def test_try_hands_off_what_the_knowledge_does_not_cover_and_when_asked_fo
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
     async with api.client() as client:
-        response = await upload(
-            client,
-            org_id,
-            headers,
-            "factory-reset.md",
-            ARTICLES["factory-reset"].markdown.encode(),
-        )
-        await wait_until_final(client, org_id, headers, response.json()["id"])
+        markdown = ARTICLES["factory-reset"].markdown.encode()
+        await ingest(client, org_id, headers, "factory-reset.md", markdown)
 
     uncovered = await _try(api, org_id, headers, "Do you sell replacement car tyres for trucks?")
     assert uncovered["decision"] == "handoff"

@@ -20,15 +20,15 @@ from core.models import AuditLogEntry, Invitation, Member, Role
 from core.settings import AuthMode, Settings
 from services.identity import hash_secret
 from tests.conftest import RunningApi, free_port, serve
-from tests.factories import bearer, create_member, create_organization, session_token
+from tests.factories import (
+    bearer,
+    create_member,
+    create_organization,
+    member_headers,
+    session_token,
+)
 from tests.fakes.clerk import ClerkInstance
 from tests.fakes.mail import MailInbox, smtp_server
-
-
-async def _as(
-    settings: Settings, maker: SessionMaker, org_id: uuid.UUID, role: Role
-) -> dict[str, str]:
-    return bearer(session_token(settings, await create_member(maker, org_id, role)))
 
 
 async def _invite(
@@ -58,7 +58,7 @@ async def test_an_invitation_link_creates_the_member_with_its_role_once(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    owner = await _as(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     async with api.client() as client:
         created = await _invite(client, organization.id, owner, "Nia@Example.COM", "compliance")
         assert created.status_code == 201, created.text
@@ -107,7 +107,7 @@ async def test_expired_revoked_and_unknown_links_get_a_clear_page(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    owner = await _as(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     async with api.client() as client:
         late = (
             await _invite(client, organization.id, owner, "late@example.com", "operator")
@@ -147,9 +147,9 @@ async def test_inviters_grant_only_their_grantable_roles(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    admin = await _as(settings, session_maker, organization.id, Role.ADMIN)
-    operator = await _as(settings, session_maker, organization.id, Role.OPERATOR)
-    compliance = await _as(settings, session_maker, organization.id, Role.COMPLIANCE)
+    admin = await member_headers(settings, session_maker, organization.id, Role.ADMIN)
+    operator = await member_headers(settings, session_maker, organization.id, Role.OPERATOR)
+    compliance = await member_headers(settings, session_maker, organization.id, Role.COMPLIANCE)
     async with api.client() as client:
         as_owner = await _invite(client, organization.id, admin, "a@example.com", "owner")
         as_compliance = await _invite(client, organization.id, admin, "b@example.com", "compliance")
@@ -182,8 +182,8 @@ async def test_another_organizations_invitations_are_out_of_reach(
 ) -> None:
     acme = await create_organization(session_maker, "Acme")
     globex = await create_organization(session_maker, "Globex")
-    acme_owner = await _as(settings, session_maker, acme.id, Role.OWNER)
-    globex_owner = await _as(settings, session_maker, globex.id, Role.OWNER)
+    acme_owner = await member_headers(settings, session_maker, acme.id, Role.OWNER)
+    globex_owner = await member_headers(settings, session_maker, globex.id, Role.OWNER)
     async with api.client() as client:
         invitation = (await _invite(client, acme.id, acme_owner, "x@example.com", "admin")).json()
         through_own_org = await client.delete(
@@ -302,7 +302,7 @@ async def test_invitations_are_emailed_through_smtp_and_the_emailed_link_works(
 ) -> None:
     inbox = smtp_inbox
     organization = await create_organization(session_maker, "Lumen")
-    owner = await _as(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     async with mail_api.client() as client:
         created = await _invite(client, organization.id, owner, "sam@example.com", "operator")
         assert created.status_code == 201, created.text
@@ -322,7 +322,7 @@ async def test_an_unreachable_smtp_server_still_leaves_a_link_to_copy(
 ) -> None:
     closed = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": free_port()})
     organization = await create_organization(session_maker)
-    owner = await _as(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     async with serve(closed) as running, running.client() as client:
         created = await _invite(client, organization.id, owner, "kim@example.com", "operator")
     assert created.status_code == 201
@@ -384,8 +384,8 @@ async def test_conversation_timeouts_are_bounded_and_saved(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    admin = await _as(settings, session_maker, organization.id, Role.ADMIN)
-    operator = await _as(settings, session_maker, organization.id, Role.OPERATOR)
+    admin = await member_headers(settings, session_maker, organization.id, Role.ADMIN)
+    operator = await member_headers(settings, session_maker, organization.id, Role.OPERATOR)
     url = f"/api/orgs/{organization.id}"
     async with api.client() as client:
         too_long = await client.patch(
@@ -415,7 +415,7 @@ async def test_the_widget_preview_page_loads_the_real_widget_with_unsaved_settin
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker, "Lumen")
-    admin = await _as(settings, session_maker, organization.id, Role.ADMIN)
+    admin = await member_headers(settings, session_maker, organization.id, Role.ADMIN)
     async with api.client() as client:
         page = await client.get(
             "/widget-preview",

@@ -13,13 +13,7 @@ from core.db import SessionMaker
 from core.models import Role
 from core.settings import Settings
 from tests.conftest import RunningApi
-from tests.factories import bearer, create_member, create_organization, session_token
-
-
-async def _headers(
-    settings: Settings, maker: SessionMaker, org_id: uuid.UUID, role: Role
-) -> dict[str, str]:
-    return bearer(session_token(settings, await create_member(maker, org_id, role)))
+from tests.factories import bearer, create_organization, member_headers
 
 
 async def _mint(
@@ -34,7 +28,7 @@ async def test_an_admin_grants_keys_only_at_or_below_its_own_role(
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    admin = await _headers(settings, session_maker, organization.id, Role.ADMIN)
+    admin = await member_headers(settings, session_maker, organization.id, Role.ADMIN)
     async with api.client() as client:
         compliance = await _mint(client, organization.id, "compliance", admin)
         owner = await _mint(client, organization.id, "owner", admin)
@@ -61,7 +55,7 @@ async def test_operators_and_compliance_members_mint_no_keys(
     organization = await create_organization(session_maker)
     async with api.client() as client:
         for role in (Role.OPERATOR, Role.COMPLIANCE):
-            headers = await _headers(settings, session_maker, organization.id, role)
+            headers = await member_headers(settings, session_maker, organization.id, role)
             refused = await _mint(client, organization.id, role.value, headers)
             assert refused.status_code == 403, role
 
@@ -70,8 +64,8 @@ async def test_an_owner_grants_every_key_role_and_revokes_any_key_an_admin_canno
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    owner = await _headers(settings, session_maker, organization.id, Role.OWNER)
-    admin = await _headers(settings, session_maker, organization.id, Role.ADMIN)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
+    admin = await member_headers(settings, session_maker, organization.id, Role.ADMIN)
     keys = f"/api/orgs/{organization.id}/api-keys"
     async with api.client() as client:
         minted = {
@@ -105,7 +99,7 @@ async def test_an_owner_sees_and_cancels_a_deletion_a_compliance_key_requested_a
     api: RunningApi, settings: Settings, session_maker: SessionMaker
 ) -> None:
     organization = await create_organization(session_maker)
-    owner = await _headers(settings, session_maker, organization.id, Role.OWNER)
+    owner = await member_headers(settings, session_maker, organization.id, Role.OWNER)
     url = f"/api/orgs/{organization.id}/deletion"
     async with api.client() as client:
         minted = await _mint(client, organization.id, "compliance", owner)

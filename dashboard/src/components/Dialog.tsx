@@ -17,7 +17,9 @@ export function Dialog({
 }) {
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // Focus goes back where it was (not to the page's body, so that an opener may place it).
+    const active = document.activeElement;
+    const before = active instanceof HTMLElement && active !== document.body ? active : null;
     const first = panel.current?.querySelector<HTMLElement>("[data-autofocus], input, button");
     (first ?? panel.current)?.focus();
     return () => before?.focus();

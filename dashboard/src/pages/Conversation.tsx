@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
+import { isManager } from "../access";
 import { ApiError, type Me, type TranscriptMessage } from "../api/client";
 import {
   type ContactPanel as ContactPanelData,
@@ -24,13 +25,14 @@ import {
   useConversationAction,
   useReply,
 } from "../api/queries";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { Dialog } from "../components/Dialog";
+import { When } from "../components/When";
+import { formatDate } from "../dates";
 import { strings } from "../strings";
 
 const ENDED = new Set(["resolved", "closed"]);
-const MANAGERS = new Set(["owner", "admin"]);
 const t = strings.conversationView;
-const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
-const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 type Entry = { kind: "message"; at: string; message: TranscriptMessage } | { kind: "note"; at: string; note: Note };
 
@@ -145,7 +147,7 @@ export function ConversationView({ me, conversationId }: { me: Me; conversationI
         {live?.pending_handoff && operator === null && (
           <p className="notice warn">{strings.conversation.pendingHandoff}</p>
         )}
-        {failure && <p role="alert">{strings.error(failure.message)}</p>}
+        <ErrorMessage error={failure} />
       </header>
 
       <div className="conversation-body">
@@ -235,7 +237,7 @@ function Message({ message }: { message: TranscriptMessage }) {
     <li className={`message role-${message.role}`} data-testid="message" data-role={message.role}>
       <span className="author">
         {strings.conversation.role[message.role] ?? message.role}
-        <time dateTime={message.created_at}>{clock.format(new Date(message.created_at))}</time>
+        <When at={message.created_at} format="clock" />
       </span>
       <p>{message.content}</p>
       {citations.length > 0 && (
@@ -321,7 +323,7 @@ function NoteItem({ note, me, conversationId }: { note: Note; me: Me; conversati
   const [text, setText] = useState(note.content);
   const id = useId();
   const mine = note.author_member_id !== null && note.author_member_id === me.member_id;
-  const mayDelete = mine || MANAGERS.has(me.role);
+  const mayDelete = mine || isManager(me.role);
   const save = (event: FormEvent) => {
     event.preventDefault();
     if (!text.trim()) return;
@@ -332,7 +334,7 @@ function NoteItem({ note, me, conversationId }: { note: Note; me: Me; conversati
       <span className="author">
         <span className="note-badge">{t.noteBadge}</span>
         {note.author_name ?? t.someone}
-        <time dateTime={note.created_at}>{clock.format(new Date(note.created_at))}</time>
+        <When at={note.created_at} format="clock" />
         {note.updated_at && <span>({t.edited})</span>}
       </span>
       {editing ? (
@@ -375,7 +377,7 @@ function NoteItem({ note, me, conversationId }: { note: Note; me: Me; conversati
           )}
         </span>
       )}
-      {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
+      <ErrorMessage error={change.error} />
     </li>
   );
 }
@@ -408,7 +410,7 @@ function Composer({
   const [mode, setMode] = useState<"reply" | "note">(ended ? "note" : "reply");
   const [managing, setManaging] = useState(false);
   const manageButton = useRef<HTMLButtonElement>(null);
-  const manager = MANAGERS.has(me.role);
+  const manager = isManager(me.role);
   return (
     <section className={`composer-box mode-${mode}`} aria-label={t.composerTabs}>
       <div className="composer-tabs" role="group" aria-label={t.composerTabs}>
@@ -486,7 +488,7 @@ function NoteComposer({ me, conversationId }: { me: Me; conversationId: string }
         </button>
         <span className="only-team">{t.onlyTeam}</span>
       </div>
-      {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
+      <ErrorMessage error={change.error} />
     </form>
   );
 }
@@ -648,99 +650,88 @@ function SavedRepliesDialog({ me, onClose }: { me: Me; onClose: () => void }) {
   };
 
   return (
-    <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        data-testid="saved-replies-dialog"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onClose();
-        }}
-      >
-        <div className="dialog-head">
-          <h2 id={titleId}>{t.manageSavedReplies}</h2>
-          <button type="button" onClick={onClose}>
-            {t.close}
-          </button>
-        </div>
-        <form className="saved-reply-form" onSubmit={submit}>
-          <label>
-            {t.shortcut}
-            <input
-              ref={first}
-              value={form.shortcut}
-              maxLength={41}
-              required
-              data-testid="saved-shortcut"
-              onChange={(event) => setForm({ ...form, shortcut: event.target.value })}
-            />
-          </label>
-          <label>
-            {t.title}
-            <input
-              value={form.title}
-              maxLength={200}
-              required
-              data-testid="saved-title"
-              onChange={(event) => setForm({ ...form, title: event.target.value })}
-            />
-          </label>
-          <label className="wide">
-            {t.content}
-            <textarea
-              value={form.content}
-              maxLength={4000}
-              required
-              data-testid="saved-content"
-              onChange={(event) => setForm({ ...form, content: event.target.value })}
-            />
-          </label>
-          <div className="row-buttons">
-            <button type="submit" className="primary" disabled={change.isPending} data-testid="saved-submit">
-              {editing ? t.save : t.create}
-            </button>
-            {editing && (
-              <button type="button" onClick={() => (setEditing(null), setForm(EMPTY_REPLY))}>
-                {t.cancel}
-              </button>
-            )}
-          </div>
-          {change.error && <p role="alert">{strings.error(change.error.message)}</p>}
-        </form>
-        {saved.data && saved.data.length === 0 && <p className="muted">{t.none}</p>}
-        <ul className="saved-list">
-          {(saved.data ?? []).map((item) => (
-            <li key={item.id} data-testid="saved-reply">
-              <div>
-                <span className="shortcut">/{item.shortcut}</span> <strong>{item.title}</strong>
-                <p className="muted">{item.content}</p>
-              </div>
-              <div className="row-buttons">
-                <button
-                  type="button"
-                  onClick={() => {
-                    setEditing(item.id);
-                    setForm({ shortcut: item.shortcut, title: item.title, content: item.content });
-                    first.current?.focus();
-                  }}
-                >
-                  {t.edit}
-                </button>
-                <button
-                  type="button"
-                  disabled={change.isPending}
-                  onClick={() => change.mutate({ kind: "delete", id: item.id })}
-                >
-                  {t.delete}
-                </button>
-              </div>
-            </li>
-          ))}
-        </ul>
+    <Dialog labelledBy={titleId} onClose={onClose} testId="saved-replies-dialog">
+      <div className="dialog-head">
+        <h2 id={titleId}>{t.manageSavedReplies}</h2>
+        <button type="button" onClick={onClose}>
+          {t.close}
+        </button>
       </div>
-    </div>
+      <form className="saved-reply-form" onSubmit={submit}>
+        <label>
+          {t.shortcut}
+          <input
+            ref={first}
+            value={form.shortcut}
+            maxLength={41}
+            required
+            data-testid="saved-shortcut"
+            onChange={(event) => setForm({ ...form, shortcut: event.target.value })}
+          />
+        </label>
+        <label>
+          {t.title}
+          <input
+            value={form.title}
+            maxLength={200}
+            required
+            data-testid="saved-title"
+            onChange={(event) => setForm({ ...form, title: event.target.value })}
+          />
+        </label>
+        <label className="wide">
+          {t.content}
+          <textarea
+            value={form.content}
+            maxLength={4000}
+            required
+            data-testid="saved-content"
+            onChange={(event) => setForm({ ...form, content: event.target.value })}
+          />
+        </label>
+        <div className="row-buttons">
+          <button type="submit" className="primary" disabled={change.isPending} data-testid="saved-submit">
+            {editing ? t.save : t.create}
+          </button>
+          {editing && (
+            <button type="button" onClick={() => (setEditing(null), setForm(EMPTY_REPLY))}>
+              {t.cancel}
+            </button>
+          )}
+        </div>
+        <ErrorMessage error={change.error} />
+      </form>
+      {saved.data && saved.data.length === 0 && <p className="muted">{t.none}</p>}
+      <ul className="saved-list">
+        {(saved.data ?? []).map((item) => (
+          <li key={item.id} data-testid="saved-reply">
+            <div>
+              <span className="shortcut">/{item.shortcut}</span> <strong>{item.title}</strong>
+              <p className="muted">{item.content}</p>
+            </div>
+            <div className="row-buttons">
+              <button
+                type="button"
+                onClick={() => {
+                  setEditing(item.id);
+                  setForm({ shortcut: item.shortcut, title: item.title, content: item.content });
+                  first.current?.focus();
+                }}
+              >
+                {t.edit}
+              </button>
+              <button
+                type="button"
+                disabled={change.isPending}
+                onClick={() => change.mutate({ kind: "delete", id: item.id })}
+              >
+                {t.delete}
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </Dialog>
   );
 }
 
@@ -781,7 +772,7 @@ function ContactPanel({ panel }: { panel: ContactPanelData | null }) {
                   <a href={page.url} target="_blank" rel="noreferrer" title={page.url}>
                     {page.title || page.url}
                   </a>
-                  <time dateTime={page.seen_at}>{clock.format(new Date(page.seen_at))}</time>
+                  <When at={page.seen_at} format="clock" />
                 </li>
               ))}
             </ul>
@@ -794,7 +785,7 @@ function ContactPanel({ panel }: { panel: ContactPanelData | null }) {
               {panel.earlier_conversations.map((item) => (
                 <li key={item.id}>
                   <Link to={`/inbox/${item.id}`} data-testid="earlier-conversation">
-                    {day.format(new Date(item.last_message_at ?? item.created_at))}
+                    {formatDate(item.last_message_at ?? item.created_at, "day")}
                   </Link>{" "}
                   <span className="muted">{strings.status[item.status]}</span>
                 </li>

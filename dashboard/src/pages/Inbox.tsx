@@ -1,11 +1,16 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import type { Channel, ConversationStatus, InboxItem, Me } from "../api/client";
 import { type StreamEvent, useEventStream } from "../api/events";
 import { useQuickAction } from "../api/inbox";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { FilterSelect } from "../components/FilterSelect";
+import { When } from "../components/When";
 import { type InboxFilters, keys, useConversations } from "../api/queries";
+import { useAddressFilters } from "../address";
+import { startOfDay } from "../dates";
 import { useShortcuts } from "../keyboard";
 import { notifyHandoff, useHandoffNotifications } from "../notifications";
 import { strings } from "../strings";
@@ -13,16 +18,7 @@ import { ConversationView } from "./Conversation";
 
 const STATUSES = Object.keys(strings.status) as ConversationStatus[];
 const CHANNELS = Object.keys(strings.channel) as Channel[];
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const text = strings.inboxList;
-
-/** A yyyy-mm-dd from a date input as the start of that day in the browser's time zone. */
-function startOfDay(value: string | null, plusDays = 0): string | undefined {
-  if (!value || !DATE.test(value)) return undefined;
-  const [year, month, day] = value.split("-").map(Number) as [number, number, number];
-  const date = new Date(year, month - 1, day + plusDays);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 /** The filters live in the address (?status=...&channel=...&assignee=me|unassigned
  * &needs_human=1&q=...&from=yyyy-mm-dd&to=yyyy-mm-dd), so a filtered inbox can be bookmarked,
@@ -46,18 +42,8 @@ export function filtersOf(params: URLSearchParams): InboxFilters {
 }
 
 function useFilters(): [InboxFilters, URLSearchParams, (name: string, value: string) => void] {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressFilters();
   const filters = useMemo(() => filtersOf(params), [params]);
-  const set = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   return [filters, params, set];
 }
 
@@ -204,36 +190,24 @@ export function Inbox({ me }: { me: Me }) {
         <SearchBox value={params.get("q") ?? ""} onSearch={(q) => setFilter("q", q.trim())} />
         <fieldset className="filters">
           <legend className="visually-hidden">{strings.inbox.filters}</legend>
-          <label>
-            {strings.inbox.status}
-            <select
-              data-testid="filter-status"
-              value={filters.status ?? ""}
-              onChange={(event) => setFilter("status", event.target.value)}
-            >
-              <option value="">{strings.inbox.any}</option>
-              {STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {strings.status[status]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {strings.inbox.channel}
-            <select
-              data-testid="filter-channel"
-              value={filters.channel ?? ""}
-              onChange={(event) => setFilter("channel", event.target.value)}
-            >
-              <option value="">{strings.inbox.any}</option>
-              {CHANNELS.map((channel) => (
-                <option key={channel} value={channel}>
-                  {strings.channel[channel]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={strings.inbox.status}
+            testId="filter-status"
+            value={filters.status ?? ""}
+            any={strings.inbox.any}
+            choices={STATUSES}
+            names={strings.status}
+            onChange={(value) => setFilter("status", value)}
+          />
+          <FilterSelect
+            label={strings.inbox.channel}
+            testId="filter-channel"
+            value={filters.channel ?? ""}
+            any={strings.inbox.any}
+            choices={CHANNELS}
+            names={strings.channel}
+            onChange={(value) => setFilter("channel", value)}
+          />
           <label>
             {strings.inbox.assignee}
             <select
@@ -288,7 +262,7 @@ export function Inbox({ me }: { me: Me }) {
         {conversations.isPending ? (
           <p>{strings.loading}</p>
         ) : conversations.isError ? (
-          <p role="alert">{strings.error(conversations.error.message)}</p>
+          <ErrorMessage error={conversations.error} />
         ) : items.length === 0 ? (
           <p className="empty">{strings.inbox.empty}</p>
         ) : (
@@ -336,7 +310,6 @@ export function Inbox({ me }: { me: Me }) {
   );
 }
 
-const time = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
 export function ConversationRow({
   conversation,
@@ -374,7 +347,7 @@ export function ConversationRow({
           <span className="who">
             {conversation.contact?.name ?? conversation.contact?.email ?? strings.inbox.unnamed}
           </span>
-          <time dateTime={at}>{time.format(new Date(at))}</time>
+          <When at={at} format="short" />
         </span>
         {conversation.preview && (
           <span className="preview" data-testid="row-preview">

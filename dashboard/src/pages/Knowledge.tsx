@@ -3,6 +3,7 @@
 // followed websites, and "try it". Controls a role may not use are not shown (the API
 // refuses them anyway). A lazy route: none of this is in the first load.
 import { type DragEvent, type FormEvent, useId, useRef, useState } from "react";
+import { isManager } from "../access";
 import type { Me } from "../api/client";
 import {
   type ImportKind,
@@ -19,15 +20,17 @@ import {
   useTry,
 } from "../api/knowledge";
 import { useApi } from "../api/queries";
+import { Confirmation } from "../components/Confirmation";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { Pill } from "../components/Pill";
+import { When } from "../components/When";
 import { strings } from "../strings";
 
 const t = strings.knowledge;
-const MANAGERS = new Set(["owner", "admin"]);
 const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm,.docx,.csv";
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
 export default function Knowledge({ me }: { me: Me }) {
-  const canManage = MANAGERS.has(me.role);
+  const canManage = isManager(me.role);
   return (
     <div className="knowledge">
       <div className="knowledge-main">
@@ -257,7 +260,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
       {documents.isPending ? (
         <p>{strings.loading}</p>
       ) : documents.isError ? (
-        <p role="alert">{strings.error(documents.error.message)}</p>
+        <ErrorMessage error={documents.error} />
       ) : items.length === 0 ? (
         <p className="empty">{canManage ? t.documents.empty : t.documents.emptyReadOnly}</p>
       ) : (
@@ -295,9 +298,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                   </td>
                   <td>{kindOf(document)}</td>
                   <td className="doc-status">
-                    <span className={`pill pill-${document.status}`}>
-                      {t.status[document.status] ?? document.status}
-                    </span>
+                    <Pill tone={document.status}>{t.status[document.status] ?? document.status}</Pill>
                     {inProgress(document) && document.progress.total > 0 && (
                       <progress
                         aria-label={t.upload.progressLabel(document.title)}
@@ -318,30 +319,21 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
                     )}
                   </td>
                   <td>
-                    <time dateTime={document.updated_at}>{when.format(new Date(document.updated_at))}</time>
+                    <When at={document.updated_at} format="short" />
                   </td>
                   {canManage && (
                     <td className="doc-actions">
                       {confirming === document.id ? (
-                        <div className="confirm" role="group" aria-label={t.documents.confirmDelete(document.title)}>
-                          <span>{t.documents.confirmDelete(document.title)}</span>
-                          <button
-                            type="button"
-                            className="danger"
-                            disabled={action.isPending}
-                            onClick={() =>
-                              action.mutate(
-                                { id: document.id, action: "delete" },
-                                { onSettled: () => setConfirming(null) },
-                              )
-                            }
-                          >
-                            {t.documents.confirm}
-                          </button>
-                          <button type="button" onClick={() => setConfirming(null)}>
-                            {t.documents.cancel}
-                          </button>
-                        </div>
+                        <Confirmation
+                          question={t.documents.confirmDelete(document.title)}
+                          confirm={t.documents.confirm}
+                          cancel={t.documents.cancel}
+                          busy={action.isPending}
+                          onConfirm={() =>
+                            action.mutate({ id: document.id, action: "delete" }, { onSettled: () => setConfirming(null) })
+                          }
+                          onCancel={() => setConfirming(null)}
+                        />
                       ) : (
                         <div className="row-actions">
                           {(document.source_type === "file" || document.source_type === "url") && (
@@ -368,7 +360,7 @@ function Documents({ orgId, canManage }: { orgId: string; canManage: boolean }) 
           </table>
         </div>
       )}
-      {action.error && <p role="alert">{strings.error(action.error.message)}</p>}
+      <ErrorMessage error={action.error} />
     </section>
   );
 }
@@ -445,13 +437,13 @@ function Imports({ orgId, canManage }: { orgId: string; canManage: boolean }) {
       )}
       {canManage && <p className="kb-hint">{t.imports.hint(interval)}</p>}
       {added && <p className="notice" role="status">{added}</p>}
-      {importer.error && <p role="alert">{strings.error(importer.error.message)}</p>}
+      <ErrorMessage error={importer.error} />
 
       <h3>{t.imports.sources}</h3>
       {sources.isPending ? (
         <p>{strings.loading}</p>
       ) : sources.isError ? (
-        <p role="alert">{strings.error(sources.error.message)}</p>
+        <ErrorMessage error={sources.error} />
       ) : sources.data.length === 0 ? (
         <p className="empty">{t.imports.noSources}</p>
       ) : (
@@ -471,7 +463,7 @@ function Imports({ orgId, canManage }: { orgId: string; canManage: boolean }) {
           ))}
         </ul>
       )}
-      {action.error && <p role="alert">{strings.error(action.error.message)}</p>}
+      <ErrorMessage error={action.error} />
     </section>
   );
 }
@@ -495,7 +487,7 @@ function SourceRow({
   return (
     <li className="source" data-testid="source">
       <div className="source-main">
-        <span className="pill">{t.imports.kindLabel[source.kind] ?? source.kind}</span>
+        <Pill>{t.imports.kindLabel[source.kind] ?? source.kind}</Pill>
         <a href={source.url} target="_blank" rel="noreferrer" className="source-url">
           {source.url}
         </a>
@@ -505,7 +497,7 @@ function SourceRow({
         <span>
           {t.imports.lastSync}:{" "}
           {source.last_synced_at ? (
-            <time dateTime={source.last_synced_at}>{when.format(new Date(source.last_synced_at))}</time>
+            <When at={source.last_synced_at} format="short" />
           ) : (
             t.imports.never
           )}
@@ -516,15 +508,14 @@ function SourceRow({
       {source.last_error && <p className="doc-reason">{t.reason(source.last_error)}</p>}
       {canManage &&
         (confirming ? (
-          <div className="confirm" role="group" aria-label={t.imports.confirmRemove(source.url)}>
-            <span>{t.imports.confirmRemove(source.url)}</span>
-            <button type="button" className="danger" disabled={busy} onClick={() => onAction("remove")}>
-              {t.imports.remove}
-            </button>
-            <button type="button" onClick={() => onConfirm(false)}>
-              {t.documents.cancel}
-            </button>
-          </div>
+          <Confirmation
+            question={t.imports.confirmRemove(source.url)}
+            confirm={t.imports.remove}
+            cancel={t.documents.cancel}
+            busy={busy}
+            onConfirm={() => onAction("remove")}
+            onCancel={() => onConfirm(false)}
+          />
         ) : (
           <div className="source-actions">
             <button type="button" disabled={busy || syncing} onClick={() => onAction("sync")}>
@@ -574,7 +565,7 @@ function TryBox({ orgId }: { orgId: string }) {
           {trial.isPending ? t.trial.asking : t.trial.submit}
         </button>
       </form>
-      {trial.error && <p role="alert">{strings.error(trial.error.message)}</p>}
+      <ErrorMessage error={trial.error} />
       <div aria-live="polite">{trial.data && <TryOutcome result={trial.data} />}</div>
     </aside>
   );
@@ -626,7 +617,7 @@ function Passage({ passage }: { passage: TryResult["passages"][number] }) {
       <div className="passage-head">
         <span className="passage-title">{passage.title}</span>
         <span className="passage-score">{t.trial.score(passage.score)}</span>
-        {passage.cited && <span className="pill pill-ready">{t.trial.cited}</span>}
+        {passage.cited && <Pill tone="ready">{t.trial.cited}</Pill>}
       </div>
       {passage.section && <p className="passage-section">{passage.section}</p>}
       <p className={`passage-text${long && !open ? " clamped" : ""}`}>{passage.content}</p>

@@ -1,24 +1,17 @@
-import { useSearchParams } from "react-router";
+import { useAddressFilters } from "../../address";
 import type { Me } from "../../api/client";
 import { AUDIT_PAGE, type AuditEntry, type Member, useAuditLog, useMembers } from "../../api/privacy";
+import { startOfDay } from "../../dates";
+import { When } from "../../components/When";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
+import { Listing } from "./Privacy";
 import { Pager } from "./Requests";
 
 const s = strings.privacy.audit;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A day in the member's own time zone, as the instant it starts (or, for "to", ends). */
-function instant(day: string | null, end: boolean): string | undefined {
-  if (!day || !DAY.test(day)) return undefined;
-  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
-  const start = new Date(year, month - 1, date + (end ? 1 : 0));
-  return Number.isNaN(start.getTime()) ? undefined : start.toISOString();
-}
 
 export function AuditLog({ me }: { me: Me }) {
-  const [params, setParams] = useSearchParams();
+  const [params, set, setParams] = useAddressFilters({ paged: true });
   const action = params.get("action") ?? "";
   const actor = params.get("actor") ?? "";
   const since = params.get("since") ?? "";
@@ -28,21 +21,10 @@ export function AuditLog({ me }: { me: Me }) {
   const log = useAuditLog(me.org_id, {
     action: action || undefined,
     actor: UUID.test(actor) ? actor : undefined,
-    since: instant(since, false),
-    until: instant(until, true),
+    since: startOfDay(since),
+    until: startOfDay(until, 1),
     offset,
   });
-  const set = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        if (name !== "offset") next.delete("offset");
-        return next;
-      },
-      { replace: true },
-    );
   const byId = new Map((members.data ?? []).map((member) => [member.id, member]));
   const items = log.data?.items ?? [];
   const actions = Object.keys(s.actions);
@@ -88,13 +70,7 @@ export function AuditLog({ me }: { me: Me }) {
           </button>
         )}
       </div>
-      {log.isPending ? (
-        <p>{strings.loading}</p>
-      ) : log.isError ? (
-        <Failure error={log.error} />
-      ) : items.length === 0 ? (
-        <p className="empty">{s.empty}</p>
-      ) : (
+      <Listing query={log} empty={items.length === 0} none={s.empty}>
         <>
           <div className="table-wrap">
             <table className="data" data-testid="audit-table">
@@ -124,9 +100,9 @@ export function AuditLog({ me }: { me: Me }) {
               </tbody>
             </table>
           </div>
-          <Pager offset={offset} size={AUDIT_PAGE} shown={items.length} total={log.data.total} onOffset={(value) => set("offset", value ? String(value) : "")} />
+          <Pager offset={offset} size={AUDIT_PAGE} shown={items.length} total={log.data?.total ?? 0} onOffset={(value) => set("offset", value ? String(value) : "")} />
         </>
-      )}
+      </Listing>
     </section>
   );
 }

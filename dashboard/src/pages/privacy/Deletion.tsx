@@ -2,8 +2,11 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import type { Me } from "../../api/client";
 import { type Deletion, privacyKeys, useDeletion, useDeletionAction, useRequestDeletion } from "../../api/privacy";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Pill } from "../../components/Pill";
+import { When } from "../../components/When";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
+import { StoreCounts } from "./Requests";
 
 const s = strings.privacy.deletion;
 const ACTIVE = new Set(["scheduled", "on_hold", "purging"]);
@@ -28,7 +31,7 @@ export function DeletionPage({ me }: { me: Me }) {
   const may = powers(me.role);
 
   if (deletion.isPending) return <p>{strings.loading}</p>;
-  if (deletion.isError) return <Failure error={deletion.error} />;
+  if (deletion.isError) return <ErrorMessage error={deletion.error} className="error" />;
   const state = deletion.data;
   const active = state !== null && ACTIVE.has(state.status);
 
@@ -60,7 +63,7 @@ export function DeletionPage({ me }: { me: Me }) {
         </div>
       )}
       {active && may.hold && <HoldForm state={state} busy={action.isPending} onHold={(reason) => action.mutate({ name: "hold", reason })} onRelease={() => action.mutate({ name: "release" })} />}
-      <Failure error={action.error} />
+      <ErrorMessage error={action.error} className="error" />
 
       {!active && (state === null || state.status !== "completed") && (
         <>
@@ -72,7 +75,7 @@ export function DeletionPage({ me }: { me: Me }) {
           )}
         </>
       )}
-      <Failure error={request.error} />
+      <ErrorMessage error={request.error} className="error" />
     </section>
   );
 }
@@ -84,9 +87,9 @@ function DeletionState({ state }: { state: Deletion }) {
   return (
     <div className="card">
       <p>
-        <span className={`pill pill-deletion-${state.status}`} data-testid="deletion-status">
+        <Pill tone={`deletion-${state.status}`} testId="deletion-status">
           {s.status[state.status]}
-        </span>
+        </Pill>
         {state.status === "completed" && <span> {s.completed}</span>}
       </p>
       <dl className="facts">
@@ -142,16 +145,7 @@ function DeletionState({ state }: { state: Deletion }) {
       {counts.length > 0 && (
         <>
           <h2>{s.deleted}</h2>
-          <table className="data counts">
-            <tbody>
-              {counts.map(([store, count]) => (
-                <tr key={store}>
-                  <th scope="row">{store}</th>
-                  <td>{count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StoreCounts counts={counts} />
         </>
       )}
     </div>

@@ -2,8 +2,9 @@ import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import type { Me } from "../../api/client";
 import { type Contact, type PrivacyRequest, useEraseContact, useFindContacts } from "../../api/privacy";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { When } from "../../components/When";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
 import { StatusPill } from "./Requests";
 
 const s = strings.privacy;
@@ -65,7 +66,7 @@ export function Erasure({ me }: { me: Me }) {
           </button>
         </div>
       </form>
-      <Failure error={find.error} />
+      <ErrorMessage error={find.error} className="error" />
 
       {find.data && find.data.length === 0 && <p className="empty">{s.erasure.none}</p>}
       {find.data && find.data.length > 0 && (
@@ -108,7 +109,7 @@ export function Erasure({ me }: { me: Me }) {
           </ul>
         </>
       )}
-      <Failure error={erase.error} />
+      <ErrorMessage error={erase.error} className="error" />
       {done && (
         <div role="status" className="notice card" data-testid="erasure-done">
           <h2>{s.erasure.done}</h2>

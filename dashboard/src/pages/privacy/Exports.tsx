@@ -2,9 +2,11 @@ import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import type { Me } from "../../api/client";
 import { useDownloadLink, useExports, useRequestExport } from "../../api/privacy";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { When } from "../../components/When";
 import { strings } from "../../strings";
-import { Failure, When } from "./Privacy";
-import { StatusPill, subjectOf } from "./Requests";
+import { Listing } from "./Privacy";
+import { RequestCells, RequestHeadings } from "./Requests";
 
 const s = strings.privacy;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,24 +56,15 @@ export function Exports({ me }: { me: Me }) {
           {s.exports.requested}
         </p>
       )}
-      <Failure error={request.error} />
+      <ErrorMessage error={request.error} className="error" />
 
       <h2>{s.exports.list}</h2>
-      {exports.isPending ? (
-        <p>{strings.loading}</p>
-      ) : exports.isError ? (
-        <Failure error={exports.error} />
-      ) : exports.data.length === 0 ? (
-        <p className="empty">{s.exports.empty}</p>
-      ) : (
+      <Listing query={exports} empty={exports.data?.length === 0} none={s.exports.empty}>
         <div className="table-wrap">
           <table className="data" data-testid="exports-table">
             <thead>
               <tr>
-                <th scope="col">{s.requests.kind}</th>
-                <th scope="col">{s.requests.status}</th>
-                <th scope="col">{s.requests.subject}</th>
-                <th scope="col">{s.requests.requested}</th>
+                <RequestHeadings />
                 <th scope="col">{s.detail.size}</th>
                 <th scope="col">{s.detail.expires}</th>
                 <th scope="col">
@@ -80,18 +73,12 @@ export function Exports({ me }: { me: Me }) {
               </tr>
             </thead>
             <tbody>
-              {exports.data.map((item) => (
+              {(exports.data ?? []).map((item) => (
                 <tr key={item.id} data-testid="export-row" data-status={item.status}>
                   <td>
                     <Link to={`/privacy/requests/${item.id}`}>{s.kind[item.kind]}</Link>
                   </td>
-                  <td>
-                    <StatusPill status={item.status} />
-                  </td>
-                  <td>{subjectOf(item)}</td>
-                  <td>
-                    <When at={item.created_at} />
-                  </td>
+                  <RequestCells request={item} />
                   <td>{item.size_bytes !== null ? s.bytes(item.size_bytes) : "—"}</td>
                   <td>
                     <When at={item.expires_at} />
@@ -108,7 +95,7 @@ export function Exports({ me }: { me: Me }) {
             </tbody>
           </table>
         </div>
-      )}
+      </Listing>
     </section>
   );
 }
@@ -128,7 +115,7 @@ export function DownloadButton({ me, exportId, expired }: { me: Me; exportId: st
       >
         {link.isPending ? s.exports.preparing : s.exports.download}
       </button>
-      <Failure error={link.error} />
+      <ErrorMessage error={link.error} className="error" />
     </>
   );
 }

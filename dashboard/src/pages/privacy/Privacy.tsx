@@ -1,8 +1,11 @@
 // The privacy and compliance section (/privacy/...), lazy-loaded by App.tsx. The server
 // decides who may do what (api/routes/privacy.py, exports.py, account_deletion.py); these
 // pages only hide what the member's role cannot do.
+import type { ReactNode } from "react";
 import { Navigate, NavLink, Route, Routes } from "react-router";
+import { maySee } from "../../access";
 import type { Me } from "../../api/client";
+import { ErrorMessage } from "../../components/ErrorMessage";
 import { strings } from "../../strings";
 import { AuditLog } from "./AuditLog";
 import { DeletionPage } from "./Deletion";
@@ -11,7 +14,6 @@ import { Exports } from "./Exports";
 import { RequestDetail, Requests } from "./Requests";
 
 const s = strings.privacy;
-export const PRIVACY_ROLES = new Set(["owner", "admin", "compliance"]);
 
 const TABS = [
   { path: "requests", label: s.tabs.requests },
@@ -22,7 +24,7 @@ const TABS = [
 ] as const;
 
 export default function Privacy({ me }: { me: Me }) {
-  if (!PRIVACY_ROLES.has(me.role)) {
+  if (!maySee(me.role, "privacy")) {
     return (
       <section className="privacy" aria-labelledby="privacy-title">
         <h1 id="privacy-title">{s.title}</h1>
@@ -55,18 +57,20 @@ export default function Privacy({ me }: { me: Me }) {
   );
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-export function When({ at }: { at: string | null | undefined }) {
-  if (!at) return <span className="muted">—</span>;
-  return <time dateTime={at}>{dateTime.format(new Date(at))}</time>;
-}
-
-export function Failure({ error }: { error: Error | null }) {
-  if (!error) return null;
-  return (
-    <p role="alert" className="error">
-      {strings.error(error.message)}
-    </p>
-  );
+/** A list until it is there: loading, the failure, or its "none yet" line. */
+export function Listing({
+  query,
+  empty,
+  none,
+  children,
+}: {
+  query: { isPending: boolean; isError: boolean; error: Error | null };
+  empty: boolean;
+  none: string;
+  children: ReactNode;
+}) {
+  if (query.isPending) return <p>{strings.loading}</p>;
+  if (query.isError) return <ErrorMessage error={query.error} className="error" />;
+  if (empty) return <p className="empty">{none}</p>;
+  return children;
 }

@@ -1,4 +1,5 @@
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useParams } from "react-router";
+import { useAddressFilters } from "../../address";
 import type { Me } from "../../api/client";
 import {
   type PrivacyRequest,
@@ -10,9 +11,13 @@ import {
   usePrivacyRequest,
   usePrivacyRequests,
 } from "../../api/privacy";
+import { FilterSelect } from "../../components/FilterSelect";
+import { Pill } from "../../components/Pill";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { When } from "../../components/When";
 import { strings } from "../../strings";
 import { DownloadButton } from "./Exports";
-import { Failure, When } from "./Privacy";
+import { Listing } from "./Privacy";
 
 const s = strings.privacy;
 const KINDS = Object.keys(s.kind) as PrivacyRequestKind[];
@@ -23,22 +28,11 @@ export function subjectOf(request: { contact_id: string | null; kind: string }):
 }
 
 export function Requests({ me }: { me: Me }) {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressFilters({ paged: true });
   const kind = KINDS.find((value) => value === params.get("kind"));
   const status = STATUSES.find((value) => value === params.get("status"));
   const offset = Math.max(0, Number(params.get("offset") ?? 0) || 0);
   const requests = usePrivacyRequests(me.org_id, { kind, status, offset });
-  const set = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        if (name !== "offset") next.delete("offset");
-        return next;
-      },
-      { replace: true },
-    );
   const total = requests.data?.total ?? 0;
   const items = requests.data?.items ?? [];
 
@@ -47,45 +41,32 @@ export function Requests({ me }: { me: Me }) {
       <h1 id="requests-title">{s.requests.title}</h1>
       <p className="intro">{s.requests.intro}</p>
       <div className="filters">
-        <label>
-          {s.requests.kind}
-          <select data-testid="requests-kind" value={kind ?? ""} onChange={(event) => set("kind", event.target.value)}>
-            <option value="">{s.any}</option>
-            {KINDS.map((value) => (
-              <option key={value} value={value}>
-                {s.kind[value]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {s.requests.status}
-          <select data-testid="requests-status" value={status ?? ""} onChange={(event) => set("status", event.target.value)}>
-            <option value="">{s.any}</option>
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {s.status[value]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={s.requests.kind}
+          testId="requests-kind"
+          value={kind ?? ""}
+          any={s.any}
+          choices={KINDS}
+          names={s.kind}
+          onChange={(value) => set("kind", value)}
+        />
+        <FilterSelect
+          label={s.requests.status}
+          testId="requests-status"
+          value={status ?? ""}
+          any={s.any}
+          choices={STATUSES}
+          names={s.status}
+          onChange={(value) => set("status", value)}
+        />
       </div>
-      {requests.isPending ? (
-        <p>{strings.loading}</p>
-      ) : requests.isError ? (
-        <Failure error={requests.error} />
-      ) : items.length === 0 ? (
-        <p className="empty">{s.requests.empty}</p>
-      ) : (
+      <Listing query={requests} empty={items.length === 0} none={s.requests.empty}>
         <>
           <div className="table-wrap">
             <table className="data" data-testid="requests-table">
               <thead>
                 <tr>
-                  <th scope="col">{s.requests.kind}</th>
-                  <th scope="col">{s.requests.status}</th>
-                  <th scope="col">{s.requests.subject}</th>
-                  <th scope="col">{s.requests.requested}</th>
+                  <RequestHeadings />
                   <th scope="col">{s.requests.completed}</th>
                   <th scope="col">
                     <span className="visually-hidden">{s.requests.open}</span>
@@ -96,13 +77,7 @@ export function Requests({ me }: { me: Me }) {
                 {items.map((request) => (
                   <tr key={request.id} data-testid="request-row" data-kind={request.kind} data-status={request.status}>
                     <td>{s.kind[request.kind]}</td>
-                    <td>
-                      <StatusPill status={request.status} />
-                    </td>
-                    <td>{subjectOf(request)}</td>
-                    <td>
-                      <When at={request.created_at} />
-                    </td>
+                    <RequestCells request={request} />
                     <td>
                       <When at={request.completed_at} />
                     </td>
@@ -116,13 +91,44 @@ export function Requests({ me }: { me: Me }) {
           </div>
           <Pager offset={offset} size={REQUESTS_PAGE} shown={items.length} total={total} onOffset={(value) => set("offset", value ? String(value) : "")} />
         </>
-      )}
+      </Listing>
     </section>
   );
 }
 
+/** The columns every request list opens with: kind, status, subject, requested. */
+export function RequestHeadings() {
+  return (
+    <>
+      <th scope="col">{s.requests.kind}</th>
+      <th scope="col">{s.requests.status}</th>
+      <th scope="col">{s.requests.subject}</th>
+      <th scope="col">{s.requests.requested}</th>
+    </>
+  );
+}
+
+/** A request's status, subject and when it was requested, as table cells (after its kind). */
+export function RequestCells({
+  request,
+}: {
+  request: { status: PrivacyRequestStatus; contact_id: string | null; kind: string; created_at: string };
+}) {
+  return (
+    <>
+      <td>
+        <StatusPill status={request.status} />
+      </td>
+      <td>{subjectOf(request)}</td>
+      <td>
+        <When at={request.created_at} />
+      </td>
+    </>
+  );
+}
+
 export function StatusPill({ status }: { status: PrivacyRequestStatus }) {
-  return <span className={`pill pill-${status}`}>{s.status[status]}</span>;
+  return <Pill tone={status}>{s.status[status]}</Pill>;
 }
 
 export function Pager({
@@ -223,16 +229,7 @@ export function RequestDetail({ me }: { me: Me }) {
       {counts.length === 0 ? (
         <p className="empty">{s.detail.nothingYet}</p>
       ) : (
-        <table className="data counts">
-          <tbody>
-            {counts.map(([store, count]) => (
-              <tr key={store}>
-                <th scope="row">{store}</th>
-                <td>{count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <StoreCounts counts={counts} />
       )}
       <div className="actions">
         {isExport && data.status === "completed" && <DownloadButton me={me} exportId={data.id} expired={!data.expires_at || new Date(data.expires_at) < new Date()} />}
@@ -242,8 +239,24 @@ export function RequestDetail({ me }: { me: Me }) {
           </button>
         )}
       </div>
-      <Failure error={cancel.error} />
+      <ErrorMessage error={cancel.error} className="error" />
     </section>
+  );
+}
+
+/** How many items each store held (deleted, or exported), one row a store. */
+export function StoreCounts({ counts }: { counts: [string, number][] }) {
+  return (
+    <table className="data counts">
+      <tbody>
+        {counts.map(([store, count]) => (
+          <tr key={store}>
+            <th scope="row">{store}</th>
+            <td>{count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -2,9 +2,9 @@
 import { type FormEvent, useId, useState } from "react";
 import { grantable, mayGrant } from "../../access";
 import type { Me } from "../../api/client";
-import { type ApiKeyCreated, type RoleName, reason, useApiKeys, useCreateKey, useRevokeKey } from "../../api/settings";
+import { type RoleName, reason, useApiKeys, useCreateKey, useRevokeKey } from "../../api/settings";
 import { strings } from "../../strings";
-import { ConfirmButton, PageHead, SaveState, Secret, date } from "./common";
+import { ConfirmButton, PageHead, RoleField, SaveState, Secret, date, useCreated } from "./common";
 
 const s = strings.settings;
 const k = s.apiKeys;
@@ -81,21 +81,12 @@ function CreateKey({ me }: { me: Me }) {
   const roles = grantable(me.role).filter((role) => role !== "owner"); // keys are never owners
   const [name, setName] = useState("");
   const [role, setRole] = useState<RoleName>("operator");
-  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const create = useCreateKey(me.org_id);
+  const [created, createKey] = useCreated(create, () => setName(""));
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setCreated(null);
-    create.mutate(
-      { name, role },
-      {
-        onSuccess: (key) => {
-          setCreated(key);
-          setName("");
-        },
-      },
-    );
+    createKey({ name, role });
   };
   return (
     <div className="card">
@@ -116,16 +107,7 @@ function CreateKey({ me }: { me: Me }) {
             }}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{k.keyRole}</label>
-          <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as RoleName)}>
-            {roles.map((option) => (
-              <option key={option} value={option}>
-                {s.roleNames[option]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleField id={`${id}-role`} label={k.keyRole} roles={roles} value={role} onChange={setRole} />
         <button type="submit" className="primary" disabled={create.isPending}>
           {k.createButton}
         </button>

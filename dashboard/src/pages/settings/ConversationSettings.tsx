@@ -1,9 +1,9 @@
 // Conversation timeouts: idle and hand-off, edited in minutes, stored in seconds.
 import { type FormEvent, useId, useState } from "react";
 import type { Me } from "../../api/client";
-import { type Organization, reason, useOrganization, useUpdateSettings } from "../../api/settings";
+import { type Organization, useOrganization, useUpdateSettings } from "../../api/settings";
 import { strings } from "../../strings";
-import { PageHead, SaveState } from "./common";
+import { NotLoaded, NumberField, PageHead, SaveActions } from "./common";
 
 const s = strings.settings;
 const c = s.conversations;
@@ -15,8 +15,7 @@ function minutes(organization: Organization, key: string, fallback: number): str
 
 export function ConversationSettings({ me }: { me: Me }) {
   const organization = useOrganization(me.org_id);
-  if (organization.isPending) return <p>{strings.loading}</p>;
-  if (organization.isError) return <p role="alert">{strings.error(reason(organization.error))}</p>;
+  if (!organization.isSuccess) return <NotLoaded query={organization} />;
   return (
     <section aria-labelledby="conversations-title" className="settings-section">
       <PageHead id="conversations-title" title={c.title} intro={c.intro} />
@@ -37,50 +36,33 @@ function TimeoutsForm({ me, organization }: { me: Me; organization: Organization
   };
   return (
     <form className="card form narrow" onSubmit={submit} aria-label={c.title}>
-      <div className="field">
-        <label htmlFor={`${id}-idle`}>{c.idle}</label>
-        <input
-          id={`${id}-idle`}
-          data-testid="idle-timeout"
-          type="number"
-          inputMode="numeric"
-          step="1"
-          value={idle}
-          aria-describedby={`${id}-idle-hint`}
-          onChange={(event) => {
-            update.reset();
-            setIdle(event.target.value);
-          }}
-        />
-        <p id={`${id}-idle-hint`} className="muted small">
-          {c.idleHint}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-handoff`}>{c.handoff}</label>
-        <input
-          id={`${id}-handoff`}
-          data-testid="handoff-timeout"
-          type="number"
-          inputMode="numeric"
-          step="1"
-          value={handoff}
-          aria-describedby={`${id}-handoff-hint`}
-          onChange={(event) => {
-            update.reset();
-            setHandoff(event.target.value);
-          }}
-        />
-        <p id={`${id}-handoff-hint`} className="muted small">
-          {c.handoffHint}
-        </p>
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={update.isPending}>
-          {s.save}
-        </button>
-        <SaveState pending={update.isPending} saved={update.isSuccess} error={update.isError ? reason(update.error) : null} />
-      </div>
+      <NumberField
+        id={`${id}-idle`}
+        label={c.idle}
+        hint={c.idleHint}
+        testId="idle-timeout"
+        step="1"
+        inputMode="numeric"
+        value={idle}
+        onChange={(value) => {
+          update.reset();
+          setIdle(value);
+        }}
+      />
+      <NumberField
+        id={`${id}-handoff`}
+        label={c.handoff}
+        hint={c.handoffHint}
+        testId="handoff-timeout"
+        step="1"
+        inputMode="numeric"
+        value={handoff}
+        onChange={(value) => {
+          update.reset();
+          setHandoff(value);
+        }}
+      />
+      <SaveActions update={update} />
     </form>
   );
 }

@@ -3,7 +3,6 @@ import { type FormEvent, useId, useState } from "react";
 import { grantable, mayGrant } from "../../access";
 import type { Me } from "../../api/client";
 import {
-  type InvitationCreated,
   type MemberRow,
   type RoleName,
   reason,
@@ -15,7 +14,7 @@ import {
   useRevokeInvitation,
 } from "../../api/settings";
 import { strings } from "../../strings";
-import { ConfirmButton, PageHead, SaveState, Secret, date } from "./common";
+import { ConfirmButton, NotLoaded, PageHead, RoleField, SaveState, Secret, date, useCreated } from "./common";
 
 const s = strings.settings;
 const m = s.members;
@@ -40,8 +39,7 @@ function MemberTable({ me }: { me: Me }) {
   const change = useChangeRole(me.org_id);
   const remove = useRemoveMember(me.org_id);
   const failure = change.isError ? reason(change.error) : remove.isError ? reason(remove.error) : null;
-  if (members.isPending) return <p>{strings.loading}</p>;
-  if (members.isError) return <p role="alert">{strings.error(reason(members.error))}</p>;
+  if (!members.isSuccess) return <NotLoaded query={members} />;
   return (
     <div className="card">
       <div className="table-wrap">
@@ -118,21 +116,12 @@ function InviteForm({ me }: { me: Me }) {
   const roles = grantable(me.role);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<RoleName>("operator");
-  const [created, setCreated] = useState<InvitationCreated | null>(null);
   const invite = useInvite(me.org_id);
+  const [created, sendInvitation] = useCreated(invite, () => setEmail(""));
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setCreated(null);
-    invite.mutate(
-      { email, role },
-      {
-        onSuccess: (invitation) => {
-          setCreated(invitation);
-          setEmail("");
-        },
-      },
-    );
+    sendInvitation({ email, role });
   };
   return (
     <div className="card">
@@ -153,21 +142,14 @@ function InviteForm({ me }: { me: Me }) {
             }}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-role`}>{m.inviteRole}</label>
-          <select
-            id={`${id}-role`}
-            data-testid="invite-role"
-            value={role}
-            onChange={(event) => setRole(event.target.value as RoleName)}
-          >
-            {roles.map((option) => (
-              <option key={option} value={option}>
-                {s.roleNames[option]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleField
+          id={`${id}-role`}
+          label={m.inviteRole}
+          testId="invite-role"
+          roles={roles}
+          value={role}
+          onChange={setRole}
+        />
         <button type="submit" className="primary" disabled={invite.isPending}>
           {m.send}
         </button>

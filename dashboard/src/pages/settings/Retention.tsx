@@ -1,9 +1,9 @@
 // Data retention and deletion grace periods (GET/PUT /api/orgs/{org}/privacy/settings).
 import { type FormEvent, useId, useState } from "react";
 import type { Me } from "../../api/client";
-import { type PrivacySettings, reason, usePrivacySettings, useUpdatePrivacy } from "../../api/settings";
+import { type PrivacySettings, usePrivacySettings, useUpdatePrivacy } from "../../api/settings";
 import { strings } from "../../strings";
-import { PageHead, SaveState } from "./common";
+import { NotLoaded, NumberField, PageHead, SaveActions } from "./common";
 
 const s = strings.settings;
 const r = s.retention;
@@ -12,8 +12,7 @@ type Draft = Record<"ip" | "conversations" | "deletionGrace" | "erasureGrace", s
 
 export function Retention({ me }: { me: Me }) {
   const settings = usePrivacySettings(me.org_id);
-  if (settings.isPending) return <p>{strings.loading}</p>;
-  if (settings.isError) return <p role="alert">{strings.error(reason(settings.error))}</p>;
+  if (!settings.isSuccess) return <NotLoaded query={settings} />;
   return (
     <section aria-labelledby="retention-title" className="settings-section">
       <PageHead id="retention-title" title={r.title} intro={r.intro} />
@@ -41,24 +40,18 @@ function RetentionForm({ me, settings }: { me: Me; settings: PrivacySettings }) 
     });
   };
   const field = (name: keyof Draft, label: string, hint: string, step: string) => (
-    <div className="field">
-      <label htmlFor={`${id}-${name}`}>{label}</label>
-      <input
-        id={`${id}-${name}`}
-        data-testid={`retention-${name}`}
-        type="number"
-        step={step}
-        value={draft[name]}
-        aria-describedby={`${id}-${name}-hint`}
-        onChange={(event) => {
-          update.reset();
-          setDraft((current) => ({ ...current, [name]: event.target.value }));
-        }}
-      />
-      <p id={`${id}-${name}-hint`} className="muted small">
-        {hint}
-      </p>
-    </div>
+    <NumberField
+      id={`${id}-${name}`}
+      label={label}
+      hint={hint}
+      testId={`retention-${name}`}
+      step={step}
+      value={draft[name]}
+      onChange={(value) => {
+        update.reset();
+        setDraft((current) => ({ ...current, [name]: value }));
+      }}
+    />
   );
   return (
     <form className="card form narrow" onSubmit={submit} aria-label={r.title}>
@@ -66,12 +59,7 @@ function RetentionForm({ me, settings }: { me: Me; settings: PrivacySettings }) 
       {field("conversations", r.conversations, r.conversationsHint, "1")}
       {field("deletionGrace", r.deletionGrace, r.deletionGraceHint, "any")}
       {field("erasureGrace", r.erasureGrace, r.erasureGraceHint, "any")}
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={update.isPending}>
-          {s.save}
-        </button>
-        <SaveState pending={update.isPending} saved={update.isSuccess} error={update.isError ? reason(update.error) : null} />
-      </div>
+      <SaveActions update={update} />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useId, useState } from "react";
 import type { Me } from "../../api/client";
 import { type Organization, reason, useOrganization, useUpdateSettings } from "../../api/settings";
 import { strings } from "../../strings";
-import { CopyButton, PageHead, SaveState } from "./common";
+import { CopyButton, NotLoaded, PageHead, SaveActions, SaveState } from "./common";
 
 const s = strings.settings;
 const w = s.widget;
@@ -53,8 +53,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 export function WidgetSettings({ me }: { me: Me }) {
   const organization = useOrganization(me.org_id);
-  if (organization.isPending) return <p>{strings.loading}</p>;
-  if (organization.isError) return <p role="alert">{strings.error(reason(organization.error))}</p>;
+  if (!organization.isSuccess) return <NotLoaded query={organization} />;
   return (
     <section aria-labelledby="widget-title" className="settings-section">
       <PageHead id="widget-title" title={w.title} intro={w.intro} />
@@ -163,12 +162,7 @@ function BrandingForm({ me, organization }: { me: Me; organization: Organization
             <option value="required">{w.preChatRequired}</option>
           </select>
         </div>
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={update.isPending}>
-            {s.save}
-          </button>
-          <SaveState pending={update.isPending} saved={update.isSuccess} error={update.isError ? reason(update.error) : null} />
-        </div>
+        <SaveActions update={update} />
       </form>
       <div className="preview card">
         <iframe title={w.preview} src={preview} data-testid="widget-preview" />

@@ -1,6 +1,10 @@
 // Small pieces the settings pages share: a copy button, a confirm step,
-// a status line, dates.
+// a status line, dates, a number field, the save button, a page's loading or failure.
+import type { UseMutationResult } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { type RoleName, reason } from "../../api/settings";
+import { Confirmation } from "../../components/Confirmation";
+import { formatDate } from "../../dates";
 import { strings } from "../../strings";
 
 const s = strings.settings;
@@ -25,6 +29,22 @@ export function CopyButton({ text, label = s.copy }: { text: string; label?: str
       </span>
     </span>
   );
+}
+
+/** Creating something shown once (an invitation link, an API key's secret): what was created
+ * last (cleared when another is asked for) and the call that asks; `onCreated` clears the form. */
+export function useCreated<T, V>(mutation: UseMutationResult<T, Error, V>, onCreated: () => void) {
+  const [created, setCreated] = useState<T | null>(null);
+  const create = (variables: V) => {
+    setCreated(null);
+    mutation.mutate(variables, {
+      onSuccess: (value) => {
+        setCreated(value);
+        onCreated();
+      },
+    });
+  };
+  return [created, create] as const;
 }
 
 /** A one-time value (an invitation link, an API key) with a copy button. */
@@ -64,22 +84,16 @@ export function ConfirmButton({
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={question}>
-      <span>{question}</span>
-      <button
-        type="button"
-        className="danger"
-        onClick={() => {
-          setAsking(false);
-          onConfirm();
-        }}
-      >
-        {confirm}
-      </button>
-      <button type="button" onClick={() => setAsking(false)}>
-        {s.cancel}
-      </button>
-    </span>
+    <Confirmation
+      question={question}
+      confirm={confirm}
+      cancel={s.cancel}
+      onConfirm={() => {
+        setAsking(false);
+        onConfirm();
+      }}
+      onCancel={() => setAsking(false)}
+    />
   );
 }
 
@@ -99,8 +113,96 @@ export function SaveState({ pending, error, saved }: { pending: boolean; error: 
   );
 }
 
+/** The form's save button and what became of the last save. */
+export function SaveActions({ update }: { update: { isPending: boolean; isSuccess: boolean; isError: boolean; error: unknown } }) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="primary" disabled={update.isPending}>
+        {s.save}
+      </button>
+      <SaveState pending={update.isPending} saved={update.isSuccess} error={update.isError ? reason(update.error) : null} />
+    </div>
+  );
+}
+
+/** A labelled number input with its hint (the hint's id is the input's id plus "-hint"). */
+export function NumberField({
+  id,
+  label,
+  hint,
+  testId,
+  step,
+  inputMode,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  testId: string;
+  step: string;
+  inputMode?: "numeric";
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        data-testid={testId}
+        type="number"
+        inputMode={inputMode}
+        step={step}
+        value={value}
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <p id={`${id}-hint`} className="muted small">
+        {hint}
+      </p>
+    </div>
+  );
+}
+
+/** A role to grant, chosen from those the member may grant. */
+export function RoleField({
+  id,
+  label,
+  testId,
+  roles,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  testId?: string;
+  roles: readonly RoleName[];
+  value: RoleName;
+  onChange: (role: RoleName) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} data-testid={testId} value={value} onChange={(event) => onChange(event.target.value as RoleName)}>
+        {roles.map((option) => (
+          <option key={option} value={option}>
+            {s.roleNames[option]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** What a settings page shows until its data is there: loading, or the server's reason. */
+export function NotLoaded({ query }: { query: { isError: boolean; error: unknown } }) {
+  if (query.isError) return <p role="alert">{strings.error(reason(query.error))}</p>;
+  return <p>{strings.loading}</p>;
+}
+
 export function date(value: string | null | undefined): string {
-  return value ? new Date(value).toLocaleDateString(undefined, { dateStyle: "medium" }) : "";
+  return value ? formatDate(value, "day") : "";
 }
 
 export function PageHead({ id, title, intro }: { id: string; title: string; intro: string }) {
