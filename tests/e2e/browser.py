@@ -94,8 +94,23 @@ async def screenshot(page: Page, name: str) -> None:
 
 async def assert_accessible(page: Page, name: str) -> None:
     """A screenshot of the page as `name`, then no serious or critical axe-core violation."""
+    await settled(page)
     await screenshot(page, name)
-    assert await axe_violations(page) == [], name
+    violations = await axe_violations(page)
+    assert violations == [], f"{name}: {violations}"
+
+
+async def settled(page: Page) -> None:
+    """Wait for running CSS transitions and animations to end: a colour scanned halfway
+    through a theme change is neither theme's (a dropzone fading to dark measured as
+    low contrast once in CI)."""
+    await page.evaluate(
+        """async () => {
+            await Promise.all(document.getAnimations()
+                .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+                .map((a) => a.finished.catch(() => undefined)));
+        }"""
+    )
 
 
 async def axe_violations(page: Page) -> list[dict[str, Any]]:
