@@ -88,7 +88,7 @@ bench: $(STAMP)
 
 # Re-resolve the pinned dependencies after changing pyproject.toml.
 lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra piper --python-version 3.11 --no-header \
 		--annotation-style line -o requirements.lock
 
 clean:
