@@ -4,6 +4,7 @@ from core.models.activity import AuditLogEntry, WidgetEvent
 from core.models.base import OrgOwned
 from core.models.conversation import (
     Call,
+    CallOutcome,
     Channel,
     Contact,
     Conversation,
@@ -40,12 +41,14 @@ from core.models.privacy import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
 )
+from core.models.telephony import NumberSource, PhoneNumber, TelephonyAccount
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
     "ApiKey",
     "AuditLogEntry",
     "Call",
+    "CallOutcome",
     "Channel",
     "Contact",
     "Conversation",
@@ -65,8 +68,10 @@ __all__ = [
     "Message",
     "MessageRole",
     "MessageStatus",
+    "NumberSource",
     "OrgOwned",
     "Organization",
+    "PhoneNumber",
     "PrivacyRequest",
     "PrivacyRequestKind",
     "PrivacyRequestStatus",
@@ -74,5 +79,6 @@ __all__ = [
     "SavedReply",
     "SignInLink",
     "SourceKind",
+    "TelephonyAccount",
     "WidgetEvent",
 ]

@@ -35,7 +35,9 @@ def timestamp_field(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), index=index)
 
 
-def enum_field(enum: type[StrEnum], default: StrEnum | None = None) -> Any:
+def enum_field(
+    enum: type[StrEnum], default: StrEnum | None = None, *, nullable: bool = False
+) -> Any:
     """Stored as VARCHAR holding the value (not a native PostgreSQL enum: easier to extend)."""
     column_type = Enum(
         enum,
@@ -44,6 +46,8 @@ def enum_field(enum: type[StrEnum], default: StrEnum | None = None) -> Any:
         length=max(len(member.value) for member in enum) + 8,
         values_callable=lambda members: [member.value for member in members],
     )
+    if nullable:
+        return Field(default=default, sa_type=column_type, nullable=True)
     if default is None:
         return Field(sa_type=column_type)
     return Field(default=default, sa_type=column_type)

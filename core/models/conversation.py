@@ -37,6 +37,17 @@ class MessageRole(StrEnum):
 class MessageStatus(StrEnum):
     COMPLETE = "complete"
     FAILED = "failed"
+    # A spoken answer the caller talked over: ``trail["heard"]`` holds the part played.
+    INTERRUPTED = "interrupted"
+
+
+class CallOutcome(StrEnum):
+    COMPLETED = "completed"  # the caller (or the assistant) hung up after the conversation
+    TRANSFERRED = "transferred"  # put through to a person (``transfer_target``)
+    CALLBACK = "callback"  # outside business hours: a callback was offered, waits in the inbox
+    ENDED_BY_OPERATOR = "ended_by_operator"
+    FAILED = "failed"  # the media connection broke (the voice process died, the network)
+    NOT_ANSWERED = "not_answered"  # the stream never started (busy, no-answer, refused)
 
 
 class Contact(OrgOwned, table=True):
@@ -128,7 +139,12 @@ class ConversationNote(OrgOwned, table=True):
 
 
 class Call(OrgOwned, table=True):
-    """A phone call or in-browser voice session; its transcript lives in ``messages``."""
+    """A phone call or in-browser voice session; its transcript lives in ``messages``.
+
+    ``direction`` is ``inbound`` (a phone call) or ``browser`` (the widget's microphone).
+    The media stream is opened with a single-use, short-lived token: only its SHA-256 is
+    stored, with its expiry and when it was used.
+    """
 
     __tablename__ = "calls"
 
@@ -147,6 +163,16 @@ class Call(OrgOwned, table=True):
     started_at: datetime = timestamp_field()
     ended_at: datetime | None = timestamp_field(nullable=True)
     duration_seconds: int | None = None
+    phone_number_id: uuid.UUID | None = Field(
+        default=None, foreign_key="phone_numbers.id", ondelete="SET NULL", index=True
+    )
+    outcome: CallOutcome | None = enum_field(CallOutcome, nullable=True)
+    transfer_target: str | None = Field(default=None, max_length=40)
+    # True when the organization records calls: the audio is in storage under the call's id.
+    recorded: bool = False
+    stream_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    stream_token_expires_at: datetime | None = timestamp_field(nullable=True)
+    stream_token_used_at: datetime | None = timestamp_field(nullable=True)
 
 
 class ConversationEvent(OrgOwned, table=True):
