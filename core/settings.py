@@ -181,6 +181,15 @@ class Settings(BaseSettings):
     smtp_from: str | None = None
     invitation_ttl_hours: int = Field(default=7 * 24, ge=1, le=30 * 24)
 
+    # Voice: how a caller's turn is heard (the speech providers are chosen in services.voice)
+    voice_end_of_turn_ms: int = Field(
+        default=700, ge=200, le=3000, description="Silence that ends the caller's turn"
+    )
+    voice_barge_in_ms: int = Field(
+        default=300, ge=60, le=2000, description="Speech over the answer that interrupts it"
+    )
+    voice_speech_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+
     # Providers (each contacted only when configured)
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
