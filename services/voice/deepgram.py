@@ -149,11 +149,17 @@ class DeepgramSession:
             self._finalized.set()
 
     async def _keep_alive(self) -> None:
-        while True:
+        while not self._finalized_for_good():
             await asyncio.sleep(KEEPALIVE_SECONDS / 2)
             if time.monotonic() - self._last_sent >= KEEPALIVE_SECONDS:
-                await self._socket.send_keep_alive()
+                try:
+                    await self._socket.send_keep_alive()
+                except Exception:  # the connection is gone; the reader has said so
+                    return
                 self._last_sent = time.monotonic()
+
+    def _finalized_for_good(self) -> bool:
+        return self._closed or self._reader.done()
 
 
 class DeepgramSynthesizer:

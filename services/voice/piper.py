@@ -12,6 +12,7 @@ worker thread. ``aclose()`` on the iterator stops synthesis after the sentence i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import importlib.util
 import threading
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 VOICE_NAME = "en_US-joe-medium"
 
 _voice_lock = threading.Lock()
+_phonemize_lock = threading.Lock()
+_running: set[asyncio.Future[None]] = set()  # held until each synthesis thread has ended
 
 
 def piper_available() -> bool:
@@ -65,23 +68,29 @@ class PiperSynthesizer:
         stop = threading.Event()
 
         def put(item: Samples | BaseException | None) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening
+                loop.call_soon_threadsafe(queue.put_nowait, item)
 
         def produce() -> None:
             try:
-                voice = piper_voice()
-                for chunk in voice.synthesize(text):
-                    if stop.is_set():
-                        break
+                sentences = iter(piper_voice().synthesize(text))
+                # The first step phonemizes the whole text with Piper's embedded espeak-ng,
+                # which keeps global state: one text at a time across the process.
+                with _phonemize_lock:
+                    chunk = next(sentences, None)
+                while chunk is not None and not stop.is_set():
                     put(resample(chunk.audio_int16_array, chunk.sample_rate, SAMPLE_RATE))
-                    if stop.is_set():
-                        break
-            except BaseException as error:  # handed to the consumer, raised there
+                    chunk = None if stop.is_set() else next(sentences, None)
+            except Exception as error:  # handed to the consumer, raised there
                 put(error)
             finally:
                 put(None)
 
+        # The sentence in progress cannot be interrupted: after aclose() the thread finishes
+        # it and then stops, without the caller waiting for it.
         worker = asyncio.ensure_future(asyncio.to_thread(produce))
+        _running.add(worker)
+        worker.add_done_callback(_running.discard)
         try:
             while (item := await queue.get()) is not None:
                 if isinstance(item, BaseException):
@@ -89,6 +98,3 @@ class PiperSynthesizer:
                 yield item
         finally:
             stop.set()
-            if not worker.done():
-                # The sentence in progress cannot be interrupted: let it end in the background.
-                worker.add_done_callback(lambda _: None)

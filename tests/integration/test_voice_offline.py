@@ -3,6 +3,7 @@ Piper and espeak-ng speak 8 kHz audio that starts before the whole text is synth
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -99,3 +100,14 @@ async def test_closing_the_stream_stops_synthesis(make: type[Synthesizer]) -> No
     started = time.perf_counter()
     await stream.aclose()  # type: ignore[attr-defined]  # an async generator
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.skipif(not piper_available(), reason="the optional `piper` extra is not installed")
+async def test_two_calls_can_be_answered_by_piper_at_once() -> None:
+    synthesizer = PiperSynthesizer()
+    alone = await _timed(synthesizer, THREE_SENTENCES)
+    both = await asyncio.gather(
+        _timed(synthesizer, THREE_SENTENCES), _timed(synthesizer, "Thank you for calling.")
+    )
+    assert sum(map(len, both[0][1])) == pytest.approx(sum(map(len, alone[1])), rel=0.05)
+    _assert_speech_at_8_khz(both[1][1], "Thank you for calling.")
