@@ -128,7 +128,7 @@ class BusinessHours(BaseModel):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError("not an IANA time zone, e.g. America/New_York") from None
         return value
 

@@ -14,6 +14,7 @@ organization); a number the platform assigned (``source=platform``) uses the pla
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import uuid
@@ -111,8 +112,11 @@ class TwilioHttp(AsyncTwilioHttpClient):  # type: ignore[misc]  # twilio ships n
                     "",
                 )
             )
+        if auth is not None:  # aiohttp deprecates BasicAuth: the same header, written here
+            basic = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+            headers = {**(headers or {}), "Authorization": f"Basic {basic}"}
         response: Response = await super().request(
-            method, url, params, data, headers, auth, timeout, allow_redirects
+            method, url, params, data, headers, None, timeout, allow_redirects
         )
         return response
 
@@ -250,7 +254,7 @@ class Telephony:
             log.warning("twilio refused a request", status=error.status, code=error.code)
             if error.status in {401, 403, 404}:
                 raise TelephonyError(422, refused) from None
-            raise TelephonyError(502, "Twilio did not accept the request: try again") from None
+            raise TelephonyError(503, "Twilio did not accept the request: try again") from None
         except (TwilioException, OSError, TimeoutError) as error:
             log.warning("twilio unreachable", error=type(error).__name__)
-            raise TelephonyError(502, "Twilio could not be reached: try again") from None
+            raise TelephonyError(503, "Twilio could not be reached: try again") from None
