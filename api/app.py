@@ -29,9 +29,11 @@ from api.routes import (
     notes,
     organizations,
     pages,
+    phone,
     privacy,
     privacy_settings,
     saved_replies,
+    twilio,
     website,
     widget,
 )
@@ -46,10 +48,13 @@ from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
+from services.calls import Calls
 from services.conversations import Conversations
 from services.errors import RefusedError
 from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from services.knowledge_trial import KnowledgeTrial
+from services.phone_numbers import PhoneNumbers
+from services.telephony import Telephony
 
 log = get_logger(__name__)
 
@@ -74,6 +79,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         event_hub = EventHub(settings.resolved_database_url)
         await event_hub.start()
         retriever = Retriever(session_maker, shared_embedder)
+        telephony = Telephony(session_maker, keyring, settings)
         state = AppState(
             settings=settings,
             engine=engine,
@@ -97,6 +103,10 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             knowledge_trial=KnowledgeTrial(session_maker, retriever, create_chat_model(settings)),
             trial_limiter=RateLimiter(settings.knowledge_tries_per_minute, 60.0),
             signup_limiter=RateLimiter(settings.signups_per_hour, 3600.0),
+            telephony=telephony,
+            phone_numbers=PhoneNumbers(session_maker, telephony, settings),
+            calls=Calls(session_maker, temporal, settings, telephony),
+            twilio_limiter=RateLimiter(settings.twilio_webhooks_per_minute, 60.0),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
@@ -134,6 +144,8 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.include_router(account_deletion.router)
     app.include_router(widget.router)
+    app.include_router(twilio.router)
+    app.include_router(phone.router)
     app.include_router(analytics.router)
     app.include_router(pages.router)
     app.include_router(website.router)

@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     address_events_per_minute: int = Field(default=600, ge=100)
     visitor_conversations_per_hour: int = Field(default=20, ge=1)
     address_conversations_per_hour: int = Field(default=200, ge=1)
+    # Twilio's webhooks (voice, status), per client address: Twilio calls from few addresses.
+    twilio_webhooks_per_minute: int = Field(default=600, ge=10)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Addresses or networks (CIDR) of the reverse proxies whose "
@@ -229,6 +231,11 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = Field(
         default=None, validation_alias=_env("TWILIO_AUTH_TOKEN")
     )
+    # Tests only: where the Twilio REST client sends its requests instead of api.twilio.com
+    # (a local fake). Refused in production.
+    twilio_api_base_url: str | None = Field(
+        default=None, validation_alias=_env("TWILIO_API_BASE_URL")
+    )
 
     @field_validator(
         "cors_origins",
@@ -275,6 +282,11 @@ class Settings(BaseSettings):
                     f"{name} must be set to a random value of at least 32 characters "
                     f"when PERCEPTRON_ENVIRONMENT={self.environment.value}"
                 )
+        if self.environment is Environment.PRODUCTION and self.twilio_api_base_url:
+            raise ValueError(
+                "TWILIO_API_BASE_URL is for tests only (a fake Twilio): unset it when "
+                "PERCEPTRON_ENVIRONMENT=production"
+            )
         if self.effective_auth_mode is AuthMode.LOCAL:
             raise ValueError(
                 "local sign-in links are for the embedded default only: configure Clerk "
