@@ -53,7 +53,12 @@ def recording_key(org_id: uuid.UUID, call_id: uuid.UUID) -> str:
     """A call's recording: derived from the call's id alone (never a number or a name), under
     the organization's prefix, so erasure and retention find it from the call row and an
     account deletion's prefix purge takes it too."""
-    return f"{org_id}/recordings/{call_id}.wav"
+    return f"{recordings_prefix(org_id)}{call_id}.wav"
+
+
+def recordings_prefix(org_id: uuid.UUID) -> str:
+    """The folder of an organization's call recordings."""
+    return f"{org_id}/recordings/"
 
 
 class LocalStorage:
