@@ -32,6 +32,7 @@ from api.routes import (
     phone,
     privacy,
     privacy_settings,
+    recordings,
     saved_replies,
     twilio,
     website,
@@ -136,6 +137,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.include_router(members.pages)
     app.include_router(knowledge.router)
     app.include_router(conversations.router)
+    app.include_router(recordings.router)
     app.include_router(notes.router)
     app.include_router(saved_replies.router)
     app.include_router(contacts.router)

@@ -146,6 +146,7 @@ def build_workers(
     retention = RetentionActivities(
         session_maker,
         client,
+        storage,
         erasures=ContactErasureStarter(session_maker, client, queues.privacy),
     )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
