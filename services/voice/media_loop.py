@@ -46,9 +46,7 @@ log = get_logger(__name__)
 ULAW_SILENCE = b"\xff"
 FRAMES_PER_MESSAGE = 10  # 200 ms of audio per outgoing media message
 TRANSFER_DIGIT = "0"
-BROWSER_HANDOFF = (
-    "I've asked a member of our team to join. They'll answer you here in the chat."
-)
+BROWSER_HANDOFF = "I've asked a member of our team to join. They'll answer you here in the chat."
 
 
 class MediaSocket(Protocol):

@@ -55,7 +55,8 @@ def test_the_first_piece_may_end_at_a_clause_so_the_caller_hears_the_start_soone
 def test_a_very_long_sentence_is_cut_at_a_word_boundary() -> None:
     splitter = SentenceSplitter()
     pieces = splitter.push("word " * 100)
-    assert pieces and all(len(piece) <= 300 for piece in pieces)
+    assert pieces
+    assert all(len(piece) <= 300 for piece in pieces)
     assert all(not piece.endswith("wor") for piece in pieces)
 
 
