@@ -57,6 +57,8 @@ def deepgram_client(settings: Settings) -> AsyncDeepgramClient:
 class DeepgramTranscriber:
     """A ``Transcriber`` over Deepgram's live listen WebSocket."""
 
+    provider = "deepgram"
+
     def __init__(self, settings: Settings) -> None:
         self._client = deepgram_client(settings)
         self.model = settings.deepgram_stt_model
@@ -164,6 +166,8 @@ class DeepgramSession:
 
 class DeepgramSynthesizer:
     """A ``Synthesizer`` over Aura (``POST /v1/speak``), streamed as it is generated."""
+
+    provider = "deepgram"
 
     def __init__(self, settings: Settings) -> None:
         self._client = deepgram_client(settings)
