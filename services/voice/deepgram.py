@@ -4,9 +4,11 @@ official SDK (deepgram-sdk v7) and both in the call's own format, 8 kHz mu-law.
 
 One listen connection per call. Our VAD decides when an utterance ends; ``finish()`` then
 sends ``Finalize``, which makes Deepgram flush what it has heard as final results marked
-``from_finalize``, and returns the finals gathered since the last utterance. Deepgram closes
-a connection that receives nothing for about 10 s, so an idle connection sends
-``KeepAlive`` every few seconds. ``deepgram_base_url`` points both at another address (the
+``from_finalize``, and returns the finals gathered since the last utterance. Deepgram answers
+``Finalize`` only when it has audio left to process: when every word heard is already final
+(its own endpointing got there first), ``finish()`` waits only briefly for an answer.
+Deepgram closes a connection that receives nothing for about 10 s, so an idle connection
+sends ``KeepAlive`` every few seconds. ``deepgram_base_url`` points both at another address (the
 tests' local fake); its WebSocket address is the same host with ``ws``/``wss``.
 """
 
@@ -31,7 +33,8 @@ from services.voice.audio import SAMPLE_RATE, Samples, ulaw_decode, ulaw_encode
 log = get_logger(__name__)
 
 KEEPALIVE_SECONDS = 4.0
-FINALIZE_TIMEOUT_SECONDS = 3.0
+FINALIZE_TIMEOUT_SECONDS = 2.0  # words still interim: wait this long for their finals
+SETTLED_SECONDS = 0.3  # everything heard is final already: Deepgram may not answer Finalize
 
 
 def deepgram_environment(base_url: str | None) -> DeepgramClientEnvironment:
@@ -56,6 +59,8 @@ def deepgram_client(settings: Settings) -> AsyncDeepgramClient:
 
 class DeepgramTranscriber:
     """A ``Transcriber`` over Deepgram's live listen WebSocket."""
+
+    provider = "deepgram"
 
     def __init__(self, settings: Settings) -> None:
         self._client = deepgram_client(settings)
@@ -89,6 +94,8 @@ class DeepgramSession:
         self._stack = stack
         self._finals: list[str] = []
         self._finalized = asyncio.Event()
+        self._message = asyncio.Event()  # set by every result
+        self._interim_pending = False  # words heard but not final yet
         self._audio_since_finish = False
         self._last_sent = time.monotonic()
         self._closed = False
@@ -107,11 +114,18 @@ class DeepgramSession:
             return ""
         self._finalized.clear()
         await self._socket.send_finalize()
-        self._last_sent = time.monotonic()
-        try:
-            await asyncio.wait_for(self._finalized.wait(), FINALIZE_TIMEOUT_SECONDS)
-        except TimeoutError:
-            log.warning("deepgram_finalize_timeout", timeout_seconds=FINALIZE_TIMEOUT_SECONDS)
+        sent = self._last_sent = time.monotonic()
+        while not self._finalized.is_set():
+            limit = FINALIZE_TIMEOUT_SECONDS if self._interim_pending else SETTLED_SECONDS
+            remaining = sent + limit - time.monotonic()
+            if remaining <= 0:
+                if self._interim_pending:
+                    log.warning("deepgram_finalize_timeout", timeout_seconds=limit)
+                break
+            self._message.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._message.wait(), remaining)
+        self._interim_pending = False
         self._audio_since_finish = False
         finals, self._finals = self._finals, []
         return " ".join(text for text in finals if text).strip()
@@ -139,14 +153,19 @@ class DeepgramSession:
             log.info("deepgram_listen_closed", error=type(error).__name__)
         finally:
             self._finalized.set()
+            self._message.set()
 
     def _take(self, result: ListenV1Results) -> None:
+        alternatives = result.channel.alternatives
+        transcript = alternatives[0].transcript.strip() if alternatives else ""
         if result.is_final:
-            alternatives = result.channel.alternatives
-            if alternatives:
-                self._finals.append(alternatives[0].transcript.strip())
+            self._finals.append(transcript)
+            self._interim_pending = False
+        elif transcript:
+            self._interim_pending = True
         if result.from_finalize:
             self._finalized.set()
+        self._message.set()
 
     async def _keep_alive(self) -> None:
         while not self._finalized_for_good():
@@ -164,6 +183,8 @@ class DeepgramSession:
 
 class DeepgramSynthesizer:
     """A ``Synthesizer`` over Aura (``POST /v1/speak``), streamed as it is generated."""
+
+    provider = "deepgram"
 
     def __init__(self, settings: Settings) -> None:
         self._client = deepgram_client(settings)

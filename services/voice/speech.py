@@ -182,17 +182,19 @@ def _offline_synthesizer() -> Synthesizer | None:
 
 
 def _describe(transcriber: Transcriber, synthesizer: Synthesizer | None) -> str:
-    from services.voice.deepgram import DeepgramSynthesizer, DeepgramTranscriber
-
-    if isinstance(transcriber, DeepgramTranscriber) and isinstance(
-        synthesizer, DeepgramSynthesizer
-    ):
-        return f"Deepgram ({transcriber.model}, {synthesizer.model})"
-    hearing = (
-        transcriber.name
-        if isinstance(transcriber, DeepgramTranscriber)
-        else (f"offline: {transcriber.name}")
-    )
+    hearing = _deepgram_model(transcriber)
+    speaking = _deepgram_model(synthesizer)
+    if hearing and speaking:
+        return f"Deepgram ({hearing}, {speaking})"
+    heard_by = transcriber.name if hearing else f"offline: {transcriber.name}"
     if synthesizer is None:
-        return f"{hearing}; {NO_OFFLINE_VOICE}"
-    return f"{hearing}, {synthesizer.name}"
+        return f"{heard_by}; {NO_OFFLINE_VOICE}"
+    return f"{heard_by}, {synthesizer.name}"
+
+
+def _deepgram_model(provider: Transcriber | Synthesizer | None) -> str | None:
+    """The Deepgram model a provider uses, without importing the SDK when it is not one."""
+    if getattr(provider, "provider", None) != "deepgram":
+        return None
+    model: str = getattr(provider, "model")  # noqa: B009 - not on the protocol
+    return model

@@ -16,7 +16,10 @@ Serves, on a loopback port (point ``deepgram_base_url`` at the URL ``serve()`` y
 What it "hears" is a script the test gives (``hears("first utterance", ...)``): when audio
 has arrived since the last ``Finalize``, the next ``Finalize`` is answered with the next
 scripted transcript (``""`` once the script is used up), after one interim result when the
-utterance's first audio arrives. So it is an instant speech-to-text for benchmarks. What it
+utterance's first audio arrives. So it is an instant speech-to-text for benchmarks. With
+``endpointing_finals`` set it behaves as Deepgram does when its own endpointing has already
+finalized an utterance: the transcript arrives as a final (``speech_final``) with the first
+audio, and the ``Finalize`` that follows, having nothing left to process, gets no answer. What it
 "says" is a deterministic 440 Hz tone of ``SPEAK_SECONDS_PER_CHARACTER`` per character of
 text: an instant text-to-speech. Everything received is recorded for assertions.
 
@@ -83,6 +86,7 @@ class FakeDeepgram:
         self.listens: list[ListenConnection] = []
         self.speaks: list[SpeakRequest] = []
         self.refused = 0  # handshakes and requests refused for their key
+        self.endpointing_finals = False
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self.app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -189,6 +193,7 @@ class FakeDeepgram:
         request_id = _id()
         utterance_audio = 0  # bytes since the last Finalize
         heard_seconds = 0.0  # where the next result starts
+        already_final = False  # the utterance was finalized before Finalize came
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
@@ -196,12 +201,19 @@ class FakeDeepgram:
             if (data := message.get("bytes")) is not None:
                 connection.audio_bytes += len(data)
                 connection.audio_messages += 1
-                if utterance_audio == 0 and connection.query.get("interim_results") == "true":
+                if utterance_audio == 0 and self.endpointing_finals:
+                    transcript = self._next_transcript()
+                    connection.transcripts_sent.append(transcript)
+                    await websocket.send_json(
+                        _results(request_id, transcript, heard_seconds, 0.1, final=True)
+                    )
+                elif utterance_audio == 0 and connection.query.get("interim_results") == "true":
                     first_word = self._peek_transcript().split(" ")[0]
                     await websocket.send_json(
                         _results(request_id, first_word, heard_seconds, 0.1, final=False)
                     )
                 utterance_audio += len(data)
+                already_final = self.endpointing_finals
                 continue
             control = json.loads(message.get("text") or "{}")
             kind = control.get("type")
@@ -209,6 +221,10 @@ class FakeDeepgram:
                 connection.keepalives += 1
             elif kind == "Finalize":
                 connection.finalizes += 1
+                if already_final:  # nothing left to process: Deepgram sends nothing
+                    utterance_audio = 0
+                    already_final = False
+                    continue
                 duration = utterance_audio / SAMPLE_RATE
                 transcript = self._next_transcript() if utterance_audio else ""
                 connection.transcripts_sent.append(transcript)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def fake(served: tuple[FakeDeepgram, str]) -> FakeDeepgram:
     server.listens.clear()
     server.speaks.clear()
     server.refused = 0
+    server.endpointing_finals = False
     return server
 
 
@@ -69,6 +71,21 @@ async def test_live_transcription_returns_each_utterances_final_text(
     assert connection.audio_bytes == len(speech) + 1600, "one mu-law byte per sample"
     assert connection.finalizes == 2
     assert connection.close_stream
+
+
+async def test_finish_does_not_wait_when_deepgram_has_finalized_already(
+    served: tuple[FakeDeepgram, str], fake: FakeDeepgram
+) -> None:
+    fake.endpointing_finals = True
+    fake.hears("Is the lamp dimmable?")
+    session = await DeepgramTranscriber(_settings(served[1])).open()
+    await session.feed(np.zeros(1600, dtype=np.int16))
+    await asyncio.sleep(0.1)  # the final arrives while the caller is still silent
+    started = time.perf_counter()
+    assert await session.finish() == "Is the lamp dimmable?"
+    assert time.perf_counter() - started < deepgram.FINALIZE_TIMEOUT_SECONDS / 2
+    await session.close()
+    assert fake.listens[0].finalizes == 1
 
 
 async def test_an_idle_connection_is_kept_alive(
