@@ -203,6 +203,7 @@ class MediaLoop:
         self._utterance_frames = 0
         self._last_voiced_at = 0.0
         self._transferring = False
+        self._transfer_task: asyncio.Task[None] | None = None
 
     # The call from start to end --------------------------------------------------------
 
@@ -230,6 +231,12 @@ class MediaLoop:
                         await receiver
             if not receiver.cancelled():
                 receiver.result()  # a failure to hear the caller fails the call
+            if self._transfer_task is not None:
+                # Twilio ends the stream as it dials: the transfer's answer decides the outcome.
+                try:
+                    await asyncio.wait_for(asyncio.shield(self._transfer_task), 15)
+                except Exception as error:
+                    log.warning("transfer failed", error=type(error).__name__)
             outcome = self._outcome or CallOutcome.COMPLETED
         except Exception as error:
             log.warning("call failed", call_id=str(self._call.call_id), error=type(error).__name__)
@@ -262,7 +269,10 @@ class MediaLoop:
                 )
 
     async def _shut_down(self) -> None:
-        tasks = [*self._tasks, *([self._speaker_task] if self._speaker_task else [])]
+        tasks = [
+            *self._tasks,
+            *(task for task in (self._speaker_task, self._transfer_task) if task is not None),
+        ]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -310,7 +320,7 @@ class MediaLoop:
                 self._played((message.get("mark") or {}).get("name", ""))
             elif event == "dtmf":
                 if (message.get("dtmf") or {}).get("digit") == TRANSFER_DIGIT:
-                    self._spawn(self._transfer(), "transfer")
+                    self._start_transfer()
             elif event == "stop":
                 return
 
@@ -546,7 +556,7 @@ class MediaLoop:
             if self._speaking is turn:
                 self._speaking = None
             if turn.decision == "handoff" and not turn.interrupted:
-                self._spawn(self._transfer(), "transfer")
+                self._start_transfer()
 
     def _playing(self) -> bool:
         """Something is being said: an answer (until its last mark is back) or a notice."""
@@ -589,6 +599,10 @@ class MediaLoop:
             )
 
     # Transfer to a person --------------------------------------------------------------
+
+    def _start_transfer(self) -> None:
+        if self._transfer_task is None or self._transfer_task.done():
+            self._transfer_task = asyncio.create_task(self._transfer(), name="transfer")
 
     async def _transfer(self) -> None:
         if self._transferring:
