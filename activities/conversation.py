@@ -239,7 +239,7 @@ class ConversationActivities:
             )
         finally:
             ticker.cancel()
-        await stream.flush()
+        await stream.close()
         await self._store_answer(request, message_id, outcome)
         return TurnResult(decision=outcome.decision.value, message_id=message_id)
 
@@ -337,8 +337,10 @@ async def _heartbeat_while_alive(every: float = 1.0) -> None:
 
 
 class _TokenStream:
-    """Buffers tokens and appends them as events: the first at once, then every 50 ms, so the
-    visitor sees text immediately without one database write per token."""
+    """Buffers tokens and appends them as events: the first at once, then at most every 50 ms,
+    so the visitor sees text immediately without one database write per token. What is
+    buffered is written 50 ms later even if no further token comes (a model that pauses
+    mid-answer does not hold back the words it has already given)."""
 
     def __init__(self, session_maker: SessionMaker, request: TurnRequest) -> None:
         self._session_maker = session_maker
@@ -346,11 +348,19 @@ class _TokenStream:
         self._buffer: list[str] = []
         self._last_flush = 0.0
         self._lock = asyncio.Lock()
+        self._later: asyncio.Task[None] | None = None
 
     async def write(self, token: str) -> None:
         self._buffer.append(token)
-        if time.monotonic() - self._last_flush >= TOKEN_FLUSH_SECONDS:
+        wait = TOKEN_FLUSH_SECONDS - (time.monotonic() - self._last_flush)
+        if wait <= 0:
             await self.flush()
+        elif self._later is None or self._later.done():
+            self._later = asyncio.create_task(self._flush_after(wait))
+
+    async def _flush_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        await self.flush()
 
     async def flush(self) -> None:
         async with self._lock:
@@ -368,6 +378,12 @@ class _TokenStream:
                     "token",
                     {"turn_id": str(self._request.visitor_message_id), "text": text},
                 )
+
+    async def close(self) -> None:
+        """Write what is left, once a scheduled flush (at most 50 ms away) has run."""
+        if self._later is not None:
+            await self._later
+        await self.flush()
 
 
 def message_json(message: Message) -> dict[str, Any]:

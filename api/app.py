@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -53,7 +54,7 @@ from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
-from services.calls import Calls
+from services.calls import Calls, sweep_abandoned_calls
 from services.conversations import Conversations
 from services.errors import RefusedError
 from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
@@ -125,9 +126,14 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             **_phone(settings, session_maker, keyring, temporal),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
+        beat = settings.voice_heartbeat_seconds
+        sweeper = asyncio.create_task(
+            sweep_abandoned_calls(state.calls, beat * 2, timedelta(seconds=beat * 4))
+        )
         try:
             yield {"app_state": state}
         finally:
+            sweeper.cancel()
             await event_hub.stop()
             await engine.dispose()
 

@@ -211,6 +211,13 @@ class Settings(BaseSettings):
         default=300, ge=60, le=2000, description="Speech over the answer that interrupts it"
     )
     voice_speech_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    voice_heartbeat_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="How often a live call's media loop says it is alive; after four missed "
+        "beats the call is ended as failed",
+    )
 
     # Providers (each contacted only when configured)
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))

@@ -15,6 +15,7 @@ Outcomes are written once: the first of :meth:`transfer` (``transferred``, ``cal
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import secrets
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from temporalio.client import Client
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -336,6 +337,46 @@ class Calls:
                 call.outcome = outcome
             db.add(call)
 
+    async def alive(self, session: CallSession) -> None:
+        """The media loop's heartbeat: the call is live in some process."""
+        async with org_session(self._maker, session.org_id) as db:
+            call = await db.get(Call, session.call_id)
+            if call is not None and call.ended_at is None:
+                call.alive_at = datetime.now(UTC)
+                db.add(call)
+
+    async def end_abandoned(self, stale_after: timedelta) -> int:
+        """End the calls whose media loop stopped beating (its process was killed): ended when
+        it was last alive, outcome ``failed`` unless one is known. Returns how many."""
+        cutoff = datetime.now(UTC) - stale_after
+        async with platform_session(self._maker) as session:
+            stale = (
+                await session.exec(
+                    select(Call.org_id, Call.id).where(
+                        col(Call.stream_token_used_at).is_not(None),
+                        col(Call.outcome).is_(None),
+                        func.coalesce(Call.alive_at, Call.stream_token_used_at) < cutoff,
+                    )
+                )
+            ).all()
+        for org_id, call_id in stale:
+            async with org_session(self._maker, org_id) as db:
+                call = await db.get(Call, call_id)
+                if call is None or call.outcome is not None:
+                    continue
+                last = call.alive_at or call.stream_token_used_at or call.started_at
+                call.ended_at = call.ended_at or last
+                if call.duration_seconds is None:
+                    call.duration_seconds = max(
+                        0, int((call.ended_at - call.started_at).total_seconds())
+                    )
+                if call.status not in FINAL_STATUSES:
+                    call.status = "completed"
+                call.outcome = CallOutcome.FAILED
+                db.add(call)
+            log.warning("call abandoned by its media loop", call_id=str(call_id))
+        return len(stale)
+
     # Twilio's status callbacks ----------------------------------------------------------
 
     async def by_provider_id(self, call_sid: str) -> Call | None:
@@ -474,3 +515,14 @@ def _decode_cursor(value: str) -> tuple[datetime, uuid.UUID]:
     if parsed[0].tzinfo is None:
         raise CallError(422, "cursor is not one this API returned")
     return parsed
+
+
+async def sweep_abandoned_calls(calls: Calls, every: float, stale_after: timedelta) -> None:
+    """Run :meth:`Calls.end_abandoned` every ``every`` seconds, for as long as the API runs
+    (each API process runs one; the update is idempotent)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await calls.end_abandoned(stale_after)
+        except Exception as error:  # the database away for a moment: try again next time
+            log.warning("abandoned calls sweep failed", error_type=type(error).__name__)

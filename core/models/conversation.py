@@ -173,6 +173,9 @@ class Call(OrgOwned, table=True):
     stream_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     stream_token_expires_at: datetime | None = timestamp_field(nullable=True)
     stream_token_used_at: datetime | None = timestamp_field(nullable=True)
+    # The media loop's heartbeat while the call is live: a call whose loop died (its process
+    # killed) stops beating and is ended as failed by the sweep (services.calls).
+    alive_at: datetime | None = timestamp_field(nullable=True)
 
 
 class ConversationEvent(OrgOwned, table=True):

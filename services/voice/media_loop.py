@@ -65,6 +65,8 @@ class CallControl(Protocol):
 
     async def ended(self, session: CallSession, outcome: CallOutcome) -> None: ...
 
+    async def alive(self, session: CallSession) -> None: ...
+
 
 class ConversationPort(Protocol):
     """The conversation's workflow, as ``services.conversations.Conversations`` offers it."""
@@ -99,6 +101,7 @@ class LoopSettings:
     min_utterance_ms: int = 200  # shorter bursts (a click, a cough) are not a turn
     pre_roll_ms: int = 300  # audio kept from before the utterance started
     max_utterance_ms: int = 30_000
+    heartbeat_seconds: float = 5.0
 
     @classmethod
     def of(cls, settings: Settings) -> LoopSettings:
@@ -106,6 +109,7 @@ class LoopSettings:
             end_of_turn_ms=settings.voice_end_of_turn_ms,
             barge_in_ms=settings.voice_barge_in_ms,
             speech_threshold=settings.voice_speech_threshold,
+            heartbeat_seconds=settings.voice_heartbeat_seconds,
         )
 
     def frames(self, ms: int) -> int:
@@ -216,6 +220,7 @@ class MediaLoop:
             self._stt = await self._stack.transcriber.open()
             after = await self._last_event_id()
             self._spawn(self._follow_events(after), "events")
+            self._spawn(self._beat(), "heartbeat")
             self._speaker_task = asyncio.create_task(self._speaker(), name="speaker")
             if self._call.greeting:
                 await self._say.put(_Piece(self._call.greeting, None, last=True))
@@ -257,6 +262,11 @@ class MediaLoop:
                 seconds=round(self._clock() - started, 1),
             )
         return outcome
+
+    async def _beat(self) -> None:
+        while True:
+            await self._calls.alive(self._call)
+            await asyncio.sleep(self._settings.heartbeat_seconds)
 
     async def _finish(self, outcome: CallOutcome) -> None:
         if self._recorder is not None:

@@ -166,6 +166,7 @@ class Control:
     transfer_outcome: TransferOutcome = TransferOutcome.DIALLED
     transfers: int = 0
     outcomes: list[CallOutcome] = field(default_factory=list)
+    beats: int = 0
 
     async def transfer(self, session: CallSession) -> tuple[TransferOutcome, str]:
         self.transfers += 1
@@ -173,6 +174,9 @@ class Control:
 
     async def ended(self, session: CallSession, outcome: CallOutcome) -> None:
         self.outcomes.append(outcome)
+
+    async def alive(self, session: CallSession) -> None:
+        self.beats += 1
 
 
 @dataclass
