@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
 import pytest
+from pydantic import SecretStr
 from sqlmodel import select
 from temporalio.client import Client
 
@@ -754,3 +759,103 @@ async def test_nothing_logged_holds_a_number_sid_or_token(
     for number in (NUMBER, CALLER, HANDOFF):
         assert number not in logged
         assert number[1:] not in logged
+
+
+# Platform numbers and browser calls ----------------------------------------------------------
+
+PLATFORM_SID = "AC" + "2" * 32
+PLATFORM_TOKEN = "platformtoken" + "3" * 19
+PLATFORM_NUMBER = "+15550155555"
+
+
+async def test_platform_staff_assign_a_number_that_answers_with_the_platform_account(
+    settings: Settings,
+    embedder: LocalMiniLMEmbedder,
+    session_maker: SessionMaker,
+    database_url: str,
+) -> None:
+    organization = await create_organization(session_maker)
+    assigned = _perceptron(
+        "phone-number", PLATFORM_NUMBER, "--org", str(organization.id), database_url=database_url
+    )
+    assert assigned.returncode == 0, assigned.stderr
+    again = _perceptron(
+        "phone-number", PLATFORM_NUMBER, "--org", str(organization.id), database_url=database_url
+    )
+    assert again.returncode == 1
+    assert "already assigned" in again.stderr
+    async with org_session(session_maker, organization.id) as session:
+        number = (await session.exec(select(PhoneNumber))).one()
+    assert (number.number, number.source.value) == (PLATFORM_NUMBER, "platform")
+
+    async with FakeTwilio(PLATFORM_SID, PLATFORM_TOKEN) as platform:
+        configured = settings.model_copy(
+            update={
+                "twilio_api_base_url": platform.base_url,
+                "public_url": PUBLIC_URL,
+                "twilio_account_sid": PLATFORM_SID,
+                "twilio_auth_token": SecretStr(PLATFORM_TOKEN),
+            }
+        )
+        async with serve(configured, embedder) as running:
+            call = await platform.call(
+                running.url, PUBLIC_URL, to=PLATFORM_NUMBER, from_=CALLER, stream=False
+            )
+            assert call.status_code == 200
+            assert call.stream_url is not None
+            # Signed by any other account: refused.
+            async with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as other:
+                other.account_sid = PLATFORM_SID  # claims to be the platform
+                forged = await other.call(
+                    running.url, PUBLIC_URL, to=PLATFORM_NUMBER, from_=CALLER, stream=False
+                )
+            assert forged.status_code == 403
+    row = await _row(session_maker, organization.id, call)
+    assert row.phone_number_id == number.id
+
+
+def _perceptron(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "perceptron"), *args],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_a_browser_call_gets_a_single_use_token_in_the_visitors_own_conversation(
+    session_maker: SessionMaker, calls: Calls
+) -> None:
+    organization = await create_organization(session_maker)
+    async with org_session(session_maker, organization.id) as session:
+        visitor, stranger = Contact(org_id=organization.id), Contact(org_id=organization.id)
+        session.add_all([visitor, stranger])
+        conversation = Conversation(
+            org_id=organization.id, contact_id=visitor.id, channel=Channel.CHAT
+        )
+        session.add(conversation)
+    with pytest.raises(RefusedError) as not_theirs:
+        await calls.start_browser_call(organization.id, stranger.id, conversation.id)
+    assert not_theirs.value.status == 404
+
+    call_id, token = await calls.start_browser_call(organization.id, visitor.id, conversation.id)
+    voice = await calls.redeem_stream_token(token)
+    assert (voice.call_id, voice.conversation_id) == (call_id, conversation.id)
+    assert (voice.channel, voice.provider_call_id) == (Channel.VOICE, None)
+    with pytest.raises(RefusedError):
+        await calls.redeem_stream_token(token)
+    async with org_session(session_maker, organization.id) as db:
+        row = await db.get(Call, call_id)
+    assert row is not None
+    assert (row.direction, row.status, row.contact_id) == ("browser", "in-progress", visitor.id)
+
+    await calls.hang_up(organization.id, call_id)  # no Twilio: only the event
+    async with org_session(session_maker, organization.id) as db:
+        events = (await db.exec(select(ConversationEvent))).all()
+    assert [e.type for e in events] == ["call.end_requested"]
+    await calls.ended(voice, CallOutcome.ENDED_BY_OPERATOR)
+    with pytest.raises(RefusedError) as over:
+        await calls.hang_up(organization.id, call_id)
+    assert over.value.status == 409
