@@ -93,6 +93,9 @@ class EchoServer:
                     await websocket.send_text(
                         json.dumps({"event": "mark", "streamSid": sid, "mark": {"name": "answer"}})
                     )
+                elif event == "dtmf" and message["dtmf"]["digit"] == "#":
+                    await websocket.close()  # the server ends the call
+                    return
                 elif event == "dtmf":
                     await websocket.send_text(json.dumps({"event": "clear", "streamSid": sid}))
                 elif event == "stop":
@@ -198,3 +201,18 @@ async def test_a_clear_drops_the_audio_not_yet_played(echo: EchoServer) -> None:
     assert call.heard_seconds == pytest.approx(heard_at_clear, abs=0.03)  # nothing more played
     # Marks still queued when the clear came back at once; the ones after it never played.
     assert len(call.marks) == len(set(call.marks))
+
+
+async def test_when_the_server_closes_the_stream_the_call_ends_with_its_status_callback(
+    echo: EchoServer,
+) -> None:
+    async with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
+        call = await twilio.call(echo.url, PUBLIC_URL, to="+15550001111", from_="+15550002222")
+        await call.press("#")
+        await asyncio.wait_for(call.ended.wait(), 5)
+        for _ in range(100):
+            if call.status_callbacks:
+                break
+            await asyncio.sleep(0.02)
+    assert call.closed_by_server
+    assert call.status_callbacks == [404]  # posted (the echo server has no status route)

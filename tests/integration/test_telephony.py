@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import psycopg
 import pytest
+from cryptography.exceptions import InvalidTag
 from pydantic import SecretStr
 from sqlmodel import select
 from temporalio.client import Client
@@ -36,12 +37,13 @@ from core.models import (
     ConversationEvent,
     PhoneNumber,
     Role,
+    TelephonyAccount,
 )
 from core.organization_settings import WEEKDAYS
 from core.settings import Settings
 from services.calls import Calls, CallSession, TransferOutcome
 from services.errors import RefusedError
-from services.telephony import Telephony
+from services.telephony import Telephony, TwilioCredentials
 from tests.conftest import RunningApi, serve
 from tests.factories import create_organization, member_headers
 from tests.fakes.twilio import FakeCall, FakeTwilio
@@ -859,3 +861,35 @@ async def test_a_browser_call_gets_a_single_use_token_in_the_visitors_own_conver
     with pytest.raises(RefusedError) as over:
         await calls.hang_up(organization.id, call_id)
     assert over.value.status == 409
+
+
+async def test_sealed_credentials_open_only_for_their_own_organization(
+    session_maker: SessionMaker, keyring: DataKeys, phone_settings: Settings
+) -> None:
+    telephony = Telephony(session_maker, keyring, phone_settings)
+    first = await create_organization(session_maker, "First")
+    second = await create_organization(session_maker, "Second")
+    credentials = TwilioCredentials(ACCOUNT_SID, AUTH_TOKEN)
+    sealed, key_id = await telephony.seal_credentials(first.id, credentials)
+    own = TelephonyAccount(
+        org_id=first.id, sealed_credentials=sealed, key_id=key_id, account_hint=credentials.hint
+    )
+    assert await telephony.open_credentials(own) == credentials
+    moved = TelephonyAccount(
+        org_id=second.id, sealed_credentials=sealed, key_id=key_id, account_hint="AC…4321"
+    )
+    with pytest.raises(InvalidTag):
+        await telephony.open_credentials(moved)
+    assert AUTH_TOKEN not in repr(credentials)
+
+
+async def test_the_webhooks_are_rate_limited_per_address(
+    settings: Settings, embedder: LocalMiniLMEmbedder
+) -> None:
+    limited = settings.model_copy(update={"twilio_webhooks_per_minute": 10})
+    async with serve(limited, embedder) as running, httpx.AsyncClient() as client:
+        answers = [
+            (await client.post(running.url + "/api/twilio/voice", data={"To": NUMBER})).status_code
+            for _ in range(11)
+        ]
+    assert answers == [403] * 10 + [429]
