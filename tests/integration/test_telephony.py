@@ -520,6 +520,12 @@ async def test_telephony_settings_validate_and_are_audit_logged_by_key(
     operator = await member_headers(phone_settings, session_maker, org_id, Role.OPERATOR)
     assert (await _put_settings(api, org_id, operator, record_calls=False)).status_code == 403
     async with api.client(headers=headers) as client:
+        generic = await client.patch(
+            f"/api/orgs/{org_id}", json={"settings": {"telephony": {"record_calls": False}}}
+        )
+    assert generic.status_code == 422
+    assert "/telephony/settings" in generic.json()["detail"]
+    async with api.client(headers=headers) as client:
         log = (await client.get(f"/api/orgs/{org_id}/audit-log")).json()
     entries = [e for e in log["items"] if e["action"] == "telephony.settings_changed"]
     assert [e["details"]["keys"] for e in entries] == [
