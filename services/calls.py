@@ -207,7 +207,7 @@ class Calls:
 
     async def redeem_stream_token(self, token: str) -> CallSession:
         """The call a media WebSocket opens: 403 for a token that is unknown, used or
-        expired. Marked used in the transaction that checks it, so two sockets racing with
+        expired, or whose call has already ended. Marked used in the transaction that checks it, so two sockets racing with
         one token get one call."""
         now = datetime.now(UTC)
         async with platform_session(self._maker) as session:
@@ -224,6 +224,7 @@ class Calls:
                 or call.stream_token_expires_at is None
                 or call.stream_token_expires_at <= now
                 or call.conversation_id is None
+                or call.ended_at is not None
             ):
                 raise CallError(403, "this stream token is unknown, used or expired")
             call.stream_token_used_at = now

@@ -300,6 +300,19 @@ async def test_a_stream_token_redeems_once_and_expires(
         await calls.redeem_stream_token(_token(late))
     assert expired.value.status == 403
 
+    # A caller who hung up before the stream opened: the token no longer works.
+    hung_up = await _call(twilio, api)
+    await twilio.post_webhook(
+        api.url,
+        PUBLIC_URL,
+        "/api/twilio/status",
+        {**hung_up._call_params(), "CallStatus": "completed", "CallDuration": "1"},
+    )
+    with pytest.raises(RefusedError) as ended:
+        await calls.redeem_stream_token(_token(hung_up))
+    assert ended.value.status == 403
+    assert (await _row(session_maker, org_id, hung_up)).outcome is CallOutcome.NOT_ANSWERED
+
 
 async def test_two_sockets_racing_with_one_token_get_one_call(
     api: RunningApi,
