@@ -207,8 +207,8 @@ class Calls:
 
     async def redeem_stream_token(self, token: str) -> CallSession:
         """The call a media WebSocket opens: 403 for a token that is unknown, used or
-        expired, or whose call has already ended. Marked used in the transaction that checks it, so two sockets racing with
-        one token get one call."""
+        expired, or whose call has already ended. Marked used in the transaction that checks
+        it, so two sockets racing with one token get one call."""
         now = datetime.now(UTC)
         async with platform_session(self._maker) as session:
             call = (
