@@ -42,11 +42,13 @@ from core.models import (
     Member,
     Message,
     Organization,
+    PhoneNumber,
     PrivacyRequest,
     SignInLink,
+    TelephonyAccount,
     WidgetEvent,
 )
-from core.storage import FileStorage
+from core.storage import FileStorage, recordings_prefix
 from core.temporal import delete_workflow_run
 
 ACCOUNT_DELETION_KIND = "account-deletion"
@@ -114,6 +116,10 @@ KNOWLEDGE_TABLES: list[tuple[str, type[SQLModel]]] = [
     ("knowledge_sources", KnowledgeSource),
 ]
 ACCOUNT_TABLES: list[tuple[str, type[SQLModel]]] = [
+    # The phone numbers and the Twilio account (its sealed credentials: unreadable anyway
+    # once the data key is destroyed, last) go with the account.
+    ("phone_numbers", PhoneNumber),
+    ("telephony_accounts", TelephonyAccount),
     ("audit_log", AuditLogEntry),
     ("privacy_requests", PrivacyRequest),
     ("sign_in_links", SignInLink),
@@ -251,20 +257,28 @@ class AccountDeletionActivities:
     async def purge_files(self, ref: DeletionRef) -> StoreCounts:
         """The organization's files (everything under ``<org>/``), a batch at a time: list a
         few, delete them, add them to the receipt, heartbeat. A retry lists what is left.
-        Files are not transactional: a worker that dies between deleting a batch and counting
-        it leaves at most that batch uncounted. Runs twice, like :meth:`stop_workflows`."""
+        Call recordings first, counted on their own (``recordings``), then every other file
+        (``files``). Files are not transactional: a worker that dies between deleting a batch
+        and counting it leaves at most that batch uncounted. Runs twice, like
+        :meth:`stop_workflows`."""
+        await self._purge_folder(ref, recordings_prefix(ref.org_id), "recordings")
         prefix = f"{ref.org_id}/"
-        limit = max(1, min(ref.batch_size, _FILES_PER_BATCH))
-        while keys := await self._storage.keys(prefix, limit):
-            await asyncio.gather(*(self._storage.delete(key) for key in keys))
-            async with platform_session(self._maker) as session:
-                await _add_counts(session, ref.receipt_id, {"files": len(keys)})
-            activity.heartbeat("files")
+        await self._purge_folder(ref, prefix, "files")
         # The emptied folders (and a file written since the last listing, if any).
         late = await self._storage.delete_prefix(prefix)
         async with platform_session(self._maker) as session:
             await _add_counts(session, ref.receipt_id, {"files": late})
-        return await self._recorded(ref, "files")
+        return await self._recorded(ref, "recordings", "files")
+
+    async def _purge_folder(self, ref: DeletionRef, prefix: str, store: str) -> None:
+        limit = max(1, min(ref.batch_size, _FILES_PER_BATCH))
+        while keys := await self._storage.keys(prefix, limit):
+            await asyncio.gather(*(self._storage.delete(key) for key in keys))
+            async with platform_session(self._maker) as session:
+                await _add_counts(session, ref.receipt_id, {store: len(keys)})
+            activity.heartbeat(store)
+        async with platform_session(self._maker) as session:
+            await _add_counts(session, ref.receipt_id, {store: 0})
 
     # -- (d) the knowledge base: chunks and vectors, documents, sources -------------------
 

@@ -41,7 +41,7 @@ from core.models import (
     PrivacyRequestStatus,
     WidgetEvent,
 )
-from core.storage import FileStorage
+from core.storage import FileStorage, recording_key
 from core.temporal import delete_workflow_run, workflow_runs
 
 log = get_logger(__name__)
@@ -236,9 +236,9 @@ class ContactErasureActivities:
     async def delete_contact_rows(self, ref: ErasureRef) -> ErasedRows:
         """Delete everything of the contact in one transaction: widget events, calls,
         conversation events, private notes, messages, conversations, the contact row, and the
-        export files that hold its data. Counts per store are taken first and kept with the
-        request, with the ids of the conversations deleted (a retry after a lost reply returns
-        both).
+        files that hold its data (its calls' recordings, the exports). Counts per store are
+        taken first and kept with the request, with the ids of the conversations deleted (a
+        retry after a lost reply returns both).
 
         The contact's row is locked first: a conversation (or call, or widget event) of the
         contact inserted concurrently waits on that lock and then fails, so what is counted,
@@ -261,6 +261,10 @@ class ContactErasureActivities:
             conversation_ids = list(
                 (await session.exec(conversations.order_by(col(Conversation.id)))).all()
             )
+            of_calls = or_(
+                col(Call.contact_id) == ref.contact_id,
+                col(Call.conversation_id).in_(conversations),
+            )
             stores: list[tuple[str, Any, Any]] = [
                 (
                     "widget_events",
@@ -270,14 +274,7 @@ class ContactErasureActivities:
                         col(WidgetEvent.conversation_id).in_(conversations),
                     ),
                 ),
-                (
-                    "calls",
-                    Call,
-                    or_(
-                        col(Call.contact_id) == ref.contact_id,
-                        col(Call.conversation_id).in_(conversations),
-                    ),
-                ),
+                ("calls", Call, of_calls),
                 (
                     "conversation_events",
                     ConversationEvent,
@@ -299,9 +296,11 @@ class ContactErasureActivities:
             counts: dict[str, int] = {}
             for name, model, condition in stores:
                 counts[name] = await _count(session, model, condition)
+            calls = (await session.exec(select(Call.id, Call.recorded).where(of_calls))).all()
             for _, model, condition in stores:
                 await session.exec(delete(model).where(condition))
             counts["export_files"] = await self._delete_export_files(session, ref)
+            counts["recordings"] = await self._delete_recordings(ref.org_id, calls)
             request.receipt = {
                 **request.receipt,
                 "deleted": counts,
@@ -384,6 +383,16 @@ class ContactErasureActivities:
                 request.completed_at = datetime.now(UTC)
                 request.receipt = {**request.receipt, "cancelled_at": _now()}
             session.add(request)
+
+    async def _delete_recordings(
+        self, org_id: uuid.UUID, calls: Sequence[tuple[uuid.UUID, bool]]
+    ) -> int:
+        """The erased calls' recordings, before the rows' deletion commits (a retry deletes
+        them again harmlessly). Every call's key is deleted, recorded or not, so a recording
+        saved just as its call was erased goes too; those marked recorded are counted."""
+        for call_id, _ in calls:
+            await self._storage.delete(recording_key(org_id, call_id))
+        return sum(1 for _, recorded in calls if recorded)
 
     async def _delete_export_files(self, session: AsyncSession, ref: ErasureRef) -> int:
         """Every export file that holds the contact's data goes too: the contact's own

@@ -1,11 +1,13 @@
 """Export activities: build the ZIP of an organization's (or one contact's) data, mark the
 request complete, and delete the file once its link has expired.
 
-The ZIP holds one JSON file per table and a CSV next to each tabular one, plus a
-``manifest.json``. Rows are read in keyset-paged batches inside one REPEATABLE READ snapshot
-and streamed into the archive on disk, so a large organization is never held in memory as
-rows, and JSON and CSV always describe the same snapshot. Columns are listed explicitly:
-secrets (API key hashes, the widget secret, sign-in token hashes) are never selected.
+The ZIP holds one JSON file per table and a CSV next to each tabular one, the recordings of
+the exported calls (``recordings/<call id>.wav``), and a ``manifest.json``. Rows are read in
+keyset-paged batches inside one REPEATABLE READ snapshot and streamed into the archive on
+disk, so a large organization is never held in memory as rows, and JSON and CSV always
+describe the same snapshot; recordings are copied in a chunk at a time. Columns are listed
+explicitly: secrets (API key hashes, the widget secret, sign-in and stream token hashes, the
+sealed Twilio credentials) are never selected.
 
 Every activity is idempotent: the archive is rebuilt under the same storage key, a request
 already complete keeps its expiry, an expired file is deleted again harmlessly.
@@ -47,12 +49,13 @@ from core.models import (
     Member,
     Message,
     Organization,
+    PhoneNumber,
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
     WidgetEvent,
 )
-from core.storage import FileStorage
+from core.storage import FileStorage, recording_key
 
 log = get_logger(__name__)
 
@@ -61,6 +64,8 @@ EXPORT_GONE = "ExportGone"
 ERASED_WHILE_EXPORTING = "ErasedWhileExporting"
 NON_RETRYABLE_ERRORS = [EXPORT_GONE, ERASED_WHILE_EXPORTING]
 BATCH_SIZE = 1000
+# The folder of call recordings in the archive, and their count in the manifest.
+RECORDINGS = "recordings"
 
 
 @dataclass
@@ -166,6 +171,21 @@ CALL_COLUMNS = _columns(
     Call.started_at,
     Call.ended_at,
     Call.duration_seconds,
+    Call.provider_call_id,
+    Call.phone_number_id,
+    Call.outcome,
+    Call.transfer_target,
+    Call.recorded,
+)
+# The organization's numbers. Never its Twilio account (telephony_accounts): sealed secrets.
+PHONE_NUMBER_COLUMNS = _columns(
+    PhoneNumber.id,
+    PhoneNumber.number,
+    PhoneNumber.source,
+    PhoneNumber.provider_sid,
+    PhoneNumber.label,
+    PhoneNumber.assistant_enabled,
+    PhoneNumber.created_at,
 )
 WIDGET_EVENT_COLUMNS = _columns(
     WidgetEvent.id,
@@ -237,6 +257,7 @@ def organization_tables() -> list[_Table]:
         _Table("messages", MESSAGE_COLUMNS),
         _Table("conversation_notes", NOTE_COLUMNS),
         _Table("calls", CALL_COLUMNS),
+        _Table("phone_numbers", PHONE_NUMBER_COLUMNS),
         _Table("widget_events", WIDGET_EVENT_COLUMNS),
         _Table("knowledge_sources", KNOWLEDGE_SOURCE_COLUMNS),
         _Table("knowledge_documents", KNOWLEDGE_DOCUMENT_COLUMNS),
@@ -305,8 +326,8 @@ class DataExportActivities:
             size = path.stat().st_size
             activity.heartbeat("storing")
             key = export_key(ref.org_id, ref.request_id)
-            # FileStorage takes bytes; the archive is compressed, far smaller than its rows.
-            await self._storage.put(key, path.read_bytes())
+            # From the disk: with call recordings an archive can be large.
+            await self._storage.put_file(key, path)
         async with org_session(self._session_maker, ref.org_id) as session:
             erased_meanwhile = await _erasure_since(session, snapshot_at)
         if erased_meanwhile:
@@ -399,6 +420,9 @@ class DataExportActivities:
                     counts[table.name] = await self._write_table(session, archive, table)
                     files += [f"{table.name}.json", f"{table.name}.csv"]
                     activity.heartbeat(table.name)
+                recordings = await self._write_recordings(session, archive, ref.org_id, tables)
+                counts[RECORDINGS] = len(recordings)
+                files += recordings
                 manifest = {
                     "format_version": EXPORT_FORMAT_VERSION,
                     "kind": request.kind.value,
@@ -442,6 +466,42 @@ class DataExportActivities:
             with archive.open(f"{table.name}.csv", "w", force_zip64=True) as raw:
                 _copy_text(csv_file, raw)
         return count
+
+    async def _write_recordings(
+        self,
+        session: AsyncSession,
+        archive: zipfile.ZipFile,
+        org_id: uuid.UUID,
+        tables: list[_Table],
+    ) -> list[str]:
+        """The recordings of the exported calls (those marked recorded, in the same snapshot),
+        as ``recordings/<call id>.wav``, streamed from storage a chunk at a time. One deleted
+        since (retention, erasure) is left out."""
+        calls = next(table for table in tables if table.name == "calls")
+        recorded = (
+            await session.exec(
+                select(col(Call.id))
+                .where(*calls.where, col(Call.recorded).is_(True))
+                .order_by(col(Call.id))
+            )
+        ).all()
+        names: list[str] = []
+        for call_id in recorded:
+            chunks = self._storage.read_chunks(recording_key(org_id, call_id))
+            try:
+                first = await anext(chunks)
+            except (FileNotFoundError, StopAsyncIteration):
+                continue
+            name = f"{RECORDINGS}/{call_id}.wav"
+            entry = zipfile.ZipInfo(name, date_time=datetime.now(UTC).timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_STORED  # PCM barely deflates; spare the CPU
+            with archive.open(entry, "w", force_zip64=True) as out:
+                out.write(first)
+                async for chunk in chunks:
+                    out.write(chunk)
+                    activity.heartbeat(name)
+            names.append(name)
+        return names
 
     async def _batches(
         self, session: AsyncSession, table: _Table

@@ -3,9 +3,9 @@
 Raw IP addresses of widget events older than ``ip_retention_days`` are set to NULL; when
 ``conversation_retention_days`` is set, conversations whose last activity is older are deleted
 (their messages, events, calls and widget events cascade) together with every run of their
-Temporal workflow (running ones are terminated by the deletion). Work goes in batches with a
-heartbeat after each, and every step is idempotent: a retry finds less to do, a history
-already gone is skipped.
+Temporal workflow (running ones are terminated by the deletion) and their calls' recordings.
+Work goes in batches with a heartbeat after each, and every step is idempotent: a retry finds
+less to do, a history or a recording already gone is skipped.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from activities.contact_erasure import ContactErasureStarter
 from core.db import SessionMaker, org_session, platform_session
 from core.ids import conversation_workflow_id
 from core.logging import get_logger
-from core.models import Conversation, Organization, WidgetEvent
+from core.models import Call, Conversation, Organization, WidgetEvent
 from core.privacy_settings import PrivacySettings
+from core.storage import FileStorage, recording_key
 from core.temporal import delete_workflow_run, workflow_runs
 
 log = get_logger(__name__)
@@ -66,6 +67,7 @@ class SweepCounts:
     conversations_deleted: int = 0
     histories_deleted: int = 0
     erasures_resumed: int = 0
+    recordings_deleted: int = 0
 
 
 def last_activity() -> object:
@@ -87,12 +89,14 @@ class RetentionActivities:
         self,
         session_maker: SessionMaker,
         temporal: Client,
+        storage: FileStorage,
         ip_batch: int = IP_BATCH,
         conversation_batch: int = CONVERSATION_BATCH,
         erasures: ContactErasureStarter | None = None,
     ) -> None:
         self._session_maker = session_maker
         self._temporal = temporal
+        self._storage = storage
         # Restarts contact erasures left without their workflow (a crash between the
         # request's row and its start): the daily sweep is their safety net.
         self._erasures = erasures
@@ -122,9 +126,12 @@ class RetentionActivities:
         )
         if retention.conversation_retention_days is not None:
             cutoff = sweep.as_of - timedelta(days=retention.conversation_retention_days)
-            deleted, histories = await self._delete_conversations(retention.org_id, cutoff)
+            deleted, histories, recordings = await self._delete_conversations(
+                retention.org_id, cutoff
+            )
             counts.conversations_deleted = deleted
             counts.histories_deleted = histories
+            counts.recordings_deleted = recordings
         if self._erasures is not None:
             counts.erasures_resumed = await self._erasures.resume_stalled(
                 retention.org_id, requested_before=sweep.as_of - STALLED_ERASURE_AGE
@@ -136,6 +143,7 @@ class RetentionActivities:
                 ips_removed=counts.ips_removed,
                 conversations_deleted=counts.conversations_deleted,
                 histories_deleted=counts.histories_deleted,
+                recordings_deleted=counts.recordings_deleted,
                 erasures_resumed=counts.erasures_resumed,
             )
         return counts
@@ -164,10 +172,14 @@ class RetentionActivities:
             if changed < self._ip_batch:
                 return removed
 
-    async def _delete_conversations(self, org_id: uuid.UUID, cutoff: datetime) -> tuple[int, int]:
-        """Histories first, then rows: a workflow terminated by its deletion cannot write into
-        a conversation that is already gone."""
-        deleted = histories = 0
+    async def _delete_conversations(
+        self, org_id: uuid.UUID, cutoff: datetime
+    ) -> tuple[int, int, int]:
+        """Histories first, then recordings, then rows: a workflow terminated by its deletion
+        cannot write into a conversation that is already gone, and no recording is left
+        behind by a row that is (a retry finds the rows and deletes their files again).
+        Returns conversations, histories and recordings deleted."""
+        deleted = histories = recordings = 0
         while True:
             async with org_session(self._session_maker, org_id) as session:
                 ids = list(
@@ -181,12 +193,13 @@ class RetentionActivities:
                     ).all()
                 )
             if not ids:
-                return deleted, histories
+                return deleted, histories, recordings
             for conversation_id in ids:
                 histories += await self._delete_histories(
                     conversation_workflow_id(org_id, conversation_id)
                 )
                 activity.heartbeat(f"conversations:{deleted}")
+            recordings += await self._delete_recordings(org_id, ids)
             async with org_session(self._session_maker, org_id) as session:
                 result = await session.exec(
                     delete(Conversation)
@@ -196,7 +209,22 @@ class RetentionActivities:
                 deleted += result.rowcount
             activity.heartbeat(f"conversations:{deleted}")
             if len(ids) < self._conversation_batch:
-                return deleted, histories
+                return deleted, histories, recordings
+
+    async def _delete_recordings(self, org_id: uuid.UUID, conversation_ids: list[uuid.UUID]) -> int:
+        """The recordings of the conversations' calls: every call's key (a recording saved
+        as the call ended, before its flag, goes too); those marked recorded are counted."""
+        async with org_session(self._session_maker, org_id) as session:
+            calls = (
+                await session.exec(
+                    select(col(Call.id), col(Call.recorded)).where(
+                        col(Call.conversation_id).in_(conversation_ids)
+                    )
+                )
+            ).all()
+        for call_id, _ in calls:
+            await self._storage.delete(recording_key(org_id, call_id))
+        return sum(1 for _, recorded in calls if recorded)
 
     async def _delete_histories(self, workflow_id: str) -> int:
         """Every run of the workflow (a conversation continues-as-new); a run already deleted

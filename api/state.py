@@ -21,6 +21,7 @@ from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from services.knowledge_trial import KnowledgeTrial
 from services.phone_numbers import PhoneNumbers
 from services.telephony import Telephony
+from services.voice.speech import SpeechStack
 
 
 @dataclass
@@ -47,6 +48,7 @@ class AppState:
     telephony: Telephony
     phone_numbers: PhoneNumbers
     calls: Calls
+    speech: SpeechStack  # the speech providers of this process (voice and phone calls)
     twilio_limiter: RateLimiter  # Twilio's webhooks, per client address
 
 

@@ -15,11 +15,18 @@ from typing import Any
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 # 13-19 digits, optionally grouped by single spaces or dashes.
 CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-# International (+CC ...) or national numbers with separators, at least 7 digits in all.
+# International numbers (+CC, then digit groups of any size split by spaces, dots, dashes or an
+# area code in brackets: E.164 "+15551234567", "+1 (555) 123-4567", "+33 6 12 34 56 78") or
+# national ones with separators ("(415) 555-2671", "020 7946 0958"); at least 7 digits in all.
+# A "+" right after a digit is a time zone offset ("13:39:43+00:00"), never a number. Digit runs
+# are possessive and every further group starts at a separator: linear time on any input.
 PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]\d{2,4}){1,4}(?![\w:])"
-    r"|(?<![\w+])\+\d{7,15}(?!\w)"
+    r"(?<![\w+])\+\d++(?:(?:[\s.\-]?\(\d{1,4}\)[\s.\-]?|[\s.\-])\d++){0,5}(?![\w:])"
+    r"|(?<![\w+])(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]\d{2,4}){1,4}(?![\w:])"
 )
+# The same in a URL-encoded form body or query string, as Twilio posts its webhooks
+# ("From=%2B15551234567&To=%2B1%20555..."): "+" is %2B, a space %20, a dash %2D.
+PHONE_URL_ENCODED = re.compile(r"(?<![\w%])%2[Bb]\d(?:(?:%20|%2[Dd]|[+.\-])?\d){6,18}(?!\d)")
 
 # What PostgreSQL and SQLAlchemy echo of a statement's values in their error messages (a
 # message's text, a contact's email, an organization's name), which reach logs in tracebacks.
@@ -64,6 +71,7 @@ def redact(text: str) -> str:
 
 
 def _mask_numbers(text: str) -> str:
+    text = PHONE_URL_ENCODED.sub(PHONE_MASK, text)
     return PHONE.sub(_mask_phone, CARD.sub(_mask_card, text))
 
 

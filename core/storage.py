@@ -6,16 +6,30 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
 from core.settings import Settings
 
+# Read a stored file this much at a time when it is streamed (a call recording, into a ZIP).
+CHUNK_BYTES = 1024 * 1024
+
 
 class FileStorage(Protocol):
     async def put(self, key: str, data: bytes) -> None: ...
+    async def put_file(self, key: str, path: Path) -> None:
+        """Store a file from the local disk without reading it into memory (a call
+        recording is ~115 MB an hour). Like ``put``, never half-written under ``key``."""
+        ...
+
     async def get(self, key: str) -> bytes: ...
+    def read_chunks(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> AsyncIterator[bytes]:
+        """The file's bytes a chunk at a time; ``FileNotFoundError`` if there is none."""
+        ...
+
     async def delete(self, key: str) -> None: ...
     async def exists(self, key: str) -> bool: ...
     async def delete_prefix(self, prefix: str) -> int:
@@ -35,6 +49,18 @@ def document_key(org_id: uuid.UUID, document_id: uuid.UUID, filename: str) -> st
     return f"{org_id}/{document_id}/{safe[:120]}"
 
 
+def recording_key(org_id: uuid.UUID, call_id: uuid.UUID) -> str:
+    """A call's recording: derived from the call's id alone (never a number or a name), under
+    the organization's prefix, so erasure and retention find it from the call row and an
+    account deletion's prefix purge takes it too."""
+    return f"{recordings_prefix(org_id)}{call_id}.wav"
+
+
+def recordings_prefix(org_id: uuid.UUID) -> str:
+    """The folder of an organization's call recordings."""
+    return f"{org_id}/recordings/"
+
+
 class LocalStorage:
     """Files under a root folder. Writes go to a temporary name first, then are renamed, so a
     crash never leaves a half-written file under a real key."""
@@ -45,8 +71,19 @@ class LocalStorage:
     async def put(self, key: str, data: bytes) -> None:
         await asyncio.to_thread(self._put, key, data)
 
+    async def put_file(self, key: str, path: Path) -> None:
+        await asyncio.to_thread(self._put_file, key, path)
+
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._path(key).read_bytes)
+
+    async def read_chunks(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> AsyncIterator[bytes]:
+        handle = await asyncio.to_thread(self._path(key).open, "rb")
+        try:
+            while chunk := await asyncio.to_thread(handle.read, chunk_bytes):
+                yield chunk
+        finally:
+            handle.close()
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._delete, key)
@@ -71,6 +108,13 @@ class LocalStorage:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
         temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+    def _put_file(self, key: str, source: Path) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+        shutil.copyfile(source, temporary)
         os.replace(temporary, path)
 
     def _delete(self, key: str) -> None:

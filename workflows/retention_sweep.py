@@ -32,6 +32,7 @@ class RetentionTotals:
     conversations_deleted: int = 0
     histories_deleted: int = 0
     erasures_resumed: int = 0
+    recordings_deleted: int = 0
 
 
 @dataclass
@@ -73,6 +74,7 @@ class RetentionSweepWorkflow:
             totals.conversations_deleted += counts.conversations_deleted
             totals.histories_deleted += counts.histories_deleted
             totals.erasures_resumed += counts.erasures_resumed
+            totals.recordings_deleted += counts.recordings_deleted
         if page.next_after is not None:
             workflow.continue_as_new(
                 RetentionSweepInput(

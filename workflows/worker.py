@@ -80,7 +80,12 @@ def build_workers(
         queues.system: ([SystemCheckWorkflow], [system.check_database]),
         queues.conversations: (
             [ConversationWorkflow],
-            [conversation.store_message, conversation.apply_change, conversation.run_turn],
+            [
+                conversation.store_message,
+                conversation.apply_change,
+                conversation.run_turn,
+                conversation.mark_interrupted,
+            ],
         ),
         queues.ingestion: (
             [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow, ReembedKnowledgeWorkflow],
@@ -141,6 +146,7 @@ def build_workers(
     retention = RetentionActivities(
         session_maker,
         client,
+        storage,
         erasures=ContactErasureStarter(session_maker, client, queues.privacy),
     )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlmodel import col, select
 
@@ -36,6 +38,12 @@ log = get_logger(__name__)
 
 router = APIRouter(tags=["privacy"], responses=errors(401, 403, 404, 409, 410, 422, 503))
 
+ZIP: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The export's ZIP archive",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 EXPORT_KINDS = (PrivacyRequestKind.ORGANIZATION_EXPORT, PrivacyRequestKind.CONTACT_EXPORT)
 
 
@@ -107,8 +115,8 @@ async def get_export(
     return result
 
 
-@router.get("/api/exports/{token}", response_class=Response)
-async def download_export(token: str, state: StateDep) -> Response:
+@router.get("/api/exports/{token}", response_class=StreamingResponse, responses=ZIP)
+async def download_export(token: str, state: StateDep) -> StreamingResponse:
     """No sign-in: the link is the credential. 404 for an unknown (or replaced) link, 410
     once the export has expired. Every download is in the organization's audit log."""
     async with platform_session(state.session_maker) as session:
@@ -123,9 +131,11 @@ async def download_export(token: str, state: StateDep) -> Response:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="unknown download link")
     if not _downloadable(request) or request.file_key is None:
         raise HTTPException(status.HTTP_410_GONE, detail="this export has expired")
+    # Streamed a chunk at a time: with call recordings an archive can be large.
+    chunks = state.storage.read_chunks(request.file_key)
     try:
-        data = await state.storage.get(request.file_key)
-    except FileNotFoundError:
+        first = await anext(chunks)
+    except (FileNotFoundError, StopAsyncIteration):
         raise HTTPException(status.HTTP_410_GONE, detail="this export has expired") from None
     async with org_session(state.session_maker, request.org_id) as session:
         stored = await session.get(PrivacyRequest, request.id)
@@ -138,19 +148,22 @@ async def download_export(token: str, state: StateDep) -> Response:
                 action="privacy.export_downloaded",
                 target_type="privacy_request",
                 target_id=str(request.id),
-                details={"kind": request.kind.value, "size_bytes": len(data)},
+                details={"kind": request.kind.value, "size_bytes": request.size_bytes},
             )
         )
     day = (request.completed_at or request.created_at).date().isoformat()
     filename = f"perceptron-{request.kind.value.replace('_', '-')}-{day}.zip"
-    return Response(
-        content=data,
-        media_type="application/zip",
-        headers={
-            "content-disposition": f'attachment; filename="{filename}"',
-            "cache-control": "no-store",
-        },
-    )
+    headers = {
+        "content-disposition": f'attachment; filename="{filename}"',
+        "cache-control": "no-store",
+    }
+    return StreamingResponse(_joined(first, chunks), media_type="application/zip", headers=headers)
+
+
+async def _joined(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    yield first
+    async for chunk in rest:
+        yield chunk
 
 
 def _downloadable(request: PrivacyRequest) -> bool:

@@ -32,7 +32,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from core.db import SessionMaker, org_session, platform_session
-from core.encryption import DataKeyDestroyedError, DataKeys
+from core.encryption import DataKeyDestroyedError, DataKeys, open_sealed, seal
 from core.ids import (
     account_deletion_id,
     member_deletion_id,
@@ -55,14 +55,17 @@ from core.models import (
     Message,
     MessageRole,
     Organization,
+    PhoneNumber,
     PrivacyRequest,
     PrivacyRequestKind,
     Role,
     SourceKind,
+    TelephonyAccount,
     WidgetEvent,
 )
+from core.payload_codec import create_keyring
 from core.settings import Settings
-from core.storage import create_storage
+from core.storage import create_storage, recording_key
 from services.account_deletion import AccountDeletions, DeletionError, PurgeOptions
 from services.accounts import Principal, create_sign_in_link
 from services.conversations import Conversations
@@ -71,6 +74,7 @@ from services.knowledge import KnowledgeBase
 from tests.conftest import RunningApi, serve
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.fakes.clerk import ClerkInstance
+from tests.integration.call_helpers import record_call
 from tests.integration.conversation_helpers import ScriptedAgent
 from tests.integration.knowledge_helpers import record_history
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
@@ -187,6 +191,8 @@ async def test_deletion_purges_every_store_and_leaves_another_organization_as_it
         assert deleted[table] == a_before[table][0] + requested_entry.get(table, 0), table
     assert deleted["organization"] == 1
     assert deleted["files"] == 1
+    assert deleted["recordings"] == 1
+    assert not await create_storage(deletion_settings).exists(a.recording_key)
     assert deleted["schedules"] == 1
     assert deleted["workflows_terminated"] >= 1  # the open conversation
     assert deleted["workflow_histories"] >= 2  # the conversation and the ingestion
@@ -207,6 +213,13 @@ async def test_deletion_purges_every_store_and_leaves_another_organization_as_it
     assert not (deletion_settings.storage_dir / str(a.org_id)).exists()
     with pytest.raises(DataKeyDestroyedError):
         await keyring.for_organization(a.org_id)
+    # A copy of the sealed Twilio credentials (a backup, a replica) opens no more: the data
+    # key that sealed them is gone, in this process and in a fresh one.
+    for reader in (keyring, create_keyring(deletion_settings, session_maker)):
+        reader.forget()
+        with pytest.raises(DataKeyDestroyedError):
+            await reader.by_id(a.credentials_key_id)
+    assert b.credentials == await _open_credentials(keyring, b), "Bolt's still open"
     async with platform_session(session_maker) as session:
         key = (await session.exec(select(DataKey).where(DataKey.org_id == a.org_id))).one()
     assert key.wrapped_key is None
@@ -757,6 +770,8 @@ PLANTED_TABLES = [
     "api_keys",
     "privacy_requests",
     "audit_log",
+    "phone_numbers",
+    "telephony_accounts",
 ]
 
 
@@ -767,8 +782,12 @@ class Planted:
         headers: dict[Role, dict[str, str]],
         clerk_users: list[str],
         schedule_id: str,
+        telephony: tuple[bytes, str, bytes, str],
     ) -> None:
         self.org_id = org_id
+        # The sealed Twilio credentials as stored, their key, what they open to, the
+        # recording's storage key.
+        self.sealed, self.credentials_key_id, self.credentials, self.recording_key = telephony
         self.owner = headers[Role.OWNER]
         self.compliance = headers[Role.COMPLIANCE]
         self.operator = headers[Role.OPERATOR]
@@ -825,9 +844,8 @@ async def plant(
         call_conversation = Conversation(org_id=org_id, contact_id=contact.id)
         session.add(call_conversation)
         await session.flush()
-        session.add(
-            Call(org_id=org_id, conversation_id=call_conversation.id, contact_id=contact.id)
-        )
+        call = Call(org_id=org_id, conversation_id=call_conversation.id, contact_id=contact.id)
+        session.add(call)
         session.add(
             Message(
                 org_id=org_id,
@@ -846,6 +864,7 @@ async def plant(
         source.schedule_id = sync_source_id(org_id, source.id)
         session.add(source)
     await _create_paused_schedule(temporal, settings, org_id, source.id)
+    telephony = await _plant_telephony(settings, maker, org_id, call.id)
 
     conversations = Conversations(maker, temporal, settings)
     live = await conversations.start(org_id, contact.id)
@@ -859,7 +878,35 @@ async def plant(
         return document.status.value == "ready"
 
     await eventually(ready, within=60)
-    return Planted(org_id, headers, clerk_users, source.schedule_id)
+    return Planted(org_id, headers, clerk_users, source.schedule_id, telephony)
+
+
+async def _plant_telephony(
+    settings: Settings, maker: SessionMaker, org_id: uuid.UUID, call_id: uuid.UUID
+) -> tuple[bytes, str, bytes, str]:
+    """A phone number, a Twilio account whose credentials are sealed under the organization's
+    data key (as services.telephony seals them: the organization id as associated data), and
+    a recording of the call."""
+    credentials = f'{{"account_sid": "AC{org_id.hex}", "auth_token": "{uuid.uuid4().hex}"}}'
+    key = await create_keyring(settings, maker).for_organization(org_id)
+    sealed = seal(key.key, credentials.encode(), org_id.bytes)
+    async with org_session(maker, org_id) as session:
+        session.add(PhoneNumber(org_id=org_id, number=f"+1555{org_id.int % 10**7:07d}"))
+        session.add(
+            TelephonyAccount(
+                org_id=org_id,
+                sealed_credentials=sealed,
+                key_id=key.key_id,
+                account_hint=f"AC…{org_id.hex[-4:]}",
+            )
+        )
+    await record_call(create_storage(settings), maker, org_id, call_id)
+    return sealed, key.key_id, credentials.encode(), recording_key(org_id, call_id)
+
+
+async def _open_credentials(keyring: DataKeys, planted: Planted) -> bytes:
+    key = await keyring.by_id(planted.credentials_key_id)
+    return open_sealed(key.key, planted.sealed, planted.org_id.bytes)
 
 
 async def _create_paused_schedule(

@@ -33,9 +33,10 @@ from core.models import (
     Role,
 )
 from core.settings import Settings
-from core.storage import create_storage
+from core.storage import create_storage, recording_key
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, create_organization, session_token
+from tests.integration.call_helpers import record_call
 from tests.integration.conversation_helpers import (
     Visitor,
     configure,
@@ -153,6 +154,11 @@ async def _customer(
         )
         assert ended.status_code == 202, ended.text
     return Customer(visitor, contact_id, ids)
+
+
+async def _call_of(maker: SessionMaker, org_id: uuid.UUID, contact_id: uuid.UUID) -> uuid.UUID:
+    async with org_session(maker, org_id) as session:
+        return (await session.exec(select(Call.id).where(Call.contact_id == contact_id))).one()
 
 
 async def _counts(maker: SessionMaker, org_id: uuid.UUID) -> dict[str, int]:
@@ -296,6 +302,14 @@ async def test_erasure_by_id_removes_exactly_that_contacts_data_everywhere(
             conversation_workflow_id(shop.org_id, customer.conversation_ids[-1])
         )
         await closed.result()  # the ended conversation's workflow has completed
+        # The customer's call and the neighbour's were recorded.
+        storage = create_storage(settings)
+        recorded = {
+            who.contact_id: await _call_of(session_maker, shop.org_id, who.contact_id)
+            for who in (customer, neighbour)
+        }
+        for call_id in recorded.values():
+            await record_call(storage, session_maker, shop.org_id, call_id, seed=phrase)
         before = await _counts(session_maker, shop.org_id)
         other_before = await _counts(session_maker, other_shop.org_id)
         expected = await _contact_rows(session_maker, customer)
@@ -337,6 +351,9 @@ async def test_erasure_by_id_removes_exactly_that_contacts_data_everywhere(
     assert deleted["workflows_terminated"] == 1  # the other one had ended already
     assert deleted["workflow_histories"] == 2
     assert deleted["export_files"] == 0
+    assert deleted["recordings"] == 1
+    assert not await storage.exists(recording_key(shop.org_id, recorded[customer.contact_id]))
+    assert await storage.exists(recording_key(shop.org_id, recorded[neighbour.contact_id]))
     assert set(ERASED_STORES) <= deleted.keys()
     assert {"requested_at", "erase_after", "started_at", "completed_at"} <= done["receipt"].keys()
     assert await _counts(session_maker, other_shop.org_id) == other_before

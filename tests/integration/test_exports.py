@@ -37,11 +37,13 @@ from core.models import (
     Message,
     MessageRole,
     Organization,
+    PhoneNumber,
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
     Role,
     SourceKind,
+    TelephonyAccount,
     WidgetEvent,
 )
 from core.settings import Settings
@@ -50,6 +52,7 @@ from services.accounts import Principal, create_api_key, create_sign_in_link
 from services.exports import request_export
 from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, create_organization, session_token
+from tests.integration.call_helpers import record_call
 from tests.integration.knowledge_helpers import owner_headers, record_history
 from workflows.data_export import DataExportResult
 
@@ -60,6 +63,7 @@ TABLES = [
     "messages",
     "conversation_notes",
     "calls",
+    "phone_numbers",
     "widget_events",
     "knowledge_sources",
     "knowledge_documents",
@@ -80,6 +84,7 @@ MODELS: dict[str, Any] = {
     "messages": Message,
     "conversation_notes": ConversationNote,
     "calls": Call,
+    "phone_numbers": PhoneNumber,
     "widget_events": WidgetEvent,
     "knowledge_sources": KnowledgeSource,
     "knowledge_documents": KnowledgeDocument,
@@ -94,6 +99,17 @@ class SeededContact:
     email: str
     phrase: str
     note: str
+    call_id: uuid.UUID
+
+
+@dataclass
+class SeededTelephony:
+    """What must never leave in an export: the sealed Twilio credentials, their hint, a stream
+    token's hash."""
+
+    sealed: bytes
+    account_hint: str
+    stream_token_hash: str
 
 
 async def seed_contact(maker: SessionMaker, org_id: uuid.UUID, label: str) -> SeededContact:
@@ -131,16 +147,15 @@ async def seed_contact(maker: SessionMaker, org_id: uuid.UUID, label: str) -> Se
             )
         )
         session.add(ConversationNote(org_id=org_id, conversation_id=conversation.id, content=note))
-        session.add(
-            Call(
-                org_id=org_id,
-                conversation_id=conversation.id,
-                contact_id=contact.id,
-                from_number="+15550100",
-                status="completed",
-                duration_seconds=42,
-            )
+        call = Call(
+            org_id=org_id,
+            conversation_id=conversation.id,
+            contact_id=contact.id,
+            from_number="+15550100",
+            status="completed",
+            duration_seconds=42,
         )
+        session.add(call)
         session.add(
             WidgetEvent(
                 org_id=org_id,
@@ -152,11 +167,40 @@ async def seed_contact(maker: SessionMaker, org_id: uuid.UUID, label: str) -> Se
                 ip_address="203.0.113.7",
             )
         )
-    return SeededContact(contact.id, conversation.id, email, phrase, note)
+    return SeededContact(contact.id, conversation.id, email, phrase, note, call.id)
 
 
-async def seed_organization(maker: SessionMaker, org_id: uuid.UUID) -> None:
+async def seed_organization(maker: SessionMaker, org_id: uuid.UUID) -> SeededTelephony:
+    """A knowledge source and document, settings, a phone number, a connected Twilio account
+    and a call whose stream token is still live."""
+    marker = uuid.uuid4().hex
+    telephony = SeededTelephony(
+        sealed=f"sealed-twilio-{marker}".encode(),
+        account_hint=f"AC…{marker[:4]}",
+        stream_token_hash=f"{marker}{marker}",
+    )
     async with org_session(maker, org_id) as session:
+        number = PhoneNumber(org_id=org_id, number="+15550199", label="Front desk")
+        session.add(number)
+        session.add(
+            TelephonyAccount(
+                org_id=org_id,
+                sealed_credentials=telephony.sealed,
+                key_id=f"key-{marker[:8]}",
+                account_hint=telephony.account_hint,
+            )
+        )
+        await session.flush()
+        session.add(
+            Call(
+                org_id=org_id,
+                phone_number_id=number.id,
+                from_number="+15550142",
+                to_number=number.number,
+                status="in-progress",
+                stream_token_hash=telephony.stream_token_hash,
+            )
+        )
         source = KnowledgeSource(org_id=org_id, kind=SourceKind.URL, url="https://help.example/")
         session.add(source)
         await session.flush()
@@ -173,6 +217,7 @@ async def seed_organization(maker: SessionMaker, org_id: uuid.UUID) -> None:
         organization = (await session.exec(select(Organization))).one()
         organization.settings = {"privacy": {"ip_retention_days": 10}, "widget": {"theme": "dark"}}
         session.add(organization)
+    return telephony
 
 
 async def wait_for_export(
@@ -258,9 +303,10 @@ async def test_organization_export_holds_every_table_as_json_and_csv_without_sec
     temporal_client: Client,
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
-    await seed_organization(session_maker, org_id)
+    telephony = await seed_organization(session_maker, org_id)
     first = await seed_contact(session_maker, org_id, "alice")
     second = await seed_contact(session_maker, org_id, "bob")
+    recording = await record_call(create_storage(settings), session_maker, org_id, first.call_id)
     # Secrets that must never leave: an API key, a sign-in link, the widget secret.
     owner = Principal(org_id=org_id, role=Role.OWNER)
     key, key_secret = await create_api_key(session_maker, owner, "backend", Role.ADMIN)
@@ -286,10 +332,15 @@ async def test_organization_export_holds_every_table_as_json_and_csv_without_sec
 
         files, manifest = await _download_checked(client, status["download_url"])
 
-    expected = {"manifest.json", "organization.json"} | {
+    expected = {"manifest.json", "organization.json", f"recordings/{first.call_id}.wav"} | {
         f"{table}.{suffix}" for table in TABLES for suffix in ("json", "csv")
     }
     assert set(files) == expected
+    assert files[f"recordings/{first.call_id}.wav"] == recording
+    assert status["counts"]["recordings"] == 1
+    assert status["counts"]["calls"] == 3
+    assert status["counts"]["phone_numbers"] == 1
+    assert f"recordings/{first.call_id}.wav" in manifest["files"]
     assert manifest["format_version"] == 1
     assert manifest["kind"] == "organization_export"
     assert datetime.fromisoformat(manifest["generated_at"]) <= datetime.now(UTC)
@@ -327,6 +378,19 @@ async def test_organization_export_holds_every_table_as_json_and_csv_without_sec
     assert b"widget_secret" not in everything
     assert b"key_hash" not in everything
     assert b"token_hash" not in everything
+    # The organization's Twilio account is never exported: sealed secrets, no personal data.
+    assert not [name for name in files if "telephony" in name]
+    for secret_bytes in (
+        telephony.sealed,
+        telephony.account_hint.encode(),
+        telephony.stream_token_hash.encode(),
+        b"sealed_credentials",
+    ):
+        assert secret_bytes not in everything, "a telephony secret is in the export"
+    calls = {record["id"]: record for record in json.loads(files["calls.json"])}
+    assert calls[str(first.call_id)]["recorded"] is True
+    assert calls[str(second.call_id)]["recorded"] is False
+    assert "stream_token_expires_at" not in calls[str(first.call_id)]
     for foreign in (stranger.phrase, stranger.email, stranger.note, str(other_org)):
         assert foreign.encode() not in everything, "another organization's data is in it"
 
@@ -377,6 +441,9 @@ async def test_contact_export_holds_only_that_contacts_data(
     await seed_organization(session_maker, org_id)
     wanted = await seed_contact(session_maker, org_id, "wanted")
     other = await seed_contact(session_maker, org_id, "other")
+    storage = create_storage(settings)
+    recording = await record_call(storage, session_maker, org_id, wanted.call_id)
+    await record_call(storage, session_maker, org_id, other.call_id)
     compliance = await create_member(session_maker, org_id, Role.COMPLIANCE)
     compliance_headers = bearer(session_token(settings, compliance))
 
@@ -396,9 +463,10 @@ async def test_contact_export_holds_only_that_contacts_data(
     assert [item["id"] for item in listed.json()] == [status["id"]]
     assert all(item["download_url"] is None for item in listed.json())
 
-    assert set(files) == {"manifest.json"} | {
+    assert set(files) == {"manifest.json", f"recordings/{wanted.call_id}.wav"} | {
         f"{table}.{suffix}" for table in CONTACT_TABLES for suffix in ("json", "csv")
     }
+    assert files[f"recordings/{wanted.call_id}.wav"] == recording
     assert manifest["kind"] == "contact_export"
     assert manifest["contact_id"] == str(wanted.contact_id)
     assert manifest["counts"] == {
@@ -408,6 +476,7 @@ async def test_contact_export_holds_only_that_contacts_data(
         "conversation_notes": 1,
         "calls": 1,
         "widget_events": 1,
+        "recordings": 1,
     }
     for table in CONTACT_TABLES:
         records = assert_json_and_csv_agree(files, table)
@@ -426,6 +495,7 @@ async def test_contact_export_holds_only_that_contacts_data(
     assert other.email.encode() not in everything
     assert str(other.contact_id).encode() not in everything
     assert str(other.conversation_id).encode() not in everything
+    assert str(other.call_id).encode() not in everything
 
 
 async def test_export_requests_are_checked_for_role_organization_and_contact(

@@ -37,9 +37,11 @@ from core.models import (
     WidgetEvent,
 )
 from core.settings import Settings
+from core.storage import create_storage, recording_key
 from services.conversations import Conversations
 from services.retention import ensure_retention_schedule, prepare_retention_schedule
 from tests.factories import create_organization
+from tests.integration.call_helpers import record_call
 from tests.integration.knowledge_helpers import record_history
 from workflows.retention_sweep import RetentionSweepInput, RetentionSweepWorkflow, RetentionTotals
 
@@ -199,11 +201,22 @@ async def test_conversation_retention_deletes_old_conversations_and_their_histor
     ancient = await start_conversation(conversations, session_maker, unlimited, timedelta(days=400))
     old_id = conversation_workflow_id(limited, old)
     assert await history_exists(temporal_client, old_id)
+    # Every conversation's call was recorded.
+    storage = create_storage(settings)
+    recordings = {}
+    for org_id, conversation_id in ((limited, old), (limited, recent), (unlimited, ancient)):
+        call_id = await call_of(session_maker, org_id, conversation_id)
+        await record_call(storage, session_maker, org_id, call_id)
+        recordings[conversation_id] = recording_key(org_id, call_id)
 
     totals = await run_sweep(temporal_client, settings)
 
     assert totals.conversations_deleted == 1
     assert totals.histories_deleted == 1
+    assert totals.recordings_deleted == 1
+    assert not await storage.exists(recordings[old])
+    assert await storage.exists(recordings[recent])
+    assert await storage.exists(recordings[ancient])
     async with org_session(session_maker, limited) as session:
         assert await session.get(Conversation, old) is None
         assert await session.get(Conversation, recent) is not None
@@ -218,6 +231,14 @@ async def test_conversation_retention_deletes_old_conversations_and_their_histor
         assert await session.get(Conversation, ancient) is not None
     again = await run_sweep(temporal_client, settings)
     assert again.conversations_deleted == 0
+    assert again.recordings_deleted == 0
+
+
+async def call_of(maker: SessionMaker, org_id: uuid.UUID, conversation_id: uuid.UUID) -> uuid.UUID:
+    async with org_session(maker, org_id) as session:
+        return (
+            await session.exec(select(Call.id).where(Call.conversation_id == conversation_id))
+        ).one()
 
 
 @pytest.fixture

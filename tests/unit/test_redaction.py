@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import random
+import time
 import uuid
 
 import pytest
@@ -45,6 +46,71 @@ def test_personal_data_is_masked(text: str, expected: str) -> None:
 )
 def test_ordinary_text_survives(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # E.164, as Twilio and the calls table hold numbers.
+        ("caller +15551234567 hung up", "caller [phone] hung up"),
+        ("to +447911123456.", "to [phone]."),
+        # Written with spaces, dashes, dots, brackets, in any grouping.
+        ("+1 555 123 4567", "[phone]"),
+        ("+1-555-123-4567", "[phone]"),
+        ("+1.555.123.4567", "[phone]"),
+        ("+1 (555) 123-4567", "[phone]"),
+        ("555-123-4567", "[phone]"),
+        ("+44 7911 123456", "[phone]"),
+        ("+33 6 12 34 56 78", "[phone]"),
+        ("tel:+15551234567", "tel:[phone]"),
+        # Twilio's webhook form fields: decoded, and as the raw URL-encoded body.
+        ("From=+15551234567&To=+15557654321", "From=[phone]&To=[phone]"),
+        ("From=%2B15551234567&To=%2B15557654321", "From=[phone]&To=[phone]"),
+        ("Caller=%2b15551234567&Called=%2B1%20555%20765%204321", "Caller=[phone]&Called=[phone]"),
+        ("Called=%2B1+555+765+4321&CallStatus=ringing", "Called=[phone]&CallStatus=ringing"),
+        ("{'From': '+15551234567', 'To': '+15557654321'}", "{'From': '[phone]', 'To': '[phone]'}"),
+    ],
+)
+def test_phone_numbers_are_masked_in_every_form(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call 7d1f0e9a-4c1b-4f7e-9b51-0f4a6c2d8e11 ended",
+        "started 2026-12-02T13:39:43.123456+00:00",
+        "from 2026-12-02 13:39:43+00:00 to 2026-12-02T13:40:25Z",
+        "offset +05:30 applies",
+        "CallSid=CA0123456789abcdef0123456789abcdef&AccountSid=AC0123456789abcdef01234567",
+        "epoch 1733146783123 ms",
+        "chunk 123 timestamp 4560",
+        "score +3 today",
+    ],
+)
+def test_ids_dates_and_twilio_sids_survive_the_phone_mask(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_phone_masking_takes_linear_time_on_long_digit_runs() -> None:
+    hostile = ("+" + "1" * 40 + "x ") * 200 + "%2B" + "1" * 5000 + " " + "+1 555 " * 2000
+    started = time.perf_counter()
+    redact(hostile)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_logged_twilio_webhook_keeps_its_sids_and_loses_its_numbers() -> None:
+    stream = _capture("json")
+    get_logger("test").info(
+        "voice webhook",
+        form={"CallSid": "CA0123456789abcdef", "From": "+15551234567", "To": "+15557654321"},
+        body="CallSid=CA0123456789abcdef&From=%2B15551234567&To=%2B15557654321",
+    )
+    output = stream.getvalue()
+    for number in ("5551234567", "5557654321"):
+        assert number not in output
+    assert output.count("CA0123456789abcdef") == 2
+    assert output.count("[phone]") == 4
 
 
 def test_ids_with_digit_groups_survive_whole() -> None:
