@@ -204,6 +204,54 @@ def platform_staff(
     typer.echo(f"{'removed from' if remove else 'added to'} platform staff: {changed} member(s)")
 
 
+@app.command("phone-number")
+def phone_number(
+    number: Annotated[str, typer.Argument(help="E.164, e.g. +15551230000")],
+    org: Annotated[str, typer.Option(help="The organization's id")],
+    sid: Annotated[
+        str | None, typer.Option(help="Twilio's PN… sid of the number in the platform account")
+    ] = None,
+    label: Annotated[str, typer.Option(help="A name for the number")] = "",
+) -> None:
+    """Assign a number of the platform's Twilio account to an organization (platform staff).
+    Point the number's voice webhook at PERCEPTRON_PUBLIC_URL/api/twilio/voice and its status
+    callback at /api/twilio/status in the platform's Twilio account."""
+    import uuid
+
+    from core.db import create_engine, create_session_maker
+    from services.errors import RefusedError
+    from services.phone_numbers import assign_platform_number
+
+    settings = _settings()
+    _require_database(settings)
+    try:
+        org_id = uuid.UUID(org)
+    except ValueError as error:
+        typer.echo("error: --org is an organization id (a UUID)", err=True)
+        raise typer.Exit(2) from error
+
+    async def assign() -> uuid.UUID:
+        engine = create_engine(settings.resolved_database_url, pool_size=1)
+        try:
+            assigned = await assign_platform_number(
+                create_session_maker(engine), org_id, number, provider_sid=sid, label=label
+            )
+            return assigned.id
+        finally:
+            await engine.dispose()
+
+    try:
+        number_id = asyncio.run(assign())
+    except RefusedError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(1) from error
+    if not settings.twilio_account_sid:
+        typer.echo(
+            "note: TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are not set: calls to it are refused"
+        )
+    typer.echo(f"assigned: phone number {number_id}")
+
+
 @app.command()
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs")],

@@ -48,6 +48,9 @@ FINAL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "cancele
 UNANSWERED_STATUSES = frozenset({"busy", "no-answer", "failed", "canceled"})
 KNOWN_STATUSES = FINAL_STATUSES | {"queued", "initiated", "ringing", IN_PROGRESS}
 PUTTING_THROUGH = "Please hold while I put you through to a member of our team."
+CALLBACK_PHONE = "I've passed your number to them and someone will call you back."
+CALLBACK_BROWSER = "I've passed your conversation to them and someone will reply here."
+JOINING_HERE = "I've asked a member of our team to join this conversation; they'll reply here."
 NO_HANDOFF = (
     "I can't put you through to a person right now, but I've passed your number to our team "
     "and someone will get back to you."
@@ -205,8 +208,8 @@ class Calls:
 
     async def redeem_stream_token(self, token: str) -> CallSession:
         """The call a media WebSocket opens: 403 for a token that is unknown, used or
-        expired. Marked used in the transaction that checks it, so two sockets racing with
-        one token get one call."""
+        expired, or whose call has already ended. Marked used in the transaction that checks
+        it, so two sockets racing with one token get one call."""
         now = datetime.now(UTC)
         async with platform_session(self._maker) as session:
             call = (
@@ -222,6 +225,7 @@ class Calls:
                 or call.stream_token_expires_at is None
                 or call.stream_token_expires_at <= now
                 or call.conversation_id is None
+                or call.ended_at is not None
             ):
                 raise CallError(403, "this stream token is unknown, used or expired")
             call.stream_token_used_at = now
@@ -243,46 +247,28 @@ class Calls:
     # During the call --------------------------------------------------------------------
 
     async def transfer(self, session: CallSession) -> tuple[TransferOutcome, str]:
-        """Put the caller through to a person: within business hours, with a handoff number,
-        the Twilio call is redirected to ``<Dial>`` it (its TwiML says the line returned, so
-        the media loop need not); outside hours a callback is offered; with no number the
-        team is told. In every case the conversation asks for a human, so it waits in the
-        inbox."""
+        """Put the caller through to a person. A phone call within business hours, with a
+        handoff number, is redirected to ``<Dial>`` it (DIALLED; its TwiML says the line
+        returned, so the media loop need not: the stream ends). Outside business hours a
+        callback is offered (CLOSED, outcome ``callback``). Without a number (or in the
+        browser within hours) the team is told (UNAVAILABLE). In every case the
+        conversation asks for a human, so it waits in the inbox."""
         telephony = await self._telephony_settings(session.org_id)
-        handoff = telephony.handoff_number
-        open_now = is_open(telephony.business_hours, datetime.now(UTC))
+        handoff, hours = telephony.handoff_number, telephony.business_hours
+        phone = session.provider_call_id is not None
         outcome: TransferOutcome
-        if session.provider_call_id is not None and handoff and open_now:
-            response = VoiceResponse()
-            response.say(PUTTING_THROUGH)
-            response.dial(handoff)
-            call = await self._call(session.org_id, session.call_id)
-            credentials = await self._credentials_for_call(call)
-            if credentials is None:
-                raise CallError(409, "the Twilio account of this call is no longer connected")
-            await self._telephony.redirect_call(
-                credentials, session.provider_call_id, str(response)
-            )
-            await self._set_outcome(
-                session.org_id, session.call_id, CallOutcome.TRANSFERRED, handoff
-            )
-            outcome, say = TransferOutcome.DIALLED, PUTTING_THROUGH
-        elif handoff and not open_now and telephony.business_hours is not None:
-            hours = telephony.business_hours
-            say = (
-                f"Our team is available {hours.describe()}, {hours.timezone.replace('_', ' ')} "
-                "time. I've passed your number to them and someone will call you back."
-            )
-            if session.provider_call_id is None:
-                say = (
-                    f"Our team is available {hours.describe()}, "
-                    f"{hours.timezone.replace('_', ' ')} time. I've passed your conversation "
-                    "to them and someone will reply here."
-                )
+        if hours is not None and not is_open(hours, datetime.now(UTC)) and (handoff or not phone):
+            zone = hours.timezone.rsplit("/", 1)[-1].replace("_", " ")  # "New York"
+            available = f"Our team is available {hours.describe()}, {zone} time."
+            say = f"{available} {CALLBACK_PHONE if phone else CALLBACK_BROWSER}"
             await self._set_outcome(session.org_id, session.call_id, CallOutcome.CALLBACK, None)
             outcome = TransferOutcome.CLOSED
+        elif phone and handoff:
+            await self._dial(session, handoff)
+            outcome, say = TransferOutcome.DIALLED, PUTTING_THROUGH
         else:
-            outcome, say = TransferOutcome.UNAVAILABLE, NO_HANDOFF
+            # No number to put a caller through to; in the browser a person joins in the inbox.
+            outcome, say = TransferOutcome.UNAVAILABLE, NO_HANDOFF if phone else JOINING_HERE
         try:
             await self._conversations.signal_with_start(
                 session.org_id, session.conversation_id, "request_human"
@@ -291,6 +277,19 @@ class Calls:
             log.info("transfer: the conversation has ended", call_id=str(session.call_id))
         log.info("call transfer", call_id=str(session.call_id), outcome=outcome.value)
         return outcome, say
+
+    async def _dial(self, session: CallSession, handoff: str) -> None:
+        """Redirect the live Twilio call: say a short line, then ``<Dial>`` the number."""
+        assert session.provider_call_id is not None
+        response = VoiceResponse()
+        response.say(PUTTING_THROUGH)
+        response.dial(handoff)
+        call = await self._call(session.org_id, session.call_id)
+        credentials = await self._credentials_for_call(call)
+        if credentials is None:
+            raise CallError(409, "the Twilio account of this call is no longer connected")
+        await self._telephony.redirect_call(credentials, session.provider_call_id, str(response))
+        await self._set_outcome(session.org_id, session.call_id, CallOutcome.TRANSFERRED, handoff)
 
     async def hang_up(self, org_id: uuid.UUID, call_id: uuid.UUID) -> None:
         """An operator ends a call: the media loop holding it hears ``call.end_requested``

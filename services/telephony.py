@@ -30,7 +30,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from core.db import SessionMaker, org_session, platform_session
-from core.encryption import DataKeys, open_sealed, seal
+from core.encryption import DataKeyError, DataKeys, open_sealed, seal
 from core.logging import get_logger
 from core.models import NumberSource, PhoneNumber, TelephonyAccount
 from core.settings import Settings
@@ -171,7 +171,11 @@ class Telephony:
             ).first()
         if phone_number is None:
             return None
-        credentials = await self.credentials_for(phone_number)
+        try:
+            credentials = await self.credentials_for(phone_number)
+        except DataKeyError:  # the organization was deleted (its key shredded)
+            log.warning("a number's account cannot be opened", phone_number_id=str(phone_number.id))
+            return None
         if credentials is None:
             return None
         return NumberAccount(phone_number, credentials)

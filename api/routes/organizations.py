@@ -84,6 +84,12 @@ async def update_organization(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 detail="change privacy settings with PUT /api/orgs/{org_id}/privacy/settings",
             )
+        if "telephony" in body.settings:
+            # Audited by key there (a handoff number is personal data: never in the log).
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail="change telephony settings with PUT /api/orgs/{org_id}/telephony/settings",
+            )
         try:
             changes = OrganizationSettings.changes(body.settings)
         except ValidationError as error:

@@ -118,6 +118,8 @@ class FakeCall:
     _last_media: float = 0.0
     _completed: bool = False
     _clear_generation: int = 0
+    _closing: bool = False  # we are ending the stream (hang-up, redirect)
+    closed_by_server: bool = False  # the server closed the media socket itself
     _spoke_until: int = 0  # len(received) when the caller last stopped sending audio
 
     @property
@@ -248,6 +250,11 @@ class FakeCall:
             pass
         finally:
             self.ended.set()
+            if not self._closing:
+                # The server ended the stream: the call goes on past <Connect>, and with no
+                # more TwiML it ends, as Twilio does, with its status callback.
+                self.closed_by_server = True
+                self.twilio._later(self._complete())
 
     async def _play(self) -> None:
         while not self.ended.is_set():
@@ -282,6 +289,7 @@ class FakeCall:
     async def _end_stream(self) -> None:
         if self._ws is None:
             return
+        self._closing = True
         with contextlib.suppress(ConnectionClosed):
             await self._ws.send(json.dumps({"event": "stop", "streamSid": self.stream_sid}))
         await self._ws.close()

@@ -22,9 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
+from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
+from services.telephony import TwilioHttp
 from tests.conftest import free_port
 from tests.fakes.twilio import FRAME_BYTES, FakeTwilio
 
@@ -93,6 +96,9 @@ class EchoServer:
                     await websocket.send_text(
                         json.dumps({"event": "mark", "streamSid": sid, "mark": {"name": "answer"}})
                     )
+                elif event == "dtmf" and message["dtmf"]["digit"] == "#":
+                    await websocket.close()  # the server ends the call
+                    return
                 elif event == "dtmf":
                     await websocket.send_text(json.dumps({"event": "clear", "streamSid": sid}))
                 elif event == "stop":
@@ -198,3 +204,44 @@ async def test_a_clear_drops_the_audio_not_yet_played(echo: EchoServer) -> None:
     assert call.heard_seconds == pytest.approx(heard_at_clear, abs=0.03)  # nothing more played
     # Marks still queued when the clear came back at once; the ones after it never played.
     assert len(call.marks) == len(set(call.marks))
+
+
+async def test_when_the_server_closes_the_stream_the_call_ends_with_its_status_callback(
+    echo: EchoServer,
+) -> None:
+    async with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
+        call = await twilio.call(echo.url, PUBLIC_URL, to="+15550001111", from_="+15550002222")
+        await call.press("#")
+        await asyncio.wait_for(call.ended.wait(), 5)
+        for _ in range(100):
+            if call.status_callbacks:
+                break
+            await asyncio.sleep(0.02)
+    assert call.closed_by_server
+    assert call.status_callbacks == [404]  # posted (the echo server has no status route)
+
+
+async def test_a_rest_redirect_to_dial_ends_the_stream_as_twilio_does(echo: EchoServer) -> None:
+    """Through the real twilio client and our http client: the fake checks Basic auth, then
+    sends ``stop``, closes the socket and follows the <Dial>."""
+    async with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
+        call = await twilio.call(echo.url, PUBLIC_URL, to="+15550001111", from_="+15550002222")
+        await call.send_silence(0.2)
+        wrong = Client(ACCOUNT_SID, "not-the-token", http_client=TwilioHttp(twilio.base_url))
+        with pytest.raises(TwilioRestException) as refused:
+            await wrong.calls(call.sid).update_async(twiml="<Response><Hangup/></Response>")
+        assert refused.value.status == 401
+        assert not call.ended.is_set()
+
+        client = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=TwilioHttp(twilio.base_url))
+        twiml = VoiceResponse()
+        twiml.say("Putting you through.")
+        twiml.dial("+15550123000")
+        updated = await client.calls(call.sid).update_async(twiml=str(twiml))
+        assert updated.sid == call.sid
+        await asyncio.wait_for(call.ended.wait(), 5)
+    assert call.dial_target == "+15550123000"
+    assert call.said[-1] == "Putting you through."
+    assert echo.events[-1]["event"] == "stop"
+    assert not call.closed_by_server
+    assert [r.authorized for r in twilio.requests] == [False, True]

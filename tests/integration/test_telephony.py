@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
 import pytest
+from cryptography.exceptions import InvalidTag
+from pydantic import SecretStr
 from sqlmodel import select
 from temporalio.client import Client
 
@@ -31,12 +37,13 @@ from core.models import (
     ConversationEvent,
     PhoneNumber,
     Role,
+    TelephonyAccount,
 )
 from core.organization_settings import WEEKDAYS
 from core.settings import Settings
 from services.calls import Calls, CallSession, TransferOutcome
 from services.errors import RefusedError
-from services.telephony import Telephony
+from services.telephony import Telephony, TwilioCredentials
 from tests.conftest import RunningApi, serve
 from tests.factories import create_organization, member_headers
 from tests.fakes.twilio import FakeCall, FakeTwilio
@@ -293,6 +300,19 @@ async def test_a_stream_token_redeems_once_and_expires(
         await calls.redeem_stream_token(_token(late))
     assert expired.value.status == 403
 
+    # A caller who hung up before the stream opened: the token no longer works.
+    hung_up = await _call(twilio, api)
+    await twilio.post_webhook(
+        api.url,
+        PUBLIC_URL,
+        "/api/twilio/status",
+        {**hung_up._call_params(), "CallStatus": "completed", "CallDuration": "1"},
+    )
+    with pytest.raises(RefusedError) as ended:
+        await calls.redeem_stream_token(_token(hung_up))
+    assert ended.value.status == 403
+    assert (await _row(session_maker, org_id, hung_up)).outcome is CallOutcome.NOT_ANSWERED
+
 
 async def test_two_sockets_racing_with_one_token_get_one_call(
     api: RunningApi,
@@ -513,6 +533,12 @@ async def test_telephony_settings_validate_and_are_audit_logged_by_key(
     operator = await member_headers(phone_settings, session_maker, org_id, Role.OPERATOR)
     assert (await _put_settings(api, org_id, operator, record_calls=False)).status_code == 403
     async with api.client(headers=headers) as client:
+        generic = await client.patch(
+            f"/api/orgs/{org_id}", json={"settings": {"telephony": {"record_calls": False}}}
+        )
+    assert generic.status_code == 422
+    assert "/telephony/settings" in generic.json()["detail"]
+    async with api.client(headers=headers) as client:
         log = (await client.get(f"/api/orgs/{org_id}/audit-log")).json()
     entries = [e for e in log["items"] if e["action"] == "telephony.settings_changed"]
     assert [e["details"]["keys"] for e in entries] == [
@@ -601,7 +627,7 @@ async def test_transfer_outside_hours_offers_a_callback_and_without_a_number_is_
     outcome, say = await calls.transfer(session)
     assert outcome is TransferOutcome.CLOSED
     assert say.startswith("Our team is available ")
-    assert "Asia/Tokyo".replace("_", " ").split("/")[1] in say
+    assert ", Tokyo time." in say
     assert say.endswith("I've passed your number to them and someone will call you back.")
     assert not [r for r in twilio.requests if "/Calls/" in r.path]  # no redirect
     await _needs_human(session_maker, org_id, session.conversation_id)
@@ -754,3 +780,140 @@ async def test_nothing_logged_holds_a_number_sid_or_token(
     for number in (NUMBER, CALLER, HANDOFF):
         assert number not in logged
         assert number[1:] not in logged
+
+
+# Platform numbers and browser calls ----------------------------------------------------------
+
+PLATFORM_SID = "AC" + "2" * 32
+PLATFORM_TOKEN = "platformtoken" + "3" * 19
+PLATFORM_NUMBER = "+15550155555"
+
+
+async def test_platform_staff_assign_a_number_that_answers_with_the_platform_account(
+    settings: Settings,
+    embedder: LocalMiniLMEmbedder,
+    session_maker: SessionMaker,
+    database_url: str,
+) -> None:
+    organization = await create_organization(session_maker)
+    assigned = _perceptron(
+        "phone-number", PLATFORM_NUMBER, "--org", str(organization.id), database_url=database_url
+    )
+    assert assigned.returncode == 0, assigned.stderr
+    again = _perceptron(
+        "phone-number", PLATFORM_NUMBER, "--org", str(organization.id), database_url=database_url
+    )
+    assert again.returncode == 1
+    assert "already assigned" in again.stderr
+    async with org_session(session_maker, organization.id) as session:
+        number = (await session.exec(select(PhoneNumber))).one()
+    assert (number.number, number.source.value) == (PLATFORM_NUMBER, "platform")
+
+    async with FakeTwilio(PLATFORM_SID, PLATFORM_TOKEN) as platform:
+        configured = settings.model_copy(
+            update={
+                "twilio_api_base_url": platform.base_url,
+                "public_url": PUBLIC_URL,
+                "twilio_account_sid": PLATFORM_SID,
+                "twilio_auth_token": SecretStr(PLATFORM_TOKEN),
+            }
+        )
+        async with serve(configured, embedder) as running:
+            call = await platform.call(
+                running.url, PUBLIC_URL, to=PLATFORM_NUMBER, from_=CALLER, stream=False
+            )
+            assert call.status_code == 200
+            assert call.stream_url is not None
+            # Signed by any other account: refused.
+            async with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as other:
+                other.account_sid = PLATFORM_SID  # claims to be the platform
+                forged = await other.call(
+                    running.url, PUBLIC_URL, to=PLATFORM_NUMBER, from_=CALLER, stream=False
+                )
+            assert forged.status_code == 403
+    row = await _row(session_maker, organization.id, call)
+    assert row.phone_number_id == number.id
+
+
+def _perceptron(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "perceptron"), *args],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_a_browser_call_gets_a_single_use_token_in_the_visitors_own_conversation(
+    session_maker: SessionMaker, calls: Calls
+) -> None:
+    organization = await create_organization(session_maker)
+    async with org_session(session_maker, organization.id) as session:
+        visitor, stranger = Contact(org_id=organization.id), Contact(org_id=organization.id)
+        session.add_all([visitor, stranger])
+        conversation = Conversation(
+            org_id=organization.id, contact_id=visitor.id, channel=Channel.CHAT
+        )
+        session.add(conversation)
+    with pytest.raises(RefusedError) as not_theirs:
+        await calls.start_browser_call(organization.id, stranger.id, conversation.id)
+    assert not_theirs.value.status == 404
+
+    call_id, token = await calls.start_browser_call(organization.id, visitor.id, conversation.id)
+    voice = await calls.redeem_stream_token(token)
+    assert (voice.call_id, voice.conversation_id) == (call_id, conversation.id)
+    assert (voice.channel, voice.provider_call_id) == (Channel.VOICE, None)
+    with pytest.raises(RefusedError):
+        await calls.redeem_stream_token(token)
+    async with org_session(session_maker, organization.id) as db:
+        row = await db.get(Call, call_id)
+    assert row is not None
+    assert (row.direction, row.status, row.contact_id) == ("browser", "in-progress", visitor.id)
+
+    # In the browser a person joins in the inbox: nothing to dial.
+    outcome, say = await calls.transfer(voice)
+    assert outcome is TransferOutcome.UNAVAILABLE
+    assert say.endswith("they'll reply here.")
+
+    await calls.hang_up(organization.id, call_id)  # no Twilio: only the event
+    async with org_session(session_maker, organization.id) as db:
+        events = (await db.exec(select(ConversationEvent))).all()
+    assert [e.type for e in events] == ["call.end_requested"]
+    await calls.ended(voice, CallOutcome.ENDED_BY_OPERATOR)
+    with pytest.raises(RefusedError) as over:
+        await calls.hang_up(organization.id, call_id)
+    assert over.value.status == 409
+
+
+async def test_sealed_credentials_open_only_for_their_own_organization(
+    session_maker: SessionMaker, keyring: DataKeys, phone_settings: Settings
+) -> None:
+    telephony = Telephony(session_maker, keyring, phone_settings)
+    first = await create_organization(session_maker, "First")
+    second = await create_organization(session_maker, "Second")
+    credentials = TwilioCredentials(ACCOUNT_SID, AUTH_TOKEN)
+    sealed, key_id = await telephony.seal_credentials(first.id, credentials)
+    own = TelephonyAccount(
+        org_id=first.id, sealed_credentials=sealed, key_id=key_id, account_hint=credentials.hint
+    )
+    assert await telephony.open_credentials(own) == credentials
+    moved = TelephonyAccount(
+        org_id=second.id, sealed_credentials=sealed, key_id=key_id, account_hint="AC…4321"
+    )
+    with pytest.raises(InvalidTag):
+        await telephony.open_credentials(moved)
+    assert AUTH_TOKEN not in repr(credentials)
+
+
+async def test_the_webhooks_are_rate_limited_per_address(
+    settings: Settings, embedder: LocalMiniLMEmbedder
+) -> None:
+    limited = settings.model_copy(update={"twilio_webhooks_per_minute": 10})
+    async with serve(limited, embedder) as running, httpx.AsyncClient() as client:
+        answers = [
+            (await client.post(running.url + "/api/twilio/voice", data={"To": NUMBER})).status_code
+            for _ in range(11)
+        ]
+    assert answers == [403] * 10 + [429]
