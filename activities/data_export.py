@@ -327,7 +327,8 @@ class DataExportActivities:
             activity.heartbeat("storing")
             key = export_key(ref.org_id, ref.request_id)
             # From the disk: with call recordings an archive can be large.
-            await self._storage.put_file(key, path)
+            with path.open("rb") as archive:
+                await self._storage.put_file(key, archive)
         async with org_session(self._session_maker, ref.org_id) as session:
             erased_meanwhile = await _erasure_since(session, snapshot_at)
         if erased_meanwhile:

@@ -10,7 +10,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from core.settings import Settings
 
@@ -20,8 +20,8 @@ CHUNK_BYTES = 1024 * 1024
 
 class FileStorage(Protocol):
     async def put(self, key: str, data: bytes) -> None: ...
-    async def put_file(self, key: str, path: Path) -> None:
-        """Store a file from the local disk without reading it into memory (a call
+    async def put_file(self, key: str, source: BinaryIO) -> None:
+        """Store an open file from its start, without reading it into memory (a call
         recording is ~115 MB an hour). Like ``put``, never half-written under ``key``."""
         ...
 
@@ -71,8 +71,8 @@ class LocalStorage:
     async def put(self, key: str, data: bytes) -> None:
         await asyncio.to_thread(self._put, key, data)
 
-    async def put_file(self, key: str, path: Path) -> None:
-        await asyncio.to_thread(self._put_file, key, path)
+    async def put_file(self, key: str, source: BinaryIO) -> None:
+        await asyncio.to_thread(self._put_file, key, source)
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._path(key).read_bytes)
@@ -110,11 +110,17 @@ class LocalStorage:
         temporary.write_bytes(data)
         os.replace(temporary, path)
 
-    def _put_file(self, key: str, source: Path) -> None:
+    def _put_file(self, key: str, source: BinaryIO) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-        shutil.copyfile(source, temporary)
+        source.seek(0)
+        try:
+            with temporary.open("wb") as target:
+                shutil.copyfileobj(source, target, CHUNK_BYTES)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         os.replace(temporary, path)
 
     def _delete(self, key: str) -> None:
