@@ -4,6 +4,7 @@ share a disk. A folder in the data dir by default."""
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
 import re
 import shutil
@@ -30,7 +31,10 @@ class FileStorage(Protocol):
         """The file's bytes a chunk at a time; ``FileNotFoundError`` if there is none."""
         ...
 
-    async def delete(self, key: str) -> None: ...
+    async def delete(self, key: str) -> None:
+        """Delete the file and any half-written copy of it. Idempotent."""
+        ...
+
     async def exists(self, key: str) -> bool: ...
     async def delete_prefix(self, prefix: str) -> int:
         """Delete every file whose key starts with ``prefix`` (an organization's ``<org>/``);
@@ -126,6 +130,9 @@ class LocalStorage:
     def _delete(self, key: str) -> None:
         path = self._path(key)
         path.unlink(missing_ok=True)
+        # And any copy a crash left half-written under its temporary name.
+        for partial in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+            partial.unlink(missing_ok=True)
         # Remove the now-empty document folder (never the root).
         parent = path.parent
         while parent != self.root and parent.is_relative_to(self.root):

@@ -3,6 +3,7 @@ time, never half-written under its key, keys that stay inside the storage folder
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from pathlib import Path
@@ -49,3 +50,29 @@ async def test_keys_outside_the_storage_folder_are_refused(tmp_path: Path) -> No
     with pytest.raises(ValueError, match="inside the storage folder"):
         async for _ in storage.read_chunks("../x"):
             pass
+
+
+class _BrokenDisk(io.BytesIO):
+    """A source that fails half-way through, as a disk or a network read can."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() > 0:
+            raise OSError("read failed")
+        return super().read(1000)
+
+
+async def test_a_failed_copy_leaves_nothing_and_a_crashed_one_is_deleted_with_its_key(
+    tmp_path: Path,
+) -> None:
+    storage = LocalStorage(tmp_path)
+    key = recording_key(uuid.uuid4(), uuid.uuid4())
+    with pytest.raises(OSError, match="read failed"):
+        await storage.put_file(key, _BrokenDisk(os.urandom(5000)))
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    # A process killed mid-copy leaves its temporary name behind: deleting the key (an
+    # erasure, retention) takes that copy too.
+    target = tmp_path / key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (target.parent / f".{target.name}.{uuid.uuid4().hex}.part").write_bytes(b"half a call")
+    await storage.delete(key)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
