@@ -31,7 +31,15 @@ from agents.support.turn import (
 from core.conversation_events import append_event
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
-from core.models import Conversation, ConversationStatus, Message, MessageRole, Organization
+from core.models import (
+    Channel,
+    Conversation,
+    ConversationStatus,
+    Message,
+    MessageRole,
+    MessageStatus,
+    Organization,
+)
 
 log = get_logger(__name__)
 
@@ -64,6 +72,16 @@ class ConversationChange:
     assignee_id: uuid.UUID | None = None
     clear_assignee: bool = False
     data: dict[str, Any] | None = None
+
+
+@dataclass
+class InterruptedAnswer:
+    """A spoken answer the caller talked over: ``heard`` is the part that was played."""
+
+    org_id: uuid.UUID
+    conversation_id: uuid.UUID
+    message_id: uuid.UUID
+    heard: str
 
 
 @dataclass
@@ -161,6 +179,25 @@ class ConversationActivities:
             await append_event(session, change.org_id, change.conversation_id, change.event, data)
 
     @activity.defn
+    async def mark_interrupted(self, interrupted: InterruptedAnswer) -> None:
+        """Store that a spoken answer was cut short, with the part the caller heard; the
+        answer's full text stays, so the transcript shows both. Idempotent."""
+        async with org_session(self._session_maker, interrupted.org_id) as session:
+            message = await session.get(Message, interrupted.message_id)
+            if message is None or message.status is MessageStatus.INTERRUPTED:
+                return
+            message.status = MessageStatus.INTERRUPTED
+            message.trail = {**message.trail, "heard": interrupted.heard}
+            session.add(message)
+            await append_event(
+                session,
+                interrupted.org_id,
+                interrupted.conversation_id,
+                "message.interrupted",
+                {"message_id": str(message.id), "heard": interrupted.heard},
+            )
+
+    @activity.defn
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         """Answer one visitor message, streaming tokens into the event store."""
         message_id = answer_id(request.visitor_message_id)
@@ -210,6 +247,7 @@ class ConversationActivities:
         now = datetime.now(UTC)
         question = await session.get(Message, request.visitor_message_id)
         organization = await session.get(Organization, request.org_id)
+        conversation = await session.get(Conversation, request.conversation_id)
         earlier = (
             await session.exec(
                 select(Message)
@@ -232,6 +270,7 @@ class ConversationActivities:
             history=history,
             dissatisfaction=request.dissatisfaction,
             organization_name=organization.name if organization else "the company",
+            spoken=conversation is not None and conversation.channel is not Channel.CHAT,
         )
 
     async def _store_answer(

@@ -6,10 +6,12 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from temporalio.client import Client
 
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
@@ -29,10 +31,13 @@ from api.routes import (
     notes,
     organizations,
     pages,
+    phone,
     privacy,
     privacy_settings,
     recordings,
     saved_replies,
+    twilio,
+    voice,
     website,
     widget,
 )
@@ -41,18 +46,37 @@ from api.state import AppState, WidgetLimits
 from api.storage_errors import add_storage_error_handlers
 from api.streaming import EventHub
 from api.text_input import UnstorableTextGuard
-from core.db import create_engine, create_session_maker
+from core.db import SessionMaker, create_engine, create_session_maker
+from core.encryption import DataKeys
 from core.logging import get_logger
 from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
+from services.calls import Calls
 from services.conversations import Conversations
 from services.errors import RefusedError
 from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from services.knowledge_trial import KnowledgeTrial
+from services.phone_numbers import PhoneNumbers
+from services.telephony import Telephony
+from services.voice.speech import speech_stack
 
 log = get_logger(__name__)
+
+
+def _phone(
+    settings: Settings, session_maker: SessionMaker, keyring: DataKeys, temporal: Client
+) -> dict[str, Any]:
+    """The parts of the state that phone calls and voice use."""
+    telephony = Telephony(session_maker, keyring, settings)
+    return {
+        "telephony": telephony,
+        "phone_numbers": PhoneNumbers(session_maker, telephony, settings),
+        "calls": Calls(session_maker, temporal, settings, telephony),
+        "speech": speech_stack(settings),
+        "twilio_limiter": RateLimiter(settings.twilio_webhooks_per_minute, 60.0),
+    }
 
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
@@ -98,6 +122,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             knowledge_trial=KnowledgeTrial(session_maker, retriever, create_chat_model(settings)),
             trial_limiter=RateLimiter(settings.knowledge_tries_per_minute, 60.0),
             signup_limiter=RateLimiter(settings.signups_per_hour, 3600.0),
+            **_phone(settings, session_maker, keyring, temporal),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         try:
@@ -120,25 +145,31 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
     app.middleware("http")(_widget_cors)
     app.middleware("http")(_request_context(settings))
     app.mount(settings.temporal.codec_endpoint, create_codec_app(settings))
-    app.include_router(health.router)
-    app.include_router(auth.router)
-    app.include_router(organizations.router)
-    app.include_router(members.router)
-    app.include_router(members.pages)
-    app.include_router(knowledge.router)
-    app.include_router(conversations.router)
-    app.include_router(recordings.router)
-    app.include_router(notes.router)
-    app.include_router(saved_replies.router)
-    app.include_router(contacts.router)
-    app.include_router(privacy.router)
-    app.include_router(privacy_settings.router)
-    app.include_router(exports.router)
-    app.include_router(account_deletion.router)
-    app.include_router(widget.router)
-    app.include_router(analytics.router)
-    app.include_router(pages.router)
-    app.include_router(website.router)
+    for router in (
+        health.router,
+        auth.router,
+        organizations.router,
+        members.router,
+        members.pages,
+        knowledge.router,
+        conversations.router,
+        recordings.router,
+        notes.router,
+        saved_replies.router,
+        contacts.router,
+        privacy.router,
+        privacy_settings.router,
+        exports.router,
+        account_deletion.router,
+        widget.router,
+        twilio.router,
+        phone.router,
+        voice.router,
+        analytics.router,
+        pages.router,
+        website.router,
+    ):
+        app.include_router(router)
     return app
 
 

@@ -22,6 +22,8 @@ Exempt, refused by neither check:
   token and never read a cookie;
 - the public sign-up form (``/signup``): a plain HTML form cannot send the header, so the route
   checks the Origin and a form token it signed itself (api/routes/website.py);
+- Twilio's webhooks (``/api/twilio/``): Twilio sends no cookie, and each request is checked by
+  its ``X-Twilio-Signature`` (api/routes/twilio.py);
 - the Temporal Web UI's codec: it changes nothing (encode and decode only), the UI cannot know
   our token, and it keeps its own exact Origin check (api/routes/platform.py).
 """
@@ -39,7 +41,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import CLERK_COOKIE, bearer_credential, session_cookie
-from api.routes import widget
+from api.routes import twilio, widget
 from core.logging import get_logger
 from core.settings import Settings
 
@@ -121,7 +123,11 @@ class CsrfProtection:
         self._origins = own_origins(settings)
         self._public_origin = settings.api_url
         self._tokens = CsrfTokens(settings.secret_key.get_secret_value())
-        self._exempt = (widget.router.prefix + "/", settings.temporal.codec_endpoint + "/")
+        self._exempt = (
+            widget.router.prefix + "/",
+            twilio.router.prefix + "/",
+            settings.temporal.codec_endpoint + "/",
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:

@@ -15,9 +15,13 @@ from core.db import SessionMaker
 from core.encryption import DataKeys
 from core.settings import Settings
 from core.storage import FileStorage
+from services.calls import Calls
 from services.conversations import Conversations
 from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from services.knowledge_trial import KnowledgeTrial
+from services.phone_numbers import PhoneNumbers
+from services.telephony import Telephony
+from services.voice.speech import SpeechStack
 
 
 @dataclass
@@ -41,6 +45,11 @@ class AppState:
     knowledge_trial: KnowledgeTrial
     trial_limiter: RateLimiter  # the "try it" box, per member
     signup_limiter: RateLimiter
+    telephony: Telephony
+    phone_numbers: PhoneNumbers
+    calls: Calls
+    speech: SpeechStack  # the speech providers of this process (voice and phone calls)
+    twilio_limiter: RateLimiter  # Twilio's webhooks, per client address
 
 
 @dataclass

@@ -19,6 +19,7 @@ from bench import (
     purge,
     recall,
     retrieval_quality,
+    speech,
     turns,
     up,
     widget,
@@ -38,6 +39,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "purge": purge.run,
     "inbox": inbox.run_list,
     "inbox-live": inbox.run_live,
+    "stt-wer": speech.run_wer,
+    "speech": speech.run_speech,
 }
 
 

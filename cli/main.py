@@ -230,6 +230,19 @@ def check() -> None:
     settings = _settings()
     asyncio.run(run_system_check(settings, execution_timeout=timedelta(seconds=30)))
     typer.echo("ok: Temporal, worker and PostgreSQL answer")
+    _check_voice(settings)
+
+
+def _check_voice(settings: Settings) -> None:
+    """Say which voice calls get here; a voice setting that cannot work is an error."""
+    from services.voice.speech import VoiceUnavailableError, speech_stack
+
+    try:
+        stack = speech_stack(settings)
+    except VoiceUnavailableError as error:
+        typer.echo(f"error: voice: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"{'ok' if stack.speaks else 'warning'}: voice: {stack.description}")
 
 
 @app.command("temporal-setup")

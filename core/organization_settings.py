@@ -1,5 +1,5 @@
 """An organization's settings (``organizations.settings``): conversation timeouts, the
-widget's allowed origins and its branding.
+widget's allowed origins and its branding, and how its phone calls are answered.
 
 Every known key is typed and bounded; ``PATCH /api/orgs/{org}`` validates what it is sent
 with :class:`OrganizationSettings` (422 naming the key). Readers use
@@ -10,12 +10,23 @@ value. The ``privacy`` key has its own model and route (:mod:`core.privacy_setti
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from core.logging import get_logger
 
@@ -62,6 +73,124 @@ class WidgetBranding(BaseModel):
     )
 
 
+E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+E164 = Annotated[str, Field(pattern=E164_PATTERN, description="E.164, e.g. +15551230000")]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_RANGE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$")
+
+
+def _opening_range(value: str) -> str:
+    """``HH:MM-HH:MM`` within one day (``24:00`` ends at midnight), start before end."""
+    match = _RANGE.match(value.strip())
+    if match is None:
+        raise ValueError("an opening range is HH:MM-HH:MM, e.g. 09:00-17:00")
+    start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
+    if end_h == 24 and end_m:
+        raise ValueError("an opening range ends at 24:00 at the latest")
+    if (start_h, start_m) >= (end_h, end_m):
+        raise ValueError("an opening range starts before it ends (split ranges past midnight)")
+    return f"{start_h:02d}:{start_m:02d}-{end_h:02d}:{end_m:02d}"
+
+
+OpeningRange = Annotated[str, Field(max_length=11), AfterValidator(_opening_range)]
+
+
+class WeeklyHours(BaseModel):
+    """Opening ranges per weekday; a day without ranges is closed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mon: list[OpeningRange] = Field(default_factory=list, max_length=12)
+    tue: list[OpeningRange] = Field(default_factory=list, max_length=12)
+    wed: list[OpeningRange] = Field(default_factory=list, max_length=12)
+    thu: list[OpeningRange] = Field(default_factory=list, max_length=12)
+    fri: list[OpeningRange] = Field(default_factory=list, max_length=12)
+    sat: list[OpeningRange] = Field(default_factory=list, max_length=12)
+    sun: list[OpeningRange] = Field(default_factory=list, max_length=12)
+
+    def ranges(self, weekday: int) -> list[str]:
+        """The ranges of a weekday, Monday being 0 (as ``datetime.weekday``)."""
+        day: list[str] = getattr(self, WEEKDAYS[weekday])
+        return day
+
+
+class BusinessHours(BaseModel):
+    """When the organization's people answer the phone, in its own time zone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = Field(max_length=64, description="an IANA time zone, e.g. America/New_York")
+    weekly: WeeklyHours = Field(default_factory=WeeklyHours)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError("not an IANA time zone, e.g. America/New_York") from None
+        return value
+
+    def describe(self) -> str:
+        """Spoken hours, e.g. "Monday to Friday, 09:00 to 17:00" (consecutive days with the
+        same ranges grouped)."""
+        groups: list[tuple[int, int, list[str]]] = []
+        for weekday in range(7):
+            ranges = self.weekly.ranges(weekday)
+            if groups and groups[-1][2] == ranges and groups[-1][1] == weekday - 1:
+                groups[-1] = (groups[-1][0], weekday, ranges)
+            else:
+                groups.append((weekday, weekday, ranges))
+        parts = []
+        for first, last, ranges in groups:
+            if not ranges:
+                continue
+            days = WEEKDAY_NAMES[first] + (f" to {WEEKDAY_NAMES[last]}" if last != first else "")
+            hours = " and ".join(r.replace("-", " to ") for r in ranges)
+            parts.append(f"{days}, {hours}")
+        return "; ".join(parts) if parts else "by appointment only"
+
+
+def is_open(business_hours: BusinessHours | None, now: datetime) -> bool:
+    """Whether ``now`` (an aware datetime) falls within the opening ranges, read in the
+    organization's time zone; start inclusive, end exclusive. No hours: always open."""
+    if business_hours is None:
+        return True
+    local = now.astimezone(ZoneInfo(business_hours.timezone))
+    minute = local.hour * 60 + local.minute
+    for opening in business_hours.weekly.ranges(local.weekday()):
+        start, _, end = opening.partition("-")
+        if _minutes(start) <= minute < _minutes(end):
+            return True
+    return False
+
+
+def _minutes(hh_mm: str) -> int:
+    hours, _, minutes = hh_mm.partition(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class TelephonySettings(BaseModel):
+    """How the organization's phone calls are answered (``PUT .../telephony/settings``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    handoff_number: E164 | None = Field(
+        default=None, description="where a call is put through to a person; none: no transfer"
+    )
+    business_hours: BusinessHours | None = Field(
+        default=None, description="when calls are put through; none: always"
+    )
+    call_greeting: str = Field(
+        default="Hello, thanks for calling. How can I help you today?",
+        min_length=1,
+        max_length=300,
+        description="spoken first on every call",
+    )
+    record_calls: bool = Field(default=False, description="keep the audio of calls")
+
+
 def _seconds(default: int, maximum: int, description: str) -> Any:
     return Field(default=default, ge=1, le=maximum, strict=True, description=description)
 
@@ -91,6 +220,7 @@ class OrganizationSettings(BaseModel):
         description="sites that may use the widget; empty: any site",
     )
     widget: WidgetBranding = Field(default_factory=WidgetBranding)
+    telephony: TelephonySettings = Field(default_factory=TelephonySettings)
     # A stored origin list that did not validate: the widget then refuses every site (fail
     # closed) rather than reading the damaged list as "empty: any site".
     _origins_unreadable: bool = PrivateAttr(default=False)

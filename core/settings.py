@@ -35,6 +35,20 @@ class AuthMode(StrEnum):
     CLERK = "clerk"
 
 
+class VoiceTranscriber(StrEnum):
+    AUTO = "auto"
+    DEEPGRAM = "deepgram"
+    WHISPER = "whisper"
+
+
+class VoiceSynthesizer(StrEnum):
+    AUTO = "auto"
+    DEEPGRAM = "deepgram"
+    PIPER = "piper"
+    ESPEAK = "espeak"
+    NONE = "none"
+
+
 def _env(name: str) -> AliasChoices:
     """Accept both the conventional name and the ``PERCEPTRON_`` prefixed one."""
     return AliasChoices(name, f"PERCEPTRON_{name}")
@@ -119,6 +133,8 @@ class Settings(BaseSettings):
     address_events_per_minute: int = Field(default=600, ge=100)
     visitor_conversations_per_hour: int = Field(default=20, ge=1)
     address_conversations_per_hour: int = Field(default=200, ge=1)
+    # Twilio's webhooks (voice, status), per client address: Twilio calls from few addresses.
+    twilio_webhooks_per_minute: int = Field(default=600, ge=10)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Addresses or networks (CIDR) of the reverse proxies whose "
@@ -143,6 +159,12 @@ class Settings(BaseSettings):
         description="Origins of Temporal Web UIs allowed to call the codec endpoint; "
         "the embedded UI is always allowed",
     )
+
+    # Voice: which speech-to-text and text-to-speech calls and the widget's microphone use.
+    # auto: Deepgram when DEEPGRAM_API_KEY is set, else offline (faster-whisper; Piper when
+    # the `piper` extra is installed, else espeak-ng when on PATH, else no voice).
+    voice_transcriber: VoiceTranscriber = VoiceTranscriber.AUTO
+    voice_synthesizer: VoiceSynthesizer = VoiceSynthesizer.AUTO
 
     # Secrets
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
@@ -181,17 +203,38 @@ class Settings(BaseSettings):
     smtp_from: str | None = None
     invitation_ttl_hours: int = Field(default=7 * 24, ge=1, le=30 * 24)
 
+    # Voice: how a caller's turn is heard (the speech providers are chosen in services.voice)
+    voice_end_of_turn_ms: int = Field(
+        default=700, ge=200, le=3000, description="Silence that ends the caller's turn"
+    )
+    voice_barge_in_ms: int = Field(
+        default=300, ge=60, le=2000, description="Speech over the answer that interrupts it"
+    )
+    voice_speech_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+
     # Providers (each contacted only when configured)
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
     deepgram_api_key: SecretStr | None = Field(
         default=None, validation_alias=_env("DEEPGRAM_API_KEY")
     )
+    deepgram_base_url: str | None = Field(
+        default=None,
+        validation_alias=_env("DEEPGRAM_BASE_URL"),
+        description="Deepgram's API address (https://...); its WebSocket address follows",
+    )
+    deepgram_stt_model: str = Field(default="nova-3", description="Deepgram live listen model")
+    deepgram_tts_model: str = Field(default="aura-2-thalia-en", description="Deepgram Aura voice")
     twilio_account_sid: str | None = Field(
         default=None, validation_alias=_env("TWILIO_ACCOUNT_SID")
     )
     twilio_auth_token: SecretStr | None = Field(
         default=None, validation_alias=_env("TWILIO_AUTH_TOKEN")
+    )
+    # Tests only: where the Twilio REST client sends its requests instead of api.twilio.com
+    # (a local fake). Refused in production.
+    twilio_api_base_url: str | None = Field(
+        default=None, validation_alias=_env("TWILIO_API_BASE_URL")
     )
 
     @field_validator(
@@ -239,6 +282,11 @@ class Settings(BaseSettings):
                     f"{name} must be set to a random value of at least 32 characters "
                     f"when PERCEPTRON_ENVIRONMENT={self.environment.value}"
                 )
+        if self.environment is Environment.PRODUCTION and self.twilio_api_base_url:
+            raise ValueError(
+                "TWILIO_API_BASE_URL is for tests only (a fake Twilio): unset it when "
+                "PERCEPTRON_ENVIRONMENT=production"
+            )
         if self.effective_auth_mode is AuthMode.LOCAL:
             raise ValueError(
                 "local sign-in links are for the embedded default only: configure Clerk "

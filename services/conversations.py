@@ -178,6 +178,28 @@ class Conversations:
                 raise ConversationError(409, "the conversation is not active") from error
             raise
 
+    async def signal_with_start(
+        self, org_id: uuid.UUID, conversation_id: uuid.UUID, name: str
+    ) -> None:
+        """Signal the conversation's workflow, starting it first when no message has yet (a
+        call put through to a person before the caller said anything)."""
+        conversation = await self.get(org_id, conversation_id)
+        if conversation.status is ConversationStatus.CLOSED:
+            raise ConversationError(409, "the conversation has ended")
+        await self._temporal.start_workflow(
+            ConversationWorkflow.run,
+            ConversationInput(
+                org_id=org_id,
+                conversation_id=conversation_id,
+                settings=await self._conversation_settings(org_id),
+            ),
+            id=conversation_workflow_id(org_id, conversation_id),
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            task_queue=self._settings.temporal.task_queues.conversations,
+            search_attributes=search_attributes(org_id, "conversation"),
+            start_signal=name,
+        )
+
     async def view(self, org_id: uuid.UUID, conversation_id: uuid.UUID) -> ConversationView | None:
         try:
             return await self._handle(org_id, conversation_id).query(

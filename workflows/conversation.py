@@ -26,8 +26,10 @@ with workflow.unsafe.imports_passed_through():
         UNSTORABLE_MESSAGE,
         ConversationActivities,
         ConversationChange,
+        InterruptedAnswer,
         StoreMessage,
         TurnRequest,
+        answer_id,
     )
 
 MAX_MESSAGE_LENGTH = 4000
@@ -115,6 +117,14 @@ class Assignment:
 
 
 @dataclass
+class Interruption:
+    """The caller spoke over the answer to ``visitor_message_id``; ``heard`` is what played."""
+
+    visitor_message_id: uuid.UUID
+    heard: str
+
+
+@dataclass
 class ConversationView:
     status: str
     operator: Operator | None
@@ -145,7 +155,7 @@ class ConversationWorkflow:
         self._dissatisfaction = carried.dissatisfaction if carried else 0
         self._last_activity = carried.last_activity if carried else now
         # Changes asked for by signals, applied in order by the main loop.
-        self._changes: deque[ConversationChange | StoreMessage] = deque()
+        self._changes: deque[ConversationChange | StoreMessage | InterruptedAnswer] = deque()
 
     @workflow.run
     async def run(self, input: ConversationInput) -> str:
@@ -218,6 +228,18 @@ class ConversationWorkflow:
     @workflow.signal
     def give_feedback(self, feedback: Feedback) -> None:
         self._dissatisfaction = self._dissatisfaction + 1 if feedback.value < 0 else 0
+
+    @workflow.signal
+    def answer_interrupted(self, interruption: Interruption) -> None:
+        """Voice: the caller barged in. Applied after the turn has stored its answer."""
+        self._changes.append(
+            InterruptedAnswer(
+                org_id=self._org_id,
+                conversation_id=self._conversation_id,
+                message_id=answer_id(interruption.visitor_message_id),
+                heard=interruption.heard[:MAX_MESSAGE_LENGTH],
+            )
+        )
 
     @workflow.signal
     def end(self) -> None:
@@ -480,6 +502,13 @@ class ConversationWorkflow:
             change = self._changes.popleft()
             if isinstance(change, StoreMessage):
                 await self._store_or_report(change)
+            elif isinstance(change, InterruptedAnswer):
+                await workflow.execute_activity_method(
+                    ConversationActivities.mark_interrupted,
+                    change,
+                    start_to_close_timeout=timedelta(seconds=30),
+                    retry_policy=MESSAGE_RETRY,
+                )
             else:
                 await self._apply_change(change)
 

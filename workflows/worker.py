@@ -80,7 +80,12 @@ def build_workers(
         queues.system: ([SystemCheckWorkflow], [system.check_database]),
         queues.conversations: (
             [ConversationWorkflow],
-            [conversation.store_message, conversation.apply_change, conversation.run_turn],
+            [
+                conversation.store_message,
+                conversation.apply_change,
+                conversation.run_turn,
+                conversation.mark_interrupted,
+            ],
         ),
         queues.ingestion: (
             [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow, ReembedKnowledgeWorkflow],

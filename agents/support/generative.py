@@ -78,9 +78,12 @@ async def stream_answer(
     passages: Sequence[RetrievedPassage],
     on_token: TokenSink,
     deadline_seconds: float,
+    *,
+    spoken: bool = False,
 ) -> str:
-    """Stream the model's answer to the visitor and return it whole."""
-    messages = answer_messages(organization, question, history, passages)
+    """Stream the model's answer to the visitor and return it whole; ``spoken`` when it will
+    be read aloud (a call), which asks for a short answer in plain speech."""
+    messages = answer_messages(organization, question, history, passages, spoken=spoken)
     pieces: list[str] = []
     sink_failures: list[Exception] = []  # the visitor's stream failing is not a model failure
 
@@ -107,9 +110,11 @@ def answer_messages(
     question: str,
     history: Sequence[HistoryMessage],
     passages: Sequence[RetrievedPassage],
+    *,
+    spoken: bool = False,
 ) -> list[BaseMessage]:
     """System prompt, the recent conversation, then the passages and the question."""
-    messages: list[BaseMessage] = [SystemMessage(system_prompt(organization))]
+    messages: list[BaseMessage] = [SystemMessage(system_prompt(organization, spoken=spoken))]
     for message in list(history)[-HISTORY_FOR_MODEL:]:
         if message.role == "visitor":
             messages.append(HumanMessage(message.content))

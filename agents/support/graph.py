@@ -134,6 +134,7 @@ async def answer(state: SupportState, runtime: Runtime[SupportContext]) -> Suppo
             passages,
             context.on_token,
             context.llm_deadline_seconds,
+            spoken=state.turn.spoken,
         )
         if not text.strip():
             raise LLMUnavailableError("the language model returned an empty answer")

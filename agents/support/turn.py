@@ -34,6 +34,8 @@ class TurnInput:
     # How many recent answers the visitor was unhappy with (thumbs down, "that's not it").
     dissatisfaction: int = 0
     organization_name: str = "the company"
+    # The answer will be read aloud (a phone call or the widget's microphone).
+    spoken: bool = False
 
 
 @dataclass(frozen=True)

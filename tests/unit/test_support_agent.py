@@ -15,6 +15,7 @@ import agents.support.graph as graph_module
 from agents.knowledge.retrieval import RetrievedPassage
 from agents.support.agent import SupportAgent
 from agents.support.extractive import EXTRACTIVE_MODEL
+from agents.support.generative import answer_messages
 from agents.support.prompts import (
     HANDOFF_TEXT,
     JUDGE_PROMPT,
@@ -354,3 +355,11 @@ def test_the_graph_is_built_when_asked_not_at_import() -> None:
         "clarify",
         "handoff",
     }
+
+
+def test_an_answer_to_be_read_aloud_asks_the_model_for_plain_short_speech() -> None:
+    chat = answer_messages("Lumen", "how do I reset it?", [], [])
+    spoken = answer_messages("Lumen", "how do I reset it?", [], [], spoken=True)
+    assert "read aloud" not in str(chat[0].content)
+    assert "read aloud" in str(spoken[0].content)
+    assert "at most three short sentences" in str(spoken[0].content)
