@@ -26,7 +26,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from pathlib import Path
 from typing import IO, Any, cast
 
 from sqlalchemy import ColumnElement, or_
@@ -320,14 +319,15 @@ class DataExportActivities:
 
     @activity.defn
     async def build_export(self, ref: ExportRef) -> ExportBuilt:
-        with tempfile.TemporaryDirectory(prefix="perceptron-export-") as folder:
-            path = Path(folder) / "export.zip"
-            counts, snapshot_at = await self._write_archive(ref, path)
-            size = path.stat().st_size
+        # A nameless temporary file: a worker killed mid-export leaves no archive of the
+        # organization's data (recordings included) behind on its disk.
+        with tempfile.TemporaryFile(prefix="perceptron-export-") as archive:
+            counts, snapshot_at = await self._write_archive(ref, archive)
+            size = archive.seek(0, io.SEEK_END)
             activity.heartbeat("storing")
             key = export_key(ref.org_id, ref.request_id)
             # From the disk: with call recordings an archive can be large.
-            await self._storage.put_file(key, path)
+            await self._storage.put_file(key, archive)
         async with org_session(self._session_maker, ref.org_id) as session:
             erased_meanwhile = await _erasure_since(session, snapshot_at)
         if erased_meanwhile:
@@ -392,7 +392,9 @@ class DataExportActivities:
             session.add(request)
         await self._storage.delete(export_key(ref.org_id, ref.request_id))
 
-    async def _write_archive(self, ref: ExportRef, path: Path) -> tuple[dict[str, int], datetime]:
+    async def _write_archive(
+        self, ref: ExportRef, target: IO[bytes]
+    ) -> tuple[dict[str, int], datetime]:
         async with org_session(self._session_maker, ref.org_id) as session:
             # One snapshot for every table: counts, JSON and CSV agree with each other.
             await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -411,7 +413,7 @@ class DataExportActivities:
                 tables = organization_tables()
             counts: dict[str, int] = {}
             files: list[str] = []
-            with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 if request.kind is PrivacyRequestKind.ORGANIZATION_EXPORT:
                     profile = await _organization_profile(session)
                     archive.writestr("organization.json", json.dumps(profile, indent=1) + "\n")

@@ -4,13 +4,14 @@ share a disk. A folder in the data dir by default."""
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
 import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from core.settings import Settings
 
@@ -20,8 +21,8 @@ CHUNK_BYTES = 1024 * 1024
 
 class FileStorage(Protocol):
     async def put(self, key: str, data: bytes) -> None: ...
-    async def put_file(self, key: str, path: Path) -> None:
-        """Store a file from the local disk without reading it into memory (a call
+    async def put_file(self, key: str, source: BinaryIO) -> None:
+        """Store an open file from its start, without reading it into memory (a call
         recording is ~115 MB an hour). Like ``put``, never half-written under ``key``."""
         ...
 
@@ -30,7 +31,10 @@ class FileStorage(Protocol):
         """The file's bytes a chunk at a time; ``FileNotFoundError`` if there is none."""
         ...
 
-    async def delete(self, key: str) -> None: ...
+    async def delete(self, key: str) -> None:
+        """Delete the file and any half-written copy of it. Idempotent."""
+        ...
+
     async def exists(self, key: str) -> bool: ...
     async def delete_prefix(self, prefix: str) -> int:
         """Delete every file whose key starts with ``prefix`` (an organization's ``<org>/``);
@@ -71,8 +75,8 @@ class LocalStorage:
     async def put(self, key: str, data: bytes) -> None:
         await asyncio.to_thread(self._put, key, data)
 
-    async def put_file(self, key: str, path: Path) -> None:
-        await asyncio.to_thread(self._put_file, key, path)
+    async def put_file(self, key: str, source: BinaryIO) -> None:
+        await asyncio.to_thread(self._put_file, key, source)
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._path(key).read_bytes)
@@ -110,16 +114,25 @@ class LocalStorage:
         temporary.write_bytes(data)
         os.replace(temporary, path)
 
-    def _put_file(self, key: str, source: Path) -> None:
+    def _put_file(self, key: str, source: BinaryIO) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-        shutil.copyfile(source, temporary)
+        source.seek(0)
+        try:
+            with temporary.open("wb") as target:
+                shutil.copyfileobj(source, target, CHUNK_BYTES)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
         os.replace(temporary, path)
 
     def _delete(self, key: str) -> None:
         path = self._path(key)
         path.unlink(missing_ok=True)
+        # And any copy a crash left half-written under its temporary name.
+        for partial in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+            partial.unlink(missing_ok=True)
         # Remove the now-empty document folder (never the root).
         parent = path.parent
         while parent != self.root and parent.is_relative_to(self.root):

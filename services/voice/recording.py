@@ -11,7 +11,9 @@ dropped the same way.
 
 Memory stays bounded whatever the call's length (an hour is ~115 MB as int16 stereo): each
 caller frame is written to a temporary file at once, and the finished file is copied into
-storage without being read into memory. Nothing is created when recording is off.
+storage without being read into memory. The temporary file has no name (unlinked from the
+start), so a media loop that dies mid-call leaves no audio behind on its disk. Nothing is
+created when recording is off.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import contextlib
 import tempfile
 import uuid
 import wave
-from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import numpy as np
@@ -90,7 +91,6 @@ class CallRecording:
         # Assistant samples (int16 bytes) not yet played, the first one due at "now".
         self._pending = bytearray()
         self._samples = 0  # caller samples so far: the timeline, and what has been written
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
         self._file: BinaryIO | None = None
         self._wav: wave.Wave_write | None = None
         self._finished = False
@@ -141,10 +141,9 @@ class CallRecording:
         try:
             if self._wav is None or self._file is None or self._samples == 0:
                 return False
-            self._wav.close()  # writes the header's final lengths
-            self._file.close()
+            self._wav.close()  # writes the header's final lengths (the file stays open)
             key = recording_key(self._org_id, self._call_id)
-            await self._storage.put_file(key, Path(self._file.name))
+            await self._storage.put_file(key, self._file)
             async with org_session(self._session_maker, self._org_id) as session:
                 result = await session.exec(
                     update(Call).where(col(Call.id) == self._call_id).values(recorded=True)
@@ -168,9 +167,9 @@ class CallRecording:
     def _writer(self) -> wave.Wave_write:
         """The temporary WAV, opened with the first frame: nothing on disk before audio."""
         if self._wav is None:
-            self._folder = tempfile.TemporaryDirectory(prefix="perceptron-call-")
-            self._file = open(Path(self._folder.name) / "call.wav", "wb")  # noqa: SIM115
-            self._wav = wave.open(self._file, "wb")  # noqa: SIM115 (lives as long as the call)
+            # Lives as long as the call; nameless, so the OS reclaims it if the process dies.
+            self._file = tempfile.TemporaryFile(prefix="perceptron-call-")  # noqa: SIM115
+            self._wav = wave.open(self._file, "wb")  # noqa: SIM115
             self._wav.setnchannels(CHANNELS)
             self._wav.setsampwidth(SAMPLE_BYTES)
             self._wav.setframerate(SAMPLE_RATE)
@@ -182,6 +181,4 @@ class CallRecording:
                 self._wav.close()
         if self._file is not None:
             self._file.close()
-        if self._folder is not None:
-            self._folder.cleanup()
-        self._wav = self._file = self._folder = None
+        self._wav = self._file = None

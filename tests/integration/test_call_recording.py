@@ -5,11 +5,16 @@ only when the organization records calls. Real PostgreSQL and the real local sto
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
 import time
 import tracemalloc
 import uuid
 import wave
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -216,3 +221,41 @@ async def test_a_long_call_is_recorded_in_bounded_memory(
     assert peak < 4 * 1024 * 1024, f"peak {peak} bytes for a {size} byte recording"
     per_frame_ms = elapsed / frames * 1000 / 2  # caller and assistant, under tracemalloc
     assert per_frame_ms < 1.0, per_frame_ms
+
+
+RECORD_THEN_WAIT = """
+import sys, time, uuid
+from services.voice.recording import CallRecording
+recording = CallRecording(None, uuid.uuid4(), uuid.uuid4(), session_maker=None)
+for _ in range(500):
+    recording.caller(bytes(range(160)))
+    recording.assistant(bytes(range(160)))
+print(recording._file.tell(), flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_media_loop_killed_mid_call_leaves_no_audio_on_its_disk(tmp_path: Path) -> None:
+    """The temporary recording is written in the temp folder but has no name there: while the
+    call runs the folder lists nothing (the process holds it open, deleted), and once the
+    process is killed (SIGKILL: no cleanup code runs) nothing is left to find."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", RECORD_THEN_WAIT],
+        env={**os.environ, "TMPDIR": str(folder)},
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert process.stdout is not None
+        written = int(process.stdout.readline())
+        assert written == 44 + 500 * FRAME * 4, "ten seconds of call on disk"
+        assert list(folder.iterdir()) == [], "the recording has no name while it is written"
+        held = [os.readlink(fd) for fd in Path(f"/proc/{process.pid}/fd").iterdir()]
+        assert [target for target in held if target.startswith(str(folder))], held
+        assert all(target.endswith("(deleted)") for target in held if str(folder) in target)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    assert list(folder.iterdir()) == []

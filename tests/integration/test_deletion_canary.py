@@ -3,9 +3,11 @@ lives, delete the organization, and look for it everywhere afterwards.
 
 Planted in: a contact (email), a visitor message and so the conversation workflow's payloads,
 the assistant's answer, a knowledge document, its chunk and its stored file, a widget event,
-and a log call (which must redact it). After the AccountDeletionWorkflow (grace period of a
-few seconds, on the real dev server) the canary must be in no row of any table, no file
-under the data folder, no captured log line, and no decryptable Temporal payload.
+a phone call (the canary phone calling) and its recording (audio bytes found in no other
+file), and a log call (which must redact the email and the phone, as Twilio posts it too).
+After the AccountDeletionWorkflow (grace period of a few seconds, on the real dev server) the
+canary must be in no row of any table, no file under the data folder, no captured log line,
+and no decryptable Temporal payload.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +27,16 @@ from psycopg import sql
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from core.db import SessionMaker, platform_session
+from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeys
 from core.ids import ORG_ID
 from core.logging import configure_logging, get_logger
-from core.models import Organization
+from core.models import Call, Organization
 from core.payload_codec import payloads_in, unseal
 from core.settings import Settings
+from core.storage import create_storage
 from tests.conftest import RunningApi
+from tests.integration.call_helpers import record_call
 from tests.integration.conversation_helpers import configure, new_visitor, read_events, turn_done
 from tests.integration.knowledge_helpers import owner_headers, upload, wait_until_final
 
@@ -67,12 +72,13 @@ def rows_holding(database_url: str, needles: list[str]) -> dict[str, int]:
     return found
 
 
-def files_holding(root: Path, needles: list[str]) -> list[str]:
+def files_holding(root: Path, needles: Sequence[str | bytes]) -> list[str]:
     hits = []
+    blobs = [n.encode() if isinstance(n, str) else n for n in needles]
     for path in root.rglob("*"):
         if path.is_file():
             content = path.read_bytes()
-            hits += [f"{path}:{n}" for n in needles if n.encode() in content]
+            hits += [f"{path}:{blob[:16]!r}" for blob in blobs if blob in content]
     return hits
 
 
@@ -143,7 +149,8 @@ async def test_the_canary_is_found_nowhere_after_the_organization_is_deleted(
     marker = uuid.uuid4().hex[:12]
     phrase = f"zebra-quartz-{marker}"
     email = f"canary.{marker}@example.org"
-    needles = [marker, email]
+    phone = f"+1555{int(marker[:6], 16) % 10**7:07d}"
+    needles = [marker, email, phone]
 
     captured = io.StringIO()
     configure_logging("json", "DEBUG", stream=captured)
@@ -193,13 +200,35 @@ async def test_the_canary_is_found_nowhere_after_the_organization_is_deleted(
                 headers={"x-perceptron-key": public_key, **visitor.headers},
             )
             assert tracked.status_code == 202, tracked.text
-            get_logger("canary").info("a visitor wrote in", email=email, note=f"mail {email} now")
+            async with org_session(session_maker, org_id) as session:
+                call = Call(
+                    org_id=org_id,
+                    conversation_id=uuid.UUID(conversation_id),
+                    contact_id=uuid.UUID(visitor.contact_id),
+                    from_number=phone,
+                    to_number="+15550199",
+                    status="completed",
+                )
+                session.add(call)
+            wav = await record_call(
+                create_storage(settings), session_maker, org_id, call.id, seed=marker
+            )
+            # Audio bytes of this recording alone: noise seeded by the marker.
+            voice = wav[4000:4064]
+            get_logger("canary").info(
+                "a visitor wrote in",
+                email=email,
+                note=f"mail {email} now, or call {phone}",
+                form=f"From={phone.replace('+', '%2B')}&To=%2B15550199",
+            )
 
             # The canary is really planted: in the database, the files, Temporal.
             planted = rows_holding(_psycopg_url(settings), needles)
-            for table in ("contacts", "messages", "knowledge_chunks", "widget_events"):
+            for table in ("contacts", "messages", "knowledge_chunks", "widget_events", "calls"):
                 assert any(key.startswith(f"{table}:") for key in planted), (table, planted)
+            assert f"calls:{phone}" in planted
             assert files_holding(settings.storage_dir, needles)
+            assert len(files_holding(settings.storage_dir, [voice])) == 1, "the recording"
             target = temporal_client.service_client.config.target_host
             namespace = temporal_client.namespace
             raw = await Client.connect(target, namespace=namespace)
@@ -215,9 +244,11 @@ async def test_the_canary_is_found_nowhere_after_the_organization_is_deleted(
 
         assert receipt["org_id"] == str(org_id)
         assert receipt["deleted"]["messages"] >= 2
+        assert receipt["deleted"]["calls"] == 1
+        assert receipt["deleted"]["recordings"] == 1
         keyring.forget()
         assert rows_holding(_psycopg_url(settings), needles) == {}
-        assert files_holding(settings.data_dir, needles) == []
+        assert files_holding(settings.data_dir, [*needles, voice]) == []
         assert await temporal_leaks(target, namespace, keyring, needles) == []
         # Deleted histories leave the dev server's listing asynchronously (about 20-30 s).
         assert await org_workflows_listed(temporal_client, org_id, within=90) == []
@@ -226,4 +257,5 @@ async def test_the_canary_is_found_nowhere_after_the_organization_is_deleted(
         logging.getLogger().setLevel(logging.INFO)
     log_text = captured.getvalue()
     assert "a visitor wrote in" in log_text  # the log call was captured...
-    assert [n for n in needles if n in log_text] == []  # ...with the canary redacted
+    # ...with the canary redacted, the phone's digits too (the form field is URL-encoded).
+    assert [n for n in [*needles, phone.removeprefix("+")] if n in log_text] == []

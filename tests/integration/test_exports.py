@@ -7,12 +7,14 @@ import asyncio
 import csv
 import io
 import json
+import tempfile
 import time
 import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -672,3 +674,36 @@ async def test_an_export_that_overlaps_a_contact_erasure_never_keeps_the_erased_
     assert unfinished is not None
     assert unfinished.file_key is None
     assert unfinished.status is not PrivacyRequestStatus.COMPLETED
+
+
+async def test_an_export_being_built_leaves_no_named_file_on_the_workers_disk(
+    settings: Settings,
+    session_maker: SessionMaker,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The archive (and each table's CSV) is built in nameless temporary files: at every
+    heartbeat of the build the temp folder lists nothing, so a worker killed mid-export leaves
+    no copy of the organization's data (its recordings included) behind."""
+    organization = await create_organization(session_maker)
+    seeded = await seed_contact(session_maker, organization.id, "kept")
+    storage = create_storage(settings)
+    await record_call(storage, session_maker, organization.id, seeded.call_id)
+    async with org_session(session_maker, organization.id) as session:
+        export = PrivacyRequest(org_id=organization.id, kind=PrivacyRequestKind.ORGANIZATION_EXPORT)
+        session.add(export)
+    folder = tmp_path / "worker-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    seen: list[list[str]] = []
+    environment = ActivityEnvironment()
+    environment.on_heartbeat = lambda *_: seen.append([p.name for p in folder.iterdir()])
+    built = await environment.run(
+        DataExportActivities(session_maker, storage).build_export,
+        ExportRef(org_id=organization.id, request_id=export.id),
+    )
+    assert len(seen) > len(TABLES), "heartbeats during the build"
+    assert all(listing == [] for listing in seen), seen
+    assert built.counts["recordings"] == 1
+    files, _ = read_archive(await storage.get(built.file_key))
+    assert f"recordings/{seeded.call_id}.wav" in files
