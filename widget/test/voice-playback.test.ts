@@ -164,6 +164,9 @@ describe("voice errors", () => {
     expect(classifyMediaError(dom("NotReadableError"))).toBe("microphone-busy");
     expect(classifyMediaError(dom("Weird"))).toBe("microphone");
     expect(classifyMediaError(new VoiceFailureError("lost"))).toBe("lost");
+    // raised by the voice bundle, whose VoiceFailureError is another copy of the class
+    expect(classifyMediaError(Object.assign(new Error("denied"), { name: "VoiceFailureError", failure: "denied" }))).toBe("denied");
+    expect(classifyMediaError(Object.assign(new Error("?"), { name: "VoiceFailureError", failure: "bogus" }))).toBe("microphone");
   });
 
   it("has a clear message for every failure, each saying the chat still works", () => {

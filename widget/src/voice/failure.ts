@@ -38,8 +38,12 @@ export const FAILURE_MESSAGES: Record<VoiceFailure, StringKey> = {
 
 /** getUserMedia's DOMException names (and the legacy ones older browsers used). */
 export function classifyMediaError(error: unknown): VoiceFailure {
-  if (error instanceof VoiceFailureError) return error.failure;
   const name = error && typeof error === "object" && "name" in error ? String((error as { name: unknown }).name) : "";
+  // By name, not instanceof: the voice bundle has its own copy of the class.
+  if (name === "VoiceFailureError") {
+    const failure = (error as { failure?: unknown }).failure;
+    return typeof failure === "string" && failure in FAILURE_MESSAGES ? (failure as VoiceFailure) : "microphone";
+  }
   switch (name) {
     case "NotAllowedError":
     case "PermissionDeniedError":

@@ -10,8 +10,10 @@ declare class AudioWorkletProcessor {
   readonly port: MessagePort;
 }
 
+const CHUNK = Math.round(sampleRate / 50); // 20 ms
+
 class CaptureProcessor extends AudioWorkletProcessor {
-  private buffer = new Float32Array(Math.round(sampleRate / 50));
+  private buffer = new Float32Array(CHUNK);
   private filled = 0;
 
   process(inputs: Float32Array[][]): boolean {
@@ -24,10 +26,11 @@ class CaptureProcessor extends AudioWorkletProcessor {
       this.filled += take;
       offset += take;
       if (this.filled === this.buffer.length) {
+        // Transferred, not copied: the array is detached (length 0) here afterwards.
         const full = this.buffer;
-        this.port.postMessage(full, [full.buffer]);
-        this.buffer = new Float32Array(full.length);
+        this.buffer = new Float32Array(CHUNK);
         this.filled = 0;
+        this.port.postMessage(full, [full.buffer]);
       }
     }
     return true;
