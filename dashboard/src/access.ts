@@ -21,6 +21,11 @@ export function maySee(role: string, section: string): boolean {
   return roles === undefined || roles.includes(role as Role);
 }
 
+/** Who may end a live call from its conversation (POST .../calls/{id}/end: operators too). */
+export function mayEndCalls(role: string): boolean {
+  return (["owner", "admin", "operator"] as readonly string[]).includes(role);
+}
+
 /** An owner or an admin: manages the knowledge base, saved replies and others' notes. */
 export function isManager(role: string): boolean {
   return MANAGERS.includes(role as Role);

@@ -1,0 +1,107 @@
+// The phone's strings: the call panel of a conversation and Settings -> Phone.
+import type { Weekday } from "../api/phone";
+
+const weekdays: Record<Weekday, string> = {
+  mon: "Monday",
+  tue: "Tuesday",
+  wed: "Wednesday",
+  thu: "Thursday",
+  fri: "Friday",
+  sat: "Saturday",
+  sun: "Sunday",
+};
+
+export const phoneStrings = {
+  call: {
+    title: "Call",
+    titleLive: "Call in progress",
+    number: "Number",
+    browser: "The widget's microphone",
+    direction: "Direction",
+    directions: { inbound: "Inbound phone call", browser: "Voice in the widget" } as Record<string, string>,
+    status: "Status",
+    duration: "Duration",
+    outcome: "Outcome",
+    outcomes: {
+      completed: "Completed",
+      transferred: "Transferred to a person",
+      callback: "Callback offered",
+      ended_by_operator: "Ended by an operator",
+      failed: "Connection failed",
+      not_answered: "Not answered",
+    } as Record<string, string>,
+    transferredTo: "Transferred to",
+    recorded: "Recorded",
+    end: "End call",
+    endQuestion: "End this call now? The caller is disconnected.",
+    endConfirm: "End the call",
+    ending: "Ending the call…",
+    earlier: (count: number) => (count === 1 ? "1 earlier call" : `${count} earlier calls`),
+    none: "No call is recorded for this conversation yet.",
+    seconds: (total: number) => {
+      const minutes = Math.floor(total / 60);
+      const seconds = Math.floor(total % 60);
+      return `${minutes}:${String(seconds).padStart(2, "0")}`;
+    },
+  },
+  settings: {
+    title: "Phone",
+    intro: "Let the assistant answer your phone: connect your Twilio account, choose the numbers it answers, and when and to whom it hands calls over.",
+    voice: (description: string) => `Speech on this server: ${description}.`,
+    voiceMissing: "This server cannot speak yet (no speech synthesizer is installed), so calls cannot be answered.",
+    account: {
+      title: "Twilio account",
+      intro: "The account whose numbers the assistant answers. The auth token is stored sealed and never shown again.",
+      sid: "Account SID",
+      sidHint: "Starts with AC, from the Twilio console.",
+      token: "Auth token",
+      connect: "Connect",
+      connecting: "Connecting…",
+      connected: (hint: string) => `Connected: ${hint}`,
+      connectedAt: (when: string) => `since ${when}`,
+      disconnect: "Disconnect",
+      disconnectQuestion: "Disconnect this Twilio account? The assistant stops answering its numbers.",
+      disconnectConfirm: "Disconnect",
+    },
+    numbers: {
+      title: "Numbers",
+      intro: "The numbers the assistant answers. Import them from the connected account, then switch the assistant on or off per number.",
+      import: "Import numbers from Twilio",
+      importing: "Importing…",
+      needsAccount: "Connect a Twilio account to import its numbers.",
+      empty: "No numbers yet.",
+      number: "Number",
+      label: "Label",
+      labelFor: (number: string) => `Label of ${number}`,
+      assistant: "Assistant answers",
+      assistantFor: (number: string) => `The assistant answers ${number}`,
+      source: { own: "Your Twilio account", platform: "Provided by the platform" } as Record<string, string>,
+      remove: "Remove",
+      removeQuestion: (number: string) => `Remove ${number}? Calls to it are no longer answered here.`,
+      removeConfirm: "Remove",
+    },
+    calls: {
+      title: "Calls",
+      handoff: "Hand-off number",
+      handoffHint: "Calls the assistant transfers go to this number (E.164, e.g. +15551230000). Empty: no transfers.",
+      greeting: "Call greeting",
+      greetingHint: "The first thing callers hear.",
+      record: "Record calls",
+      recordHint:
+        "When on, every call is recorded and its audio kept with the conversation (subject to your data retention). Callers are told at the start of the call. Off by default.",
+    },
+    hours: {
+      title: "Business hours",
+      intro: "Outside these hours the assistant still answers, but offers a callback instead of a transfer.",
+      alwaysOpen: "Always open",
+      timezone: "Time zone",
+      timezoneHint: "An IANA name, e.g. America/New_York.",
+      weekday: weekdays,
+      open: (day: string) => `${day} opens`,
+      close: (day: string) => `${day} closes`,
+      closed: "Closed",
+      closedFor: (day: string) => `${day} closed`,
+      invalid: (day: string) => `${day}: the closing time must be after the opening time.`,
+    },
+  },
+};
