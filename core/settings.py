@@ -134,7 +134,9 @@ class Settings(BaseSettings):
 
     # Voice in the widget: offered when this installation can speak
     # lead: from speech_stack (voice_enabled becomes "the speech stack has a synthesizer")
-    voice_enabled: bool = True
+    voice_enabled: bool = Field(
+        default=True, description="The widget offers a voice call (its microphone button)"
+    )
 
     # Privacy
     export_link_ttl_hours: int = Field(default=24, ge=1, le=24 * 14)
