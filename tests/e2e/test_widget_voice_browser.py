@@ -109,6 +109,9 @@ class StandInCall:
     visitor_token: str
     received: list[dict[str, Any]] = field(default_factory=list)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+    answer_sent_at: float | None = None  # the event loop's clock
+    cleared_at: float | None = None
+    mark_received_at: float | None = None
 
     def events(self, name: str) -> list[dict[str, Any]]:
         return [message for message in self.received if message.get("event") == name]
@@ -123,6 +126,8 @@ class StandInMediaServer:
     api: RunningApi
     url: str = ""
     calls: dict[str, StandInCall] = field(default_factory=dict)
+    answer_frames: int = ANSWER_FRAMES
+    barge_in_after: float | None = None  # seconds into the answer to send `clear`
 
     async def handle(self, socket: ServerConnection) -> None:
         token = (socket.request.path if socket.request else "").rsplit("/", 1)[-1]
@@ -131,31 +136,39 @@ class StandInMediaServer:
             await socket.close(code=4403, reason="unknown stream token")
             return
         answered = False
+        clock = asyncio.get_running_loop().time
         try:
             async for raw in socket:
                 message = json.loads(raw)
                 call.received.append(message)
+                if message["event"] == "mark":
+                    call.mark_received_at = clock()
                 if message["event"] == "stop":
                     break
                 if message["event"] == "media" and not answered and len(call.events("media")) >= 50:
                     answered = True
                     await self._heard(call)
-                    audio = _square_wave_ulaw(ANSWER_FRAMES)
-                    sid = message["streamSid"]
-                    for start in range(0, len(audio), 800):  # 100 ms a message
-                        payload = base64.b64encode(audio[start : start + 800]).decode()
-                        await socket.send(
-                            json.dumps(
-                                {"event": "media", "streamSid": sid, "media": {"payload": payload}}
-                            )
-                        )
-                    await socket.send(
-                        json.dumps(
-                            {"event": "mark", "streamSid": sid, "mark": {"name": "answer-1"}}
-                        )
-                    )
+                    await self._answer(socket, call, message["streamSid"])
         finally:
             call.closed.set()
+
+    async def _answer(self, socket: ServerConnection, call: StandInCall, sid: str) -> None:
+        """The answer's audio (100 ms a message, all at once, as a TTS faster than real time
+        sends it), a mark after it and, for a barge-in, `clear` while it plays."""
+        audio = _square_wave_ulaw(self.answer_frames)
+        for start in range(0, len(audio), 800):
+            payload = base64.b64encode(audio[start : start + 800]).decode()
+            await socket.send(
+                json.dumps({"event": "media", "streamSid": sid, "media": {"payload": payload}})
+            )
+        await socket.send(
+            json.dumps({"event": "mark", "streamSid": sid, "mark": {"name": "answer-1"}})
+        )
+        call.answer_sent_at = asyncio.get_running_loop().time()
+        if self.barge_in_after is not None:
+            await asyncio.sleep(self.barge_in_after)
+            await socket.send(json.dumps({"event": "clear", "streamSid": sid}))
+            call.cleared_at = asyncio.get_running_loop().time()
 
     async def _heard(self, call: StandInCall) -> None:
         async with self.api.client() as client:
@@ -258,6 +271,10 @@ async def test_a_visitor_talks_through_the_widget_and_hears_the_answer(
             break
         await asyncio.sleep(0.1)
     assert [mark["mark"]["name"] for mark in call.events("mark")] == ["answer-1"]
+    assert call.answer_sent_at is not None
+    assert call.mark_received_at is not None
+    # echoed once the second of audio before it had played, not when it arrived
+    assert call.mark_received_at - call.answer_sent_at >= 0.9
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "widget-voice.png"))
 
@@ -288,6 +305,39 @@ async def test_a_visitor_talks_through_the_widget_and_hears_the_answer(
     await expect(
         page.locator('[data-testid="message"][data-role="visitor"]', has_text="ship abroad")
     ).to_be_visible()
+    await page.context.close()
+
+
+@pytest.mark.usefixtures("built_voice")
+async def test_clear_stops_the_answer_at_once_when_the_visitor_barges_in(
+    api: RunningApi,
+    session_maker: SessionMaker,
+    voice_browser: Browser,
+    media_server: StandInMediaServer,
+) -> None:
+    media_server.answer_frames = 250  # five seconds of answer...
+    media_server.barge_in_after = 1.0  # ...cleared one second in
+    await create_organization(session_maker, "Lumen")
+    page = await _open_widget(voice_browser, api)
+    await page.context.route("**/api/widget/voice", media_server.start_call)
+    await page.get_by_test_id("voice").click()
+    status = page.get_by_test_id("voice-status")
+    await expect(status).to_have_attribute("data-state", "speaking", timeout=20_000)
+    await expect(status).to_have_attribute("data-state", "listening", timeout=3_000)
+    [call] = media_server.calls.values()
+    for _ in range(30):
+        if call.mark_received_at is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert call.cleared_at is not None
+    assert call.mark_received_at is not None
+    # The waiting mark is answered at the clear (as Twilio does), not four seconds later.
+    assert call.mark_received_at - call.cleared_at < 0.5
+    await asyncio.sleep(1.0)
+    played = await _played_frames(page)
+    assert played < 125, f"{played} of 250 frames played: the rest was dropped"
+    await page.get_by_test_id("voice").click()
+    await asyncio.wait_for(call.closed.wait(), timeout=10)
     await page.context.close()
 
 
