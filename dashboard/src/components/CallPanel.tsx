@@ -54,7 +54,7 @@ function CallDetails({ me, conversationId, call, earlier }: { me: Me; conversati
         <dd>{c.directions[call.direction] ?? call.direction}</dd>
         <dt>{c.status}</dt>
         <dd data-testid="call-status">
-          {call.status} · <When at={call.started_at} format="clock" />
+          {c.statuses[call.status] ?? call.status} · <When at={call.started_at} format="clock" />
         </dd>
         <dt>{c.duration}</dt>
         <dd data-testid="call-duration">{duration === null ? "—" : c.seconds(duration)}</dd>

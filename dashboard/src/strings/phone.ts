@@ -20,6 +20,17 @@ export const phoneStrings = {
     direction: "Direction",
     directions: { inbound: "Inbound phone call", browser: "Voice in the widget" } as Record<string, string>,
     status: "Status",
+    statuses: {
+      queued: "Queued",
+      ringing: "Ringing",
+      "in-progress": "In progress",
+      in_progress: "In progress",
+      completed: "Ended",
+      busy: "Busy",
+      "no-answer": "Not answered",
+      failed: "Failed",
+      canceled: "Canceled",
+    } as Record<string, string>,
     duration: "Duration",
     outcome: "Outcome",
     outcomes: {

@@ -1,7 +1,7 @@
 // Settings -> Phone: the Twilio account (its SID and auth token, then only its hint), the
 // numbers the assistant answers, and how calls are handled (hand-off number, business hours,
 // greeting, recording). Owners and admins, like every settings page.
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import type { Me } from "../../api/client";
 import {
   type BusinessHours,
@@ -193,6 +193,9 @@ function NumberRow({ me, number }: { me: Me; number: PhoneNumber }) {
   const update = useUpdateNumber(me.org_id);
   const remove = useRemoveNumber(me.org_id);
   const [label, setLabel] = useState(number.label ?? "");
+  // The switch moves at once; the server's answer (or its refusal) settles it.
+  const [enabled, setEnabled] = useState(number.assistant_enabled);
+  useEffect(() => setEnabled(number.assistant_enabled), [number.assistant_enabled]);
   const n = p.numbers;
   const saveLabel = () => {
     const next = label.trim() || null;
@@ -223,9 +226,15 @@ function NumberRow({ me, number }: { me: Me; number: PhoneNumber }) {
           role="switch"
           aria-label={n.assistantFor(number.number)}
           data-testid="number-assistant"
-          checked={number.assistant_enabled}
-          disabled={update.isPending}
-          onChange={(event) => update.mutate({ id: number.id, assistant_enabled: event.target.checked })}
+          checked={enabled}
+          onChange={(event) => {
+            const next = event.target.checked;
+            setEnabled(next);
+            update.mutate(
+              { id: number.id, assistant_enabled: next },
+              { onError: () => setEnabled(number.assistant_enabled) },
+            );
+          }}
         />
         {update.isError && (
           <p role="alert" className="form-error">
