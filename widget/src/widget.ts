@@ -64,6 +64,8 @@ export class Widget {
   private destroyed = false;
   private observer: MutationObserver | null = null;
   private readonly onOnline = () => this.stream?.reconnectNow();
+  /** Leaving the page ends a call cleanly (`stop`), not as a lost connection. */
+  private readonly onPageHide = () => this.voice.hangUp();
 
   constructor(private readonly options: WidgetOptions) {
     const { win, doc } = options;
@@ -110,6 +112,7 @@ export class Widget {
       error: (text) => this.view.setError(text),
     });
     win.addEventListener("online", this.onOnline);
+    win.addEventListener("pagehide", this.onPageHide);
     this.ready = this.start();
   }
 
@@ -173,6 +176,7 @@ export class Widget {
     this.activity.stop();
     this.observer?.disconnect();
     this.options.win.removeEventListener("online", this.onOnline);
+    this.options.win.removeEventListener("pagehide", this.onPageHide);
     if (forget) this.store.clear();
     // The last page events go out through the iframe's fetch: remove it once they are sent.
     const host = this.view.host;

@@ -177,6 +177,14 @@ describe("the microphone button", () => {
     expect($("panel").hidden).toBe(true);
   });
 
+  it("hangs up when the visitor leaves the page", async () => {
+    const { voice, press } = await mount();
+    await press();
+    window.dispatchEvent(new Event("pagehide"));
+    expect(voice.calls[0]!.hungUp).toBe(true);
+    expect(voice.tracks[0]!.stopped).toBe(true);
+  });
+
   it("loads the voice code only when pressed", async () => {
     const { voice, press } = await mount();
     expect(voice.loads).toBe(0);
