@@ -54,8 +54,9 @@ def built_voice(settings: Settings) -> Path:
 
 @pytest.fixture
 def question_wav(tmp_path: Path) -> Path:
-    """The question, spoken by espeak-ng, then a second of silence (16-bit PCM WAV, mono),
-    so the looped file sounds like a person asking and waiting."""
+    """The question, spoken by espeak-ng, then twelve seconds of silence (16-bit PCM WAV,
+    mono): Chromium loops the file, and a visitor who asks again every few seconds barges
+    into every answer (the real media loop then clears it before a word is heard)."""
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         pytest.fail("espeak-ng is needed to make the test's speech: apt-get install espeak-ng")
@@ -63,7 +64,7 @@ def question_wav(tmp_path: Path) -> Path:
     subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", str(spoken), QUESTION], check=True)
     question = tmp_path / "question.wav"
     subprocess.run(
-        ["sox", str(spoken), "-b", "16", "-c", "1", str(question), "pad", "0", "1.0"],
+        ["sox", str(spoken), "-b", "16", "-c", "1", str(question), "pad", "0", "12.0"],
         check=True,
     )
     return question
