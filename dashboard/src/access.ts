@@ -21,8 +21,9 @@ export function maySee(role: string, section: string): boolean {
   return roles === undefined || roles.includes(role as Role);
 }
 
-/** Who may end a live call from its conversation (POST .../calls/{id}/end: operators too). */
-export function mayEndCalls(role: string): boolean {
+/** Who sees a conversation's calls and may end a live one (CallViewer in api/routes/phone.py:
+ * operators too, compliance not). */
+export function mayHandleCalls(role: string): boolean {
   return (["owner", "admin", "operator"] as readonly string[]).includes(role);
 }
 

@@ -120,11 +120,18 @@ describe("the call panel", () => {
     expect(screen.getByText(p.call.earlier(1))).toBeTruthy();
   });
 
-  it("says a widget voice call came from the microphone; compliance sees the call but cannot end it", async () => {
-    renderWith(inbox("compliance"), conversationAnswers("voice", { list: [call({ direction: "browser", from_number: null, to_number: null })] }, "compliance"), `/inbox/${A}`);
+  it("says a widget voice call came from the microphone", async () => {
+    renderWith(inbox(), conversationAnswers("voice", { list: [call({ direction: "browser", from_number: null, to_number: null })] }), `/inbox/${A}`);
     const panel = await screen.findByTestId("call-panel");
     expect(within(panel).getByTestId("call-number").textContent).toBe(p.call.browser);
-    expect(within(panel).queryByTestId("end-call")).toBeNull();
+    expect(within(panel).getByText(p.call.directions.browser!)).toBeTruthy();
+  });
+
+  it("is not shown to compliance, who may not see calls (nor asked for)", async () => {
+    const { requests } = renderWith(inbox("compliance"), conversationAnswers("phone", { list: [call()] }, "compliance"), `/inbox/${A}`);
+    await screen.findByTestId("conversation");
+    expect(screen.queryByTestId("call-panel")).toBeNull();
+    expect(requests.some((request) => new URL(request.url).pathname.endsWith("/calls"))).toBe(false);
   });
 
   it("is not shown for a chat", async () => {
@@ -155,7 +162,7 @@ function number(overrides: Partial<PhoneNumber> = {}): PhoneNumber {
     id: "n1",
     number: "+15551230000",
     source: "own",
-    label: null,
+    label: "",
     assistant_enabled: true,
     created_at: "2026-01-02T00:00:00Z",
     ...overrides,
@@ -291,6 +298,30 @@ describe("phone settings", () => {
         },
       },
     });
+  });
+
+  it("keeps a day's further opening ranges (a lunch break) when the first is edited", async () => {
+    const state = { telephony: telephony(true), numbers: [] as PhoneNumber[] };
+    state.telephony.settings.business_hours = { timezone: "Europe/Paris", weekly: { mon: ["09:00-12:00", "14:00-18:00"] } };
+    let saved: { business_hours: { weekly: Record<string, string[]> } } | null = null;
+    renderWith(
+      <App />,
+      {
+        ...phoneAnswers(state),
+        [`PUT /api/orgs/${ORG}/telephony/settings`]: async (request) => {
+          saved = (await request.json()) as typeof saved;
+          return json(saved);
+        },
+      },
+      "/settings/phone",
+    );
+    const monday = await screen.findByTestId("hours-mon");
+    expect((within(monday).getByLabelText(p.settings.hours.close("Monday")) as HTMLInputElement).value).toBe("12:00");
+    fireEvent.change(within(monday).getByLabelText(p.settings.hours.open("Monday")), { target: { value: "08:30" } });
+    fireEvent.click(screen.getByRole("button", { name: strings.settings.save }));
+    await waitFor(() => expect(saved).not.toBeNull());
+    expect(saved!.business_hours.weekly.mon).toEqual(["08:30-12:00", "14:00-18:00"]);
+    expect(saved!.business_hours.weekly.tue).toEqual([]); // closed: it had no range
   });
 
   it("refuses a day that closes before it opens, and shows the server's reason for a field", async () => {

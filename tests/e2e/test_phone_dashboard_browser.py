@@ -87,7 +87,7 @@ class _FakePhoneApi:
                     "id": str(uuid.uuid4()),
                     "number": "+15551230000",
                     "source": "own",
-                    "label": None,
+                    "label": "",
                     "assistant_enabled": True,
                     "created_at": datetime.now(UTC).isoformat(),
                 }

@@ -39,15 +39,15 @@ export interface Telephony {
 export interface PhoneNumber {
   id: string;
   number: string;
-  source: "own" | "platform";
-  label: string | null;
+  source: "own" | "platform" | string;
+  label: string;
   assistant_enabled: boolean;
   created_at: string;
 }
 
 export interface Call {
   id: string;
-  conversation_id: string;
+  conversation_id: string | null;
   direction: "inbound" | "browser" | string;
   from_number: string | null;
   to_number: string | null;
@@ -155,7 +155,7 @@ export function useImportNumbers(orgId: string) {
 export function useUpdateNumber(orgId: string) {
   return useNumbersChange(
     orgId,
-    async (client, { id, ...body }: { id: string; label?: string | null; assistant_enabled?: boolean }) =>
+    async (client, { id, ...body }: { id: string; label?: string; assistant_enabled?: boolean }) =>
       unwrap(
         await client.PATCH("/api/orgs/{org_id}/phone-numbers/{number_id}", {
           params: { path: { org_id: orgId, number_id: id } },

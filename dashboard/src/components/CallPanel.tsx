@@ -1,7 +1,7 @@
 // The call of a phone or voice conversation: number, direction, status, duration, outcome,
-// transfer target and, while it is live, "End call" (after a confirmation).
+// transfer target and, while it is live, "End call" (after a confirmation). For the roles that
+// may see calls (mayHandleCalls): the conversation view renders it only for them.
 import { useEffect, useState } from "react";
-import { mayEndCalls } from "../access";
 import type { Me } from "../api/client";
 import { type Call, isLive, useCalls, useEndCall } from "../api/phone";
 import { strings } from "../strings";
@@ -77,7 +77,7 @@ function CallDetails({ me, conversationId, call, earlier }: { me: Me; conversati
           </>
         )}
       </dl>
-      {live && mayEndCalls(me.role) && (
+      {live && (
         <div className="call-actions">
           {asking ? (
             <Confirmation

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
-import { isManager } from "../access";
+import { isManager, mayHandleCalls } from "../access";
 import { ApiError, type Me, type TranscriptMessage } from "../api/client";
 import {
   type ContactPanel as ContactPanelData,
@@ -144,7 +144,7 @@ export function ConversationView({ me, conversationId }: { me: Me; conversationI
           </div>
         </div>
         <AssigneePicker me={me} conversationId={conversationId} assigneeId={summary.assignee_id} />
-        {(summary.channel === "phone" || summary.channel === "voice") && (
+        {(summary.channel === "phone" || summary.channel === "voice") && mayHandleCalls(me.role) && (
           <CallPanel me={me} conversationId={conversationId} />
         )}
         {operator !== null && (

@@ -198,8 +198,8 @@ function NumberRow({ me, number }: { me: Me; number: PhoneNumber }) {
   useEffect(() => setEnabled(number.assistant_enabled), [number.assistant_enabled]);
   const n = p.numbers;
   const saveLabel = () => {
-    const next = label.trim() || null;
-    if (next !== (number.label ?? null)) update.mutate({ id: number.id, label: next });
+    const next = label.trim(); // "" clears it (null would mean "unchanged")
+    if (next !== (number.label ?? "")) update.mutate({ id: number.id, label: next });
   };
   return (
     <tr data-testid="phone-number">
@@ -255,15 +255,18 @@ function NumberRow({ me, number }: { me: Me; number: PhoneNumber }) {
   );
 }
 
-type DayHours = { open: boolean; from: string; to: string };
+/** A day's first opening range is edited here; any further ones (a lunch break) are kept. */
+type DayHours = { open: boolean; from: string; to: string; more: string[] };
 
 function hoursOf(hours: BusinessHours | null): Record<Weekday, DayHours> {
   const days = {} as Record<Weekday, DayHours>;
   for (const day of WEEKDAYS) {
-    const [range] = hours?.weekly[day] ?? [];
+    const [range, ...more] = hours?.weekly[day] ?? [];
     const [from, to] = (range ?? "").split("-");
     const weekday = day !== "sat" && day !== "sun";
-    days[day] = range ? { open: true, from: from ?? "09:00", to: to ?? "17:00" } : { open: hours === null && weekday, from: "09:00", to: "17:00" };
+    days[day] = range
+      ? { open: true, from: from ?? "09:00", to: to ?? "17:00", more }
+      : { open: hours === null && weekday, from: "09:00", to: "17:00", more: [] };
   }
   return days;
 }
@@ -305,7 +308,7 @@ function CallHandlingForm({ me, settings }: { me: Me; settings: PhoneSettingsDat
           setInvalid(h.invalid(h.weekday[day]));
           return;
         }
-        weekly[day] = [`${hours.from}-${hours.to}`];
+        weekly[day] = [`${hours.from}-${hours.to}`, ...hours.more];
       }
       business_hours = { timezone: timezone.trim(), weekly };
     }
@@ -342,7 +345,7 @@ function CallHandlingForm({ me, settings }: { me: Me; settings: PhoneSettingsDat
           id={`${id}-greeting`}
           data-testid="call-greeting"
           rows={2}
-          maxLength={500}
+          maxLength={300}
           value={greeting}
           aria-describedby={`${id}-greeting-hint`}
           onChange={(event) => change(setGreeting)(event.target.value)}
