@@ -148,6 +148,12 @@ class Settings(BaseSettings):
         default=None, description="The built dashboard: its index.html and assets/"
     )
 
+    # Voice in the widget: offered when this installation can speak
+    # lead: from speech_stack (voice_enabled becomes "the speech stack has a synthesizer")
+    voice_enabled: bool = Field(
+        default=True, description="The widget offers a voice call (its microphone button)"
+    )
+
     # Privacy
     export_link_ttl_hours: int = Field(default=24, ge=1, le=24 * 14)
     data_key_cache_seconds: float = Field(
@@ -377,6 +383,16 @@ class Settings(BaseSettings):
     @property
     def widget_script(self) -> Path:
         return self.widget_dist or REPOSITORY / "widget" / "dist" / "widget.js"
+
+    @property
+    def widget_voice_script(self) -> Path:
+        """The lazily loaded voice bundle, built next to widget.js."""
+        return self.widget_script.with_name("voice.js")
+
+    @property
+    def widget_voice_worklet(self) -> Path:
+        """The voice bundle's AudioWorklet processor (the microphone's capture)."""
+        return self.widget_script.with_name("voice-worklet.js")
 
     @property
     def dashboard_dir(self) -> Path:

@@ -113,3 +113,32 @@ async def widget_script(state: StateDep) -> Response:
         media_type="application/javascript",
         headers={"Cache-Control": "public, max-age=300"},
     )
+
+
+@router.get("/widget-voice.js")
+async def widget_voice_script(state: StateDep) -> Response:
+    """The widget's voice code, loaded only when a visitor presses the microphone, so the
+    widget script itself stays within its size budget."""
+    return _widget_asset(state.settings.widget_voice_script, cross_origin=False)
+
+
+@router.get("/widget-voice-worklet.js")
+async def widget_voice_worklet(state: StateDep) -> Response:
+    """The microphone's AudioWorklet processor. Browsers fetch worklet modules in CORS mode,
+    and the widget runs on customers' sites, so this public file allows every origin (no
+    credentials are involved)."""
+    return _widget_asset(state.settings.widget_voice_worklet, cross_origin=True)
+
+
+def _widget_asset(path: Path, *, cross_origin: bool) -> Response:
+    headers = {"Cache-Control": "public, max-age=300"}
+    if cross_origin:
+        headers["Access-Control-Allow-Origin"] = "*"
+    if not path.exists():
+        return PlainTextResponse(
+            "console.error('Perceptron: the widget is not built: run make up or make test');",
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            media_type="application/javascript",
+            headers=headers,
+        )
+    return FileResponse(path, media_type="application/javascript", headers=headers)

@@ -202,6 +202,7 @@ class WidgetConfig(BaseModel):
     theme: str
     pre_chat: str
     privacy_policy_url: str = Field(description="The privacy policy the widget links to")
+    voice: bool = Field(description="The widget may offer a voice call (the server can speak)")
 
 
 @router.get("/config")
@@ -215,6 +216,7 @@ async def widget_config(
     return WidgetConfig(
         organization_name=organization.name,
         privacy_policy_url=f"{state.settings.api_url}/privacy-policy",
+        voice=state.settings.voice_enabled,  # lead: from speech_stack (a synthesizer is there)
         **branding.model_dump(),
     )
 

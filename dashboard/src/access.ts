@@ -21,6 +21,12 @@ export function maySee(role: string, section: string): boolean {
   return roles === undefined || roles.includes(role as Role);
 }
 
+/** Who sees a conversation's calls and may end a live one (CallViewer in api/routes/phone.py:
+ * operators too, compliance not). */
+export function mayHandleCalls(role: string): boolean {
+  return (["owner", "admin", "operator"] as readonly string[]).includes(role);
+}
+
 /** An owner or an admin: manages the knowledge base, saved replies and others' notes. */
 export function isManager(role: string): boolean {
   return MANAGERS.includes(role as Role);

@@ -6,6 +6,7 @@ import { conversationView } from "./strings/conversation";
 import { privacyStrings } from "./strings/privacy";
 import { inboxStrings } from "./strings/inbox";
 import { analytics } from "./strings/analytics";
+import { phoneStrings } from "./strings/phone";
 
 export const strings = {
   appName: "Perceptron",
@@ -31,6 +32,7 @@ export const strings = {
   },
   notFound: "There is no page here.",
   privacy: privacyStrings,
+  phone: phoneStrings,
 
   account: {
     signOut: "Sign out",

@@ -53,6 +53,7 @@ describe("role-gated navigation", () => {
     expect(within(sections).getAllByRole("link").map((link) => link.textContent)).toEqual([
       "Widget",
       "Conversations",
+      "Phone",
       "Members",
       "API keys",
       "Data retention",

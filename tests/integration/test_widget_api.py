@@ -39,7 +39,20 @@ async def test_branding_comes_from_organization_settings_with_defaults(
     assert config["color"] == "#ff6600"
     assert config["pre_chat"] == "required"
     assert config["position"] == "right"
+    assert config["voice"] is True  # the installation can speak (the setting's default)
     assert unknown.status_code == 401
+
+
+async def test_the_widget_offers_voice_only_when_the_installation_can_speak(
+    settings: Settings, session_maker: SessionMaker
+) -> None:
+    organization = await create_organization(session_maker, "Lumen")
+    silent = settings.model_copy(update={"voice_enabled": False})
+    async with serve(silent) as running, running.client() as client:
+        response = await client.get(
+            "/api/widget/config", headers={"x-perceptron-key": organization.public_key}
+        )
+    assert response.json()["voice"] is False
 
 
 async def test_a_signed_identity_links_a_verified_contact_and_a_forged_one_is_refused(
@@ -181,6 +194,36 @@ async def test_the_widget_script_is_served_when_built_and_explains_itself_when_n
             response = await client.get("/widget.js")
         assert response.status_code == expected
         assert response.headers["content-type"].startswith("application/javascript")
+
+
+async def test_the_voice_bundle_is_served_beside_the_widget_script(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The widget loads these only when a visitor presses the microphone, from the origin
+    widget.js came from; the worklet is fetched in CORS mode from customers' sites."""
+    (tmp_path / "widget.js").write_text("window.Perceptron = {};")
+    (tmp_path / "voice.js").write_text("/* voice */")
+    (tmp_path / "voice-worklet.js").write_text("/* worklet */")
+    configured = settings.model_copy(update={"widget_dist": tmp_path / "widget.js"})
+    async with serve(configured) as running, running.client() as client:
+        voice = await client.get("/widget-voice.js")
+        worklet = await client.get(
+            "/widget-voice-worklet.js", headers={"Origin": "https://shop.example"}
+        )
+    assert (voice.status_code, voice.text) == (200, "/* voice */")
+    assert (worklet.status_code, worklet.text) == (200, "/* worklet */")
+    for response in (voice, worklet):
+        assert response.headers["content-type"].startswith("application/javascript")
+        assert response.headers["cache-control"] == "public, max-age=300"
+    assert worklet.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-origin" not in voice.headers  # a classic script needs none
+
+    unbuilt = settings.model_copy(update={"widget_dist": tmp_path / "missing" / "widget.js"})
+    async with serve(unbuilt) as running, running.client() as client:
+        for path in ("/widget-voice.js", "/widget-voice-worklet.js"):
+            missing = await client.get(path)
+            assert missing.status_code == 503
+            assert missing.headers["content-type"].startswith("application/javascript")
 
 
 async def test_organizations_get_distinct_random_widget_keys(session_maker: SessionMaker) -> None:

@@ -380,12 +380,18 @@ def test_image_ships_the_built_widget_and_dashboard_without_node(
     landed = _stage_copies("frontend")
     env = _dockerfile_env()
     assert landed["/src/widget/dist/widget.js"] == env["PERCEPTRON_WIDGET_DIST"]
+    # The voice bundle lands next to widget.js, where the settings look for it.
+    widget_folder = PurePosixPath(env["PERCEPTRON_WIDGET_DIST"]).parent
+    assert landed["/src/widget/dist/voice.js"] == str(widget_folder / "voice.js")
+    assert landed["/src/widget/dist/voice-worklet.js"] == str(widget_folder / "voice-worklet.js")
     assert landed["/src/dashboard/dist/"].rstrip("/") == env["PERCEPTRON_DASHBOARD_DIST"]
     # The settings read those names.
     monkeypatch.setenv("PERCEPTRON_WIDGET_DIST", env["PERCEPTRON_WIDGET_DIST"])
     monkeypatch.setenv("PERCEPTRON_DASHBOARD_DIST", env["PERCEPTRON_DASHBOARD_DIST"])
     settings = Settings()
     assert str(settings.widget_script) == "/app/static/widget.js"
+    assert str(settings.widget_voice_script) == "/app/static/voice.js"
+    assert str(settings.widget_voice_worklet) == "/app/static/voice-worklet.js"
     assert str(settings.dashboard_dir) == "/app/static/dashboard"
     assert "node_modules" in (DOCKER / "Dockerfile.dockerignore").read_text().split()
 

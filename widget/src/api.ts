@@ -7,6 +7,7 @@ import type {
   PageEvent,
   Posted,
   VisitorSession,
+  VoiceStarted,
   WidgetConfig,
 } from "./types";
 
@@ -83,6 +84,22 @@ export class WidgetApi {
       authorized: true,
       body: {},
     });
+  }
+
+  /** Start a voice call (in the given conversation, else in a new one). */
+  startVoice(conversationId: string | null): Promise<VoiceStarted> {
+    return this.call("POST", "/voice", {
+      authorized: true,
+      body: conversationId ? { conversation_id: conversationId } : {},
+    });
+  }
+
+  /** The call's media socket: ws(s) on the API's host for a path, as given for a URL. */
+  voiceSocketUrl(streamUrl: string): string {
+    const url = new URL(streamUrl, `${this.base}/`);
+    if (url.protocol === "http:") url.protocol = "ws:";
+    else if (url.protocol === "https:") url.protocol = "wss:";
+    return url.href;
   }
 
   pageEvents(events: PageEvent[], keepalive: boolean): Promise<void> {

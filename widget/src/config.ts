@@ -23,5 +23,6 @@ export function normalizeConfig(raw: Partial<WidgetConfig> | null | undefined, o
     theme: pick("theme", ["light", "dark", "auto"] as const, "auto"),
     pre_chat: pick("pre_chat", ["off", "optional", "required"] as const, "off"),
     privacy_policy_url: text("privacy_policy_url").trim() || null,
+    voice: value.voice === true,
   };
 }

@@ -5,6 +5,8 @@ import type { WidgetConfig } from "./types";
 export interface EmbedOptions {
   key: string;
   api: string;
+  /** The folder widget.js came from: the voice bundle is loaded from there. */
+  assets: string;
   /** data-preview: settings to show instead of the saved ones (the dashboard's live preview):
    * the panel opens at once, nothing is stored and no page events are sent. */
   preview?: Partial<WidgetConfig>;
@@ -33,12 +35,15 @@ export function embedOptions(script: HTMLScriptElement | null, pageUrl: string):
   if (!script || !key) return null;
   const override = script.getAttribute("data-api")?.trim();
   let api: string;
+  let assets: string;
   try {
-    api = override ? new URL(override, pageUrl).href : new URL(script.getAttribute("src") || pageUrl, pageUrl).origin;
+    const src = new URL(script.getAttribute("src") || pageUrl, pageUrl);
+    api = override ? new URL(override, pageUrl).href : src.origin;
+    assets = new URL(".", src).href;
   } catch {
     return null;
   }
-  const options: EmbedOptions = { key, api: api.replace(/\/+$/, "") };
+  const options: EmbedOptions = { key, api: api.replace(/\/+$/, ""), assets };
   const preview = script.getAttribute("data-preview");
   if (preview) {
     try {

@@ -45,6 +45,22 @@ const en = {
   you: "You",
   assistant: "Assistant",
   privacyPolicy: "Privacy policy",
+  voiceStart: "Talk to us by voice",
+  voiceHangUp: "End voice call",
+  voiceConnecting: "Connecting the call…",
+  voiceListening: "Listening… speak whenever you like.",
+  voiceSpeaking: "The assistant is speaking…",
+  voiceEnded: "Call ended.",
+  voiceLevel: "Microphone level",
+  voiceInsecure: "Voice calls need a secure (https) page and a browser that can use a microphone. You can keep typing here.",
+  voiceDenied: "Microphone access is blocked. Allow the microphone for this site in your browser to talk, or keep typing here.",
+  voiceNoMicrophone: "No microphone was found. Connect one to talk, or keep typing here.",
+  voiceMicrophoneBusy: "Your microphone is in use by another app or could not start. Close that app and try again, or keep typing here.",
+  voiceMicrophone: "The microphone could not be started. You can keep typing here.",
+  voiceUnavailable: "Voice isn't available right now. You can keep typing here.",
+  voiceRefused: "We couldn't connect the call. Check your connection and try again, or keep typing here.",
+  voiceLost: "The call was disconnected. You can call again or keep typing here.",
+  voiceLoad: "Voice could not be loaded. Check your connection and try again, or keep typing here.",
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -95,6 +95,13 @@ button:disabled{cursor:default;opacity:.55}
 .composer textarea{flex:1;resize:none;min-height:40px;max-height:120px;padding:9px 12px;border:1px solid var(--line);border-radius:12px;background:var(--bg);outline:none;line-height:1.4}
 .composer textarea:focus{border-color:var(--accent)}
 .send{width:40px;height:40px;border-radius:12px;background:var(--accent);color:var(--on-accent);display:flex;align-items:center;justify-content:center;flex:none}
+.mic{width:40px;height:40px;border-radius:12px;border:1px solid var(--line);color:var(--fg);display:flex;align-items:center;justify-content:center;flex:none}
+.mic.live{background:#dc2626;border-color:#dc2626;color:#fff}
+.voice{display:flex;align-items:center;gap:8px;margin:0 16px 8px;font-size:12px;color:var(--muted)}
+.voice-text{flex:1}
+.meter{width:60px;height:6px;border-radius:3px;background:var(--line);overflow:hidden}
+.meter-fill{display:block;height:100%;width:0;background:var(--accent)}
+.voice[data-state=ended] .meter{display:none}
 .prechat{padding:12px 16px 16px;border-top:1px solid var(--line);display:flex;flex-direction:column;gap:8px}
 .prechat p{margin:0;font-size:13px}
 .prechat label{display:flex;flex-direction:column;gap:2px;font-size:12px;color:var(--muted)}

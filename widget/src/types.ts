@@ -31,6 +31,8 @@ export interface WidgetConfig {
   pre_chat: "off" | "optional" | "required";
   /** The installation's privacy policy, linked from the panel's footer. */
   privacy_policy_url: string | null;
+  /** The server can hold a voice call: the composer shows a microphone. */
+  voice: boolean;
 }
 
 export interface VisitorSession {
@@ -73,4 +75,12 @@ export interface PageEvent {
   referrer: string;
   title: string;
   at: string;
+}
+
+/** POST /api/widget/voice: the call, the conversation it is part of, and its media socket. */
+export interface VoiceStarted {
+  call_id: string;
+  conversation_id: string;
+  /** A path on the API ("/api/widget/voice/{token}") or an absolute ws(s):// URL. */
+  stream_url: string;
 }

@@ -12,6 +12,7 @@ import { renderMarkdown, renderSources, safeHref } from "./markdown";
 import { t } from "./strings";
 import { CSS, HOST_STYLE } from "./styles";
 import type { WidgetConfig } from "./types";
+import type { VoiceDisplay } from "./voice";
 
 export interface ViewActions {
   open(): void;
@@ -23,6 +24,10 @@ export interface ViewActions {
   newConversation(): void;
   prechatSubmit(details: { name: string; email: string }): void;
   prechatSkip(): void;
+  /** The microphone button: start a voice call, or hang up. */
+  voice(): void;
+  /** Escape in the panel: hangs up a call, else closes the panel. */
+  escape(): void;
 }
 
 export type PrechatMode = "optional" | "required";
@@ -53,6 +58,10 @@ export class WidgetView {
   private readonly prechatSkip: HTMLButtonElement;
   private readonly composer: HTMLFormElement;
   private readonly textarea: HTMLTextAreaElement;
+  private readonly mic: HTMLButtonElement;
+  private readonly voiceStatus: HTMLDivElement;
+  private readonly voiceText: HTMLSpanElement;
+  private readonly voiceMeter: HTMLSpanElement;
   private readonly footer: HTMLDivElement;
   private readonly policyLink: HTMLAnchorElement;
   private readonly nodes = new Map<string, { node: HTMLElement; version: string }>();
@@ -175,10 +184,33 @@ export class WidgetView {
       onkeydown: (event: Event) => this.composerKey(event as KeyboardEvent),
       oninput: () => this.autosize(),
     });
+    this.mic = h(
+      "button",
+      {
+        type: "button",
+        class: "mic",
+        "data-testid": "voice",
+        "aria-label": t("voiceStart"),
+        title: t("voiceStart"),
+        "aria-pressed": "false",
+        hidden: true,
+        onclick: () => actions.voice(),
+      },
+      icon(icons.mic),
+    );
+    this.voiceText = h("span", { class: "voice-text" });
+    this.voiceMeter = h("span", { class: "meter-fill" });
+    this.voiceStatus = h(
+      "div",
+      { class: "voice", role: "status", "data-testid": "voice-status", hidden: true },
+      this.voiceText,
+      h("span", { class: "meter", "data-testid": "voice-level", role: "img", "aria-label": t("voiceLevel") }, this.voiceMeter),
+    );
     this.composer = h(
       "form",
       { class: "composer", onsubmit: (event: Event) => this.submitComposer(event) },
       this.textarea,
+      this.mic,
       h("button", { type: "submit", class: "send", "data-testid": "send", "aria-label": t("send"), title: t("send") }, icon(icons.send)),
     );
 
@@ -201,7 +233,7 @@ export class WidgetView {
         onkeydown: (event: Event) => {
           if ((event as KeyboardEvent).key === "Escape") {
             event.stopPropagation();
-            actions.close();
+            actions.escape();
           }
         },
       },
@@ -210,6 +242,7 @@ export class WidgetView {
       this.actionsRow,
       this.connection,
       this.alert,
+      this.voiceStatus,
       this.prechat,
       this.composer,
       this.footer,
@@ -265,6 +298,35 @@ export class WidgetView {
   setError(text: string | null): void {
     this.alert.hidden = !text;
     this.alert.textContent = text ?? "";
+  }
+
+  /** Offer the microphone (the server can hold voice calls). */
+  setVoiceAvailable(available: boolean): void {
+    this.mic.hidden = !available;
+  }
+
+  /** The call's state on the button and the status line (hidden when there is no call). */
+  setVoice(display: VoiceDisplay): void {
+    const { state } = display;
+    const live = state !== null && state !== "ended";
+    this.mic.classList.toggle("live", live);
+    this.mic.setAttribute("aria-pressed", String(live));
+    this.mic.setAttribute("aria-label", live ? t("voiceHangUp") : t("voiceStart"));
+    this.mic.setAttribute("title", live ? t("voiceHangUp") : t("voiceStart"));
+    this.mic.setAttribute("data-state", state ?? "idle");
+    this.voiceStatus.setAttribute("data-state", state ?? "idle");
+    this.voiceStatus.setAttribute("data-played-frames", String(display.playedFrames));
+    this.voiceStatus.hidden = state === null;
+    const text =
+      state === "connecting"
+        ? t("voiceConnecting")
+        : state === "listening"
+          ? t("voiceListening")
+          : state === "speaking"
+            ? t("voiceSpeaking")
+            : t("voiceEnded");
+    if (this.voiceText.textContent !== text) this.voiceText.textContent = text;
+    this.voiceMeter.style.width = `${Math.round(Math.min(1, display.level * 4) * 100)}%`;
   }
 
   setConnection(text: string | null): void {

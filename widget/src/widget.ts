@@ -22,10 +22,14 @@ import { t } from "./strings";
 import { createPristineHttp, type Http, type Realm } from "./transport";
 import type { ConversationEvent, WidgetConfig } from "./types";
 import { WidgetView, type PrechatMode } from "./view";
+import { VOICE_SCRIPT, VoiceCallControl, voiceLoader } from "./voice";
+import type { VoiceModule } from "./voice/module";
 
 export interface WidgetOptions {
   key: string;
   api: string;
+  /** The folder widget.js came from (the voice bundle sits next to it); default: the API. */
+  assets?: string;
   win: Window & typeof globalThis;
   doc: Document;
   /** The page's HTTP globals as they were when the script ran (fallback only). */
@@ -35,6 +39,8 @@ export interface WidgetOptions {
   preview?: Partial<WidgetConfig>;
   http?: Http;
   storage?: StorageLike;
+  /** Load the voice bundle (tests give their own); default: dist/voice.js from `assets`. */
+  voiceModule?: () => Promise<VoiceModule>;
 }
 
 export class Widget {
@@ -46,6 +52,7 @@ export class Widget {
   private readonly api: WidgetApi;
   private readonly store: VisitorStorage;
   private readonly activity: PageActivity;
+  readonly voice: VoiceCallControl;
   private stream: ConversationStream | null = null;
   private isOpen = false;
   private unread = 0;
@@ -57,6 +64,8 @@ export class Widget {
   private destroyed = false;
   private observer: MutationObserver | null = null;
   private readonly onOnline = () => this.stream?.reconnectNow();
+  /** Leaving the page ends a call cleanly (`stop`), not as a lost connection. */
+  private readonly onPageHide = () => this.voice.hangUp();
 
   constructor(private readonly options: WidgetOptions) {
     const { win, doc } = options;
@@ -70,6 +79,8 @@ export class Widget {
       newConversation: () => this.newConversation(),
       prechatSubmit: (details) => void this.prechatSubmit(details),
       prechatSkip: () => this.prechatSkip(),
+      voice: () => this.toggleVoice(),
+      escape: () => (this.voice.active ? this.voice.hangUp() : this.close()),
     });
     this.view.host.setAttribute("data-loading", "");
     this.mount();
@@ -87,7 +98,21 @@ export class Widget {
       send: preview ? () => Promise.resolve() : (events, keepalive) => this.api.pageEvents(events, keepalive),
     });
     this.state = emptyConversation(null);
+    const assets = options.assets ?? `${options.api}/`;
+    this.voice = new VoiceCallControl({
+      win,
+      api: this.api,
+      assets,
+      load: options.voiceModule ?? voiceLoader(doc, new URL(VOICE_SCRIPT, assets).href),
+      ensureVisitor: () => this.ensureVisitor(),
+      currentConversation: () =>
+        this.state.conversationId && this.state.status !== "closed" ? this.state.conversationId : null,
+      follow: (id) => this.followConversation(id),
+      show: (display) => this.view.setVoice(display),
+      error: (text) => this.view.setError(text),
+    });
     win.addEventListener("online", this.onOnline);
+    win.addEventListener("pagehide", this.onPageHide);
     this.ready = this.start();
   }
 
@@ -145,11 +170,13 @@ export class Widget {
   /** Stop everything and remove the DOM; `forget` also clears the stored visitor. */
   destroy(forget: boolean): void {
     if (this.destroyed) return;
+    this.voice.hangUp();
     this.destroyed = true;
     this.stream?.stop();
     this.activity.stop();
     this.observer?.disconnect();
     this.options.win.removeEventListener("online", this.onOnline);
+    this.options.win.removeEventListener("pagehide", this.onPageHide);
     if (forget) this.store.clear();
     // The last page events go out through the iframe's fetch: remove it once they are sent.
     const host = this.view.host;
@@ -182,6 +209,7 @@ export class Widget {
     if (this.destroyed) return;
     this.config = normalizeConfig(raw);
     this.view.applyConfig(this.config);
+    this.view.setVoiceAvailable(this.config.voice && this.options.preview === undefined);
     this.view.host.removeAttribute("data-loading");
     this.render();
     if (this.options.preview !== undefined) {
@@ -354,6 +382,35 @@ export class Widget {
       return conversation.id;
     })().finally(() => (this.conversationPending = null));
     return this.conversationPending;
+  }
+
+  // Voice ---------------------------------------------------------------------------------
+
+  private toggleVoice(): void {
+    if (!this.voice.active && this.prechatMode() === "required") {
+      this.view.setPrechat("required");
+      return;
+    }
+    this.voice.toggle();
+  }
+
+  /** The voice call's conversation becomes the one shown and streamed: the visitor's
+   * utterances and the answers arrive through its events, as in chat. */
+  private followConversation(id: string): void {
+    if (this.destroyed) return;
+    if (this.state.conversationId === id) {
+      if (!this.stream) this.startStream();
+      return;
+    }
+    this.stream?.stop();
+    this.state = emptyConversation(id);
+    this.state.status = "open";
+    this.historyFor = null;
+    this.store.conversationId = id;
+    this.store.cursor = snapshot(this.state);
+    this.render(true);
+    void this.loadHistory();
+    this.startStream();
   }
 
   // Other actions -------------------------------------------------------------------------

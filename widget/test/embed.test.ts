@@ -52,12 +52,20 @@ describe("embedding", () => {
     const tag = addTag({ src: "https://widget.example:8443/static/widget.js?v=3", "data-key": "pk_live_1" });
     expect(findScript(document, null)).toBe(tag);
     expect(findScript(document, other)).toBe(other); // currentScript wins when it has data-key
-    expect(embedOptions(tag, location.href)).toEqual({ key: "pk_live_1", api: "https://widget.example:8443" });
+    expect(embedOptions(tag, location.href)).toEqual({
+      key: "pk_live_1",
+      api: "https://widget.example:8443",
+      assets: "https://widget.example:8443/static/",
+    });
   });
 
-  it("lets data-api override the API base", () => {
+  it("lets data-api override the API base, the voice bundle still coming from beside widget.js", () => {
     const tag = addTag({ src: "https://cdn.example/widget.js", "data-key": "pk_1", "data-api": "https://api.example/perceptron/" });
-    expect(embedOptions(tag, location.href)).toEqual({ key: "pk_1", api: "https://api.example/perceptron" });
+    expect(embedOptions(tag, location.href)).toEqual({
+      key: "pk_1",
+      api: "https://api.example/perceptron",
+      assets: "https://cdn.example/",
+    });
   });
 
   it("refuses a tag without data-key", () => {

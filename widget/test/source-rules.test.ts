@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const SRC = resolve("src"); // vitest runs from the widget folder
-const files = readdirSync(SRC).filter((name) => name.endsWith(".ts"));
+const files = readdirSync(SRC, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".ts"));
 
 describe("source rules", () => {
   it.each(files)("%s builds no HTML from strings, touches no cookie and evaluates no code", (name) => {

@@ -19,6 +19,11 @@ export const EVENT_TYPES = [
   "note.created",
   "note.updated",
   "note.deleted",
+  // A call of the conversation (services/calls.py). lead: keep in step with the telephony
+  // helper's event names; "call.end_requested" is the design's.
+  "call.started",
+  "call.ended",
+  "call.end_requested",
 ] as const;
 
 export interface StreamEvent {

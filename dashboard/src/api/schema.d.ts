@@ -3243,6 +3243,11 @@ export interface components {
             privacy_policy_url: string;
             /** Theme */
             theme: string;
+            /**
+             * Voice
+             * @description The widget may offer a voice call (the server can speak)
+             */
+            voice: boolean;
         };
     };
     responses: never;

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
-import { isManager } from "../access";
+import { isManager, mayHandleCalls } from "../access";
 import { ApiError, type Me, type TranscriptMessage } from "../api/client";
 import {
   type ContactPanel as ContactPanelData,
@@ -25,7 +25,9 @@ import {
   useConversationAction,
   useReply,
 } from "../api/queries";
+import { CallPanel } from "../components/CallPanel";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { phoneKeys } from "../api/phone";
 import { Dialog } from "../components/Dialog";
 import { When } from "../components/When";
 import { formatDate } from "../dates";
@@ -60,6 +62,9 @@ export function ConversationView({ me, conversationId }: { me: Me; conversationI
         return;
       }
       if (event.type.startsWith("message.")) setDrafts({});
+      if (event.type.startsWith("call.") || event.type === "status.changed") {
+        void queryClient.invalidateQueries({ queryKey: phoneKeys.calls(me.org_id, conversationId) });
+      }
       void queryClient.invalidateQueries({ queryKey: keys.conversation(me.org_id, conversationId) });
       void queryClient.invalidateQueries({ queryKey: keys.conversations(me.org_id) });
     },
@@ -139,6 +144,9 @@ export function ConversationView({ me, conversationId }: { me: Me; conversationI
           </div>
         </div>
         <AssigneePicker me={me} conversationId={conversationId} assigneeId={summary.assignee_id} />
+        {(summary.channel === "phone" || summary.channel === "voice") && mayHandleCalls(me.role) && (
+          <CallPanel me={me} conversationId={conversationId} />
+        )}
         {operator !== null && (
           <p className="notice" data-testid="operator-state">
             {strings.conversation.operatorIn(operator.name)}

@@ -21,6 +21,7 @@ export const settingsStrings = {
     members: "Members",
     apiKeys: "API keys",
     retention: "Data retention",
+    phone: "Phone",
   },
   roleNames,
   save: "Save",

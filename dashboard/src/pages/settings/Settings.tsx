@@ -6,6 +6,7 @@ import { strings } from "../../strings";
 import { ApiKeys } from "./ApiKeys";
 import { ConversationSettings } from "./ConversationSettings";
 import { Members } from "./Members";
+import { PhoneSettings } from "./PhoneSettings";
 import { Retention } from "./Retention";
 import { WidgetSettings } from "./WidgetSettings";
 import { maySee } from "../../access";
@@ -16,6 +17,7 @@ const s = strings.settings;
 const PAGES = [
   { path: "widget", label: s.pages.widget },
   { path: "conversations", label: s.pages.conversations },
+  { path: "phone", label: s.pages.phone },
   { path: "members", label: s.pages.members },
   { path: "api-keys", label: s.pages.apiKeys },
   { path: "retention", label: s.pages.retention },
@@ -41,6 +43,7 @@ export default function Settings({ me }: { me: Me }) {
           <Route index element={<Navigate to="/settings/widget" replace />} />
           <Route path="widget" element={<WidgetSettings me={me} />} />
           <Route path="conversations" element={<ConversationSettings me={me} />} />
+          <Route path="phone" element={<PhoneSettings me={me} />} />
           <Route path="members" element={<Members me={me} />} />
           <Route path="api-keys" element={<ApiKeys me={me} />} />
           <Route path="retention" element={<Retention me={me} />} />
