@@ -148,8 +148,8 @@ class Settings(BaseSettings):
         default=None, description="The built dashboard: its index.html and assets/"
     )
 
-    # Voice in the widget: offered when this installation can speak
-    # lead: from speech_stack (voice_enabled becomes "the speech stack has a synthesizer")
+    # Voice in the widget: offered when this installation can speak (its speech stack has a
+    # voice) and this is not switched off
     voice_enabled: bool = Field(
         default=True, description="The widget offers a voice call (its microphone button)"
     )

@@ -373,6 +373,14 @@ class Calls:
                     call.status = "completed"
                 call.outcome = CallOutcome.FAILED
                 db.add(call)
+                if call.conversation_id is not None:
+                    await append_event(
+                        db,
+                        org_id,
+                        call.conversation_id,
+                        "call.ended",
+                        {"call_id": str(call_id), "outcome": CallOutcome.FAILED.value},
+                    )
             log.warning("call abandoned by its media loop", call_id=str(call_id))
         return len(stale)
 

@@ -4,8 +4,6 @@ calls. The account, numbers and settings are for owners and admins; the call log
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -18,8 +16,8 @@ from api.paging import PageSize
 from api.responses import MEMBER_ERRORS
 from core.models import Call, CallOutcome, PhoneNumber, Role, TelephonyAccount
 from core.organization_settings import TelephonySettings
-from core.settings import Settings
 from services.accounts import Principal
+from services.voice.speech import SpeechStack
 
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["phone"], responses=MEMBER_ERRORS)
 
@@ -111,7 +109,7 @@ async def get_telephony(principal: OrgAdmin, state: StateDep) -> TelephonyView:
     return TelephonyView(
         account=TelephonyAccountView.of(account) if account else None,
         settings=await state.phone_numbers.settings(principal.org_id),
-        voice=voice_summary(state.settings),
+        voice=voice_summary(state.speech),
     )
 
 
@@ -188,18 +186,9 @@ async def end_call(call_id: uuid.UUID, principal: CallViewer, state: StateDep) -
     return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
-def voice_summary(settings: Settings) -> VoiceView:
-    """Which voice this installation speaks with, following the speech stack's choice
-    (Deepgram when keyed; else Piper if installed, else espeak-ng)."""
-    if settings.deepgram_api_key is not None:
-        return VoiceView(description="Deepgram (nova-3, aura-2)", speaks=True)
-    if importlib.util.find_spec("piper") is not None:
-        return VoiceView(
-            description="offline: faster-whisper tiny.en, Piper en_US-joe-medium", speaks=True
-        )
-    if shutil.which("espeak-ng") is not None:
-        return VoiceView(description="offline: faster-whisper tiny.en, espeak-ng", speaks=True)
-    return VoiceView(description="offline: faster-whisper tiny.en, no voice", speaks=False)
+def voice_summary(speech: SpeechStack) -> VoiceView:
+    """Which voice this installation speaks with (the process's speech stack)."""
+    return VoiceView(description=speech.description, speaks=speech.synthesizer is not None)
 
 
 def _numbers(numbers: list[PhoneNumber]) -> PhoneNumberList:

@@ -216,7 +216,7 @@ async def widget_config(
     return WidgetConfig(
         organization_name=organization.name,
         privacy_policy_url=f"{state.settings.api_url}/privacy-policy",
-        voice=state.settings.voice_enabled,  # lead: from speech_stack (a synthesizer is there)
+        voice=state.settings.voice_enabled and state.speech.synthesizer is not None,
         **branding.model_dump(),
     )
 

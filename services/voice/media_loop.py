@@ -28,7 +28,7 @@ import numpy as np
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from core.conversation_events import events_after
+from core.conversation_events import append_event, events_after
 from core.db import SessionMaker, org_session
 from core.event_hub import EventHub
 from core.logging import get_logger
@@ -219,6 +219,7 @@ class MediaLoop:
         try:
             self._stt = await self._stack.transcriber.open()
             after = await self._last_event_id()
+            await self._announce("call.started", {"call_id": str(self._call.call_id)})
             self._spawn(self._follow_events(after), "events")
             self._spawn(self._beat(), "heartbeat")
             self._speaker_task = asyncio.create_task(self._speaker(), name="speaker")
@@ -272,6 +273,9 @@ class MediaLoop:
         if self._recorder is not None:
             await self._recorder.save()
         await self._calls.ended(self._call, outcome)
+        await self._announce(
+            "call.ended", {"call_id": str(self._call.call_id), "outcome": outcome.value}
+        )
         if self._call.channel is Channel.PHONE and outcome is CallOutcome.COMPLETED:
             with contextlib.suppress(RefusedError):
                 await self._conversations.signal(
@@ -401,6 +405,11 @@ class MediaLoop:
             )
 
     # Following the answer --------------------------------------------------------------
+
+    async def _announce(self, kind: str, data: dict[str, Any]) -> None:
+        """Tell the conversation's streams (the operator's inbox) about the call."""
+        async with org_session(self._session_maker, self._call.org_id) as session:
+            await append_event(session, self._call.org_id, self._call.conversation_id, kind, data)
 
     async def _last_event_id(self) -> int:
         async with org_session(self._session_maker, self._call.org_id) as session:
@@ -581,10 +590,8 @@ class MediaLoop:
         self._notices = 0
         if turn is not None:
             turn.interrupted = True
-        await self._socket.send({"event": "clear", "streamSid": self._stream_sid})
-        if self._recorder is not None:
-            self._recorder.cleared()
-        # Stop synthesizing and drop what was queued; the speaker starts afresh.
+        # First stop synthesizing and drop what was queued, so nothing more is sent; then
+        # forget the marks (those Twilio echoes on clear were not heard) and clear.
         if self._speaker_task is not None:
             self._speaker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -592,6 +599,9 @@ class MediaLoop:
         while not self._say.empty():
             self._say.get_nowait()
         self._marks.clear()
+        if self._recorder is not None:
+            self._recorder.cleared()
+        await self._socket.send({"event": "clear", "streamSid": self._stream_sid})
         self._speaker_task = asyncio.create_task(self._speaker(), name="speaker")
         if turn is None:
             return
