@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 import pytest
 from sqlmodel import col, select
+from temporalio.client import Client
 
 from agents.support.turn import Decision
 from core.conversation_events import append_event
 from core.db import SessionMaker, org_session
 from core.event_hub import EventHub
+from core.ids import conversation_workflow_id
 from core.models import CallOutcome, Channel, Message, MessageRole, MessageStatus
 from core.settings import Settings
 from services.calls import CallSession, TransferOutcome
@@ -36,6 +38,7 @@ from services.voice.media_loop import LoopSettings, MediaLoop
 from services.voice.speech import SpeechStack
 from tests.factories import create_organization
 from tests.integration.conversation_helpers import ScriptedAgent
+from tests.integration.knowledge_helpers import record_history
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 
@@ -309,6 +312,7 @@ async def test_speaking_over_the_answer_clears_it_and_stores_what_was_heard(
     conversations: Conversations,
     hub: EventHub,
     agent: ScriptedAgent,
+    temporal_client: Client,
 ) -> None:
     agent.token_delay = 0.15  # a slow answer: still being spoken when the caller cuts in
     call = await place_call(
@@ -341,6 +345,11 @@ async def test_speaking_over_the_answer_clears_it_and_stores_what_was_heard(
     ]
     await call.phone.inbox.put(None)  # the caller hangs up
     assert await call.outcome() is CallOutcome.COMPLETED
+    await record_history(
+        temporal_client,
+        conversation_workflow_id(call.session.org_id, call.session.conversation_id),
+        "conversation_barge_in",
+    )
 
 
 async def test_pressing_zero_transfers_the_call(
