@@ -1,64 +1,19 @@
 // Server state of the phone: the organization's Twilio account, its numbers, the phone
 // settings (hand-off number, business hours, greeting, recording) and the calls of a
-// conversation. The routes are the telephony helper's (api/routes/phone.py), built in another
-// branch: until they are in the generated schema.d.ts these shapes are written by hand from
-// the design (lead: replace them with Schemas["..."] and the typed client after merging).
+// conversation (api/routes/phone.py), typed from the generated schema.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { unwrap } from "./client";
+import { type Schemas, unwrap } from "./client";
 import { useApi } from "./queries";
 
 export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export const WEEKDAYS: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-export interface TelephonyAccount {
-  provider: "twilio";
-  account_hint: string;
-  connected_at: string;
-}
-
-export interface BusinessHours {
-  timezone: string;
-  /** Per weekday, opening ranges "HH:MM-HH:MM"; a missing or empty day is closed. */
-  weekly: Partial<Record<Weekday, string[]>>;
-}
-
-export interface PhoneSettings {
-  handoff_number: string | null;
-  /** null: always open. */
-  business_hours: BusinessHours | null;
-  call_greeting: string;
-  record_calls: boolean;
-}
-
-export interface Telephony {
-  account: TelephonyAccount | null;
-  settings: PhoneSettings;
-  voice: { description: string; speaks: boolean };
-}
-
-export interface PhoneNumber {
-  id: string;
-  number: string;
-  source: "own" | "platform" | string;
-  label: string;
-  assistant_enabled: boolean;
-  created_at: string;
-}
-
-export interface Call {
-  id: string;
-  conversation_id: string | null;
-  direction: "inbound" | "browser" | string;
-  from_number: string | null;
-  to_number: string | null;
-  status: string;
-  outcome: string | null;
-  transfer_target: string | null;
-  started_at: string;
-  ended_at: string | null;
-  duration_seconds: number | null;
-  recorded: boolean;
-}
+export type TelephonyAccount = Schemas["TelephonyAccountView"];
+export type BusinessHours = Schemas["BusinessHours"];
+export type PhoneSettings = Schemas["TelephonySettings"];
+export type Telephony = Schemas["TelephonyView"];
+export type PhoneNumber = Schemas["PhoneNumberView"];
+export type Call = Schemas["CallView"];
 
 /** Twilio's and our own ended states; anything else (ringing, in-progress) is live. */
 const ENDED_STATUSES = new Set(["completed", "failed", "busy", "no-answer", "canceled", "ended"]);
@@ -67,21 +22,11 @@ export function isLive(call: Call): boolean {
   return call.ended_at === null && !ENDED_STATUSES.has(call.status);
 }
 
-// openapi-fetch's client, without the path types these routes do not have yet. It still
-// fills `params.path`, sends the CSRF header and credentials.
-type Result = { data?: unknown; error?: unknown; response: Response };
-type Init = { params: { path: Record<string, string>; query?: Record<string, string | number> }; body?: unknown };
-interface UntypedClient {
-  GET(path: string, init: Init): Promise<Result>;
-  POST(path: string, init: Init): Promise<Result>;
-  PUT(path: string, init: Init): Promise<Result>;
-  PATCH(path: string, init: Init): Promise<Result>;
-  DELETE(path: string, init: Init): Promise<Result>;
+function usePhoneClient() {
+  return useApi().client;
 }
 
-function usePhoneClient(): UntypedClient {
-  return useApi().client as unknown as UntypedClient;
-}
+type PhoneClient = ReturnType<typeof usePhoneClient>;
 
 export const phoneKeys = {
   telephony: (orgId: string) => ["organization", orgId, "telephony"] as const,
@@ -94,11 +39,11 @@ export function useTelephony(orgId: string) {
   return useQuery({
     queryKey: phoneKeys.telephony(orgId),
     queryFn: async () =>
-      unwrap(await client.GET("/api/orgs/{org_id}/telephony", { params: { path: { org_id: orgId } } })) as Telephony,
+      unwrap(await client.GET("/api/orgs/{org_id}/telephony", { params: { path: { org_id: orgId } } })),
   });
 }
 
-function useTelephonyChange<V>(orgId: string, run: (client: UntypedClient, variables: V) => Promise<unknown>) {
+function useTelephonyChange<V>(orgId: string, run: (client: PhoneClient, variables: V) => Promise<unknown>) {
   const client = usePhoneClient();
   const queryClient = useQueryClient();
   return useMutation({
@@ -137,7 +82,7 @@ export function usePhoneNumbers(orgId: string, enabled = true) {
   });
 }
 
-function useNumbersChange<V>(orgId: string, run: (client: UntypedClient, variables: V) => Promise<unknown>) {
+function useNumbersChange<V>(orgId: string, run: (client: PhoneClient, variables: V) => Promise<unknown>) {
   const client = usePhoneClient();
   const queryClient = useQueryClient();
   return useMutation({

@@ -261,7 +261,7 @@ type DayHours = { open: boolean; from: string; to: string; more: string[] };
 function hoursOf(hours: BusinessHours | null): Record<Weekday, DayHours> {
   const days = {} as Record<Weekday, DayHours>;
   for (const day of WEEKDAYS) {
-    const [range, ...more] = hours?.weekly[day] ?? [];
+    const [range, ...more] = hours?.weekly?.[day] ?? [];
     const [from, to] = (range ?? "").split("-");
     const weekday = day !== "sat" && day !== "sun";
     days[day] = range
@@ -276,11 +276,11 @@ function CallHandlingForm({ me, settings }: { me: Me; settings: PhoneSettingsDat
   const [handoff, setHandoff] = useState(settings.handoff_number ?? "");
   const [greeting, setGreeting] = useState(settings.call_greeting);
   const [record, setRecord] = useState(settings.record_calls);
-  const [alwaysOpen, setAlwaysOpen] = useState(settings.business_hours === null);
+  const [alwaysOpen, setAlwaysOpen] = useState(settings.business_hours == null);
   const [timezone, setTimezone] = useState(
     settings.business_hours?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC",
   );
-  const [days, setDays] = useState(() => hoursOf(settings.business_hours));
+  const [days, setDays] = useState(() => hoursOf(settings.business_hours ?? null));
   const [invalid, setInvalid] = useState<string | null>(null);
   const id = useId();
   const c = p.calls;
