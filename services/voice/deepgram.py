@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -57,6 +57,9 @@ def deepgram_client(settings: Settings) -> AsyncDeepgramClient:
     )
 
 
+KEYTERMS = 50
+
+
 class DeepgramTranscriber:
     """A ``Transcriber`` over Deepgram's live listen WebSocket."""
 
@@ -67,8 +70,10 @@ class DeepgramTranscriber:
         self.model = settings.deepgram_stt_model
         self.name = f"Deepgram {self.model}"
 
-    async def open(self) -> DeepgramSession:
+    async def open(self, vocabulary: Sequence[str] = ()) -> DeepgramSession:
         stack = AsyncExitStack()
+        # Key terms (nova-3's keyterm prompting): the names a caller may say.
+        terms = [" ".join(term.split()) for term in vocabulary if term.strip()][:KEYTERMS]
         try:
             socket = await stack.enter_async_context(
                 self._client.listen.v1.connect(
@@ -78,6 +83,7 @@ class DeepgramTranscriber:
                     channels=1,
                     smart_format="true",
                     interim_results="true",
+                    keyterm=terms or None,
                 )
             )
         except BaseException:

@@ -32,7 +32,14 @@ from core.conversation_events import append_event, events_after
 from core.db import SessionMaker, org_session
 from core.event_hub import EventHub
 from core.logging import get_logger
-from core.models import CallOutcome, Channel, ConversationEvent
+from core.models import (
+    CallOutcome,
+    Channel,
+    ConversationEvent,
+    DocumentStatus,
+    KnowledgeDocument,
+    Organization,
+)
 from core.settings import Settings
 from services.calls import CallSession, TransferOutcome
 from services.errors import RefusedError
@@ -46,6 +53,7 @@ log = get_logger(__name__)
 ULAW_SILENCE = b"\xff"
 FRAMES_PER_MESSAGE = 10  # 200 ms of audio per outgoing media message
 TRANSFER_DIGIT = "0"
+VOCABULARY_TITLES = 40
 BROWSER_HANDOFF = "I've asked a member of our team to join. They'll answer you here in the chat."
 
 
@@ -217,7 +225,7 @@ class MediaLoop:
         log.info("call started", call_id=str(self._call.call_id), channel=self._call.channel)
         outcome = CallOutcome.FAILED
         try:
-            self._stt = await self._stack.transcriber.open()
+            self._stt = await self._stack.transcriber.open(await self._vocabulary())
             after = await self._last_event_id()
             await self._announce("call.started", {"call_id": str(self._call.call_id)})
             self._spawn(self._follow_events(after), "events")
@@ -405,6 +413,22 @@ class MediaLoop:
             )
 
     # Following the answer --------------------------------------------------------------
+
+    async def _vocabulary(self) -> list[str]:
+        """What callers of this organization are likely to name: the organization and the
+        titles of its ready articles (the speech-to-text hears them better for it)."""
+        async with org_session(self._session_maker, self._call.org_id) as session:
+            organization = await session.get(Organization, self._call.org_id)
+            titles = (
+                await session.exec(
+                    select(KnowledgeDocument.title)
+                    .where(KnowledgeDocument.status == DocumentStatus.READY)
+                    .order_by(col(KnowledgeDocument.updated_at).desc())
+                    .limit(VOCABULARY_TITLES)
+                )
+            ).all()
+        names = [organization.name] if organization is not None else []
+        return names + [title for title in titles if title]
 
     async def _announce(self, kind: str, data: dict[str, Any]) -> None:
         """Tell the conversation's streams (the operator's inbox) about the call."""

@@ -16,7 +16,7 @@ first use, once per process, and run in worker threads.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,7 +59,10 @@ class TranscriptionSession(Protocol):
 class Transcriber(Protocol):
     name: str
 
-    async def open(self) -> TranscriptionSession: ...
+    async def open(self, vocabulary: Sequence[str] = ()) -> TranscriptionSession:
+        """A session for one call; ``vocabulary``: names and terms the caller may say (the
+        organization's name and its articles' titles), to hear them right."""
+        ...
 
 
 class Synthesizer(Protocol):

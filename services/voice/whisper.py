@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,8 +51,9 @@ def _load_model() -> WhisperModel:
     )
 
 
-def transcribe(audio: Samples, rate: int = SAMPLE_RATE) -> str:
-    """One utterance's text (blocking: call it in a thread)."""
+def transcribe(audio: Samples, rate: int = SAMPLE_RATE, prompt: str | None = None) -> str:
+    """One utterance's text (blocking: call it in a thread). ``prompt``: words the caller
+    may use (Whisper's initial prompt), so "Bluetooth" is not heard as "blue too"."""
     if len(audio) == 0:
         return ""
     pcm: npt.NDArray[np.float32] = resample(audio, rate, WHISPER_RATE).astype(np.float32) / 32768.0
@@ -62,8 +64,23 @@ def transcribe(audio: Samples, rate: int = SAMPLE_RATE) -> str:
         without_timestamps=True,
         condition_on_previous_text=False,
         vad_filter=False,
+        initial_prompt=prompt or None,
     )
     return " ".join(segment.text.strip() for segment in segments).strip()
+
+
+PROMPT_CHARACTERS = 600  # Whisper reads at most about 224 tokens of prompt
+
+
+def vocabulary_prompt(vocabulary: Sequence[str]) -> str | None:
+    """The terms as Whisper's initial prompt: a short list, as a help center would word it."""
+    terms = [" ".join(term.split()) for term in vocabulary if term.strip()]
+    if not terms:
+        return None
+    prompt = ", ".join(terms)
+    if len(prompt) > PROMPT_CHARACTERS:  # whole terms only
+        prompt = prompt[:PROMPT_CHARACTERS].rsplit(",", 1)[0]
+    return prompt + "."
 
 
 class WhisperTranscriber:
@@ -71,8 +88,8 @@ class WhisperTranscriber:
 
     name = f"faster-whisper {MODEL_NAME}"
 
-    async def open(self) -> WhisperSession:
-        return WhisperSession()
+    async def open(self, vocabulary: Sequence[str] = ()) -> WhisperSession:
+        return WhisperSession(vocabulary_prompt(vocabulary))
 
     async def warm_up(self) -> None:
         """Load the model now rather than at the first utterance."""
@@ -82,8 +99,9 @@ class WhisperTranscriber:
 class WhisperSession:
     """One call's transcription: the utterance in progress, decoded when it ends."""
 
-    def __init__(self) -> None:
+    def __init__(self, prompt: str | None = None) -> None:
         self._chunks: list[Samples] = []
+        self._prompt = prompt
 
     async def feed(self, audio: Samples) -> None:
         self._chunks.append(np.asarray(audio, dtype=np.int16))
@@ -92,7 +110,9 @@ class WhisperSession:
         chunks, self._chunks = self._chunks, []
         if not chunks:
             return ""
-        return await asyncio.to_thread(transcribe, np.concatenate(chunks))
+        return await asyncio.to_thread(
+            transcribe, np.concatenate(chunks), SAMPLE_RATE, self._prompt
+        )
 
     async def close(self) -> None:
         self._chunks = []

@@ -70,6 +70,7 @@ class ListenConnection:
     close_stream: bool = False
     transcripts_sent: list[str] = field(default_factory=list)
     closed: bool = False
+    keyterms: list[str] = field(default_factory=list)  # nova-3 key term prompting
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,12 @@ class FakeDeepgram:
                     self.refused += 1
                 await websocket.send_denial_response(JSONResponse(_auth_error(), status_code=401))
                 return
-            connection = ListenConnection(dict(websocket.query_params), authorization)
+            query = websocket.query_params
+            connection = ListenConnection(
+                {key: value for key, value in query.items() if key != "keyterm"},
+                authorization,
+                keyterms=query.getlist("keyterm"),
+            )
             with self._lock:
                 self.listens.append(connection)
             await websocket.accept()

@@ -15,7 +15,7 @@ import asyncio
 import base64
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,8 +81,10 @@ class ScriptedTranscriber:
     script: list[str]
     name: str = "scripted"
     session: ScriptedSession | None = None
+    vocabulary: list[str] = field(default_factory=list)
 
-    async def open(self) -> ScriptedSession:
+    async def open(self, vocabulary: Sequence[str] = ()) -> ScriptedSession:
+        self.vocabulary = list(vocabulary)
         self.session = ScriptedSession(list(self.script))
         return self.session
 
@@ -190,6 +192,7 @@ class Call:
     synthesizer: ToneSynthesizer
     session: CallSession
     task: asyncio.Task[CallOutcome]
+    transcriber: ScriptedTranscriber
 
     async def outcome(self, within: float = 20) -> CallOutcome:
         return await asyncio.wait_for(self.task, within)
@@ -229,9 +232,10 @@ async def place_call(
         recording=False,
     )
     synthesizer = ToneSynthesizer()
+    transcriber = ScriptedTranscriber(script)
     stack = SpeechStack(
         detector=LoudnessDetector,
-        transcriber=ScriptedTranscriber(script),
+        transcriber=transcriber,
         synthesizer=synthesizer,
         description="test doubles",
     )
@@ -249,7 +253,7 @@ async def place_call(
     )
     phone.start()
     task = asyncio.create_task(loop.run())
-    return Call(loop, phone, control, synthesizer, session, task)
+    return Call(loop, phone, control, synthesizer, session, task, transcriber)
 
 
 async def messages_of(session_maker: SessionMaker, call: Call) -> list[Message]:
@@ -293,6 +297,8 @@ async def test_a_spoken_question_is_answered_aloud_sentence_by_sentence_without_
     await eventually(
         lambda: asyncio.sleep(0, "You asked: how do I reset my lamp" in call.synthesizer.said)
     )
+    # The speech-to-text was told the organization's name (and would be its articles').
+    assert call.transcriber.vocabulary == ["Lumen"]
     # The greeting first; then the answer, read without its citation mark.
     assert call.synthesizer.said[0] == "Hi, Lumen here."
     assert all("[1]" not in text for text in call.synthesizer.said)

@@ -187,6 +187,8 @@ async def test_a_caller_asks_hears_a_cited_answer_without_its_marks_and_hangs_up
     assert all("[" not in text and "](" not in text for text in spoken)
     assert any("12 seconds" in text for text in spoken)
     assert call.marks  # Twilio confirmed what it played
+    # Deepgram was given the organization's words to listen for.
+    assert fake.listens[0].keyterms == ["Lumen", article("factory-reset").title]
     assert call.heard_seconds > 1.0
 
     ended = await until(lambda: _ended(session_maker, org_id, call))

@@ -140,3 +140,12 @@ async def test_the_keyed_stack_talks_to_the_configured_address(
     chunks = [chunk async for chunk in stack.synthesizer.synthesize("Hello.")]
     assert sum(len(chunk) for chunk in chunks) > 0
     assert len(fake.speaks) == 1
+
+
+async def test_the_organizations_vocabulary_goes_to_deepgram_as_key_terms(
+    served: tuple[FakeDeepgram, str], fake: FakeDeepgram
+) -> None:
+    session = await DeepgramTranscriber(_settings(served[1])).open(["Lumen", "Wi-Fi setup"])
+    await session.close()
+    (connection,) = fake.listens
+    assert connection.keyterms == ["Lumen", "Wi-Fi setup"]

@@ -111,3 +111,18 @@ async def test_two_calls_can_be_answered_by_piper_at_once() -> None:
     )
     assert sum(map(len, both[0][1])) == pytest.approx(sum(map(len, alone[1])), rel=0.05)
     _assert_speech_at_8_khz(both[1][1], "Thank you for calling.")
+
+
+async def test_the_organizations_vocabulary_helps_whisper_hear_its_names(tmp_path: Path) -> None:
+    """Without the organization's words tiny.en hears espeak-ng's "Bluetooth" over the phone
+    band as "blue too"; with the help center's titles as its prompt it hears it right."""
+    question = "How do I pair my lamp with Bluetooth?"
+    speech = np.concatenate([silence(0.2), spoken_samples(question, tmp_path), silence(0.5)])
+    heard = {}
+    for name, vocabulary in (("plain", ()), ("vocabulary", ("Lumen", "Bluetooth pairing"))):
+        session = await WhisperTranscriber().open(vocabulary)
+        await session.feed(speech)
+        heard[name] = await session.finish()
+        await session.close()
+    assert "bluetooth" not in heard["plain"].lower(), heard
+    assert "bluetooth" in heard["vocabulary"].lower(), heard

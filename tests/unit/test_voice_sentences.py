@@ -71,3 +71,15 @@ def splitter_consumed(text: str) -> int:
     splitter.push(text)
     splitter.flush()
     return splitter.consumed
+
+
+def test_the_vocabulary_prompt_is_a_short_list_of_the_terms() -> None:
+    from services.voice.whisper import PROMPT_CHARACTERS, vocabulary_prompt
+
+    assert vocabulary_prompt([]) is None
+    assert vocabulary_prompt(["Lumen", "  Wi-Fi\nsetup ", ""]) == "Lumen, Wi-Fi setup."
+    long = vocabulary_prompt([f"Article number {index}" for index in range(200)])
+    assert long is not None
+    assert len(long) <= PROMPT_CHARACTERS + 1
+    assert long.endswith(".")
+    assert "Article number 1," in long
