@@ -136,20 +136,8 @@ class Conversations:
     ) -> PostedMessage:
         """Hand a visitor message to the conversation's workflow, starting it if needed; returns
         once the message is stored."""
-        conversation = await self.get(org_id, conversation_id)
-        if conversation.status is ConversationStatus.CLOSED:
-            raise ConversationError(409, "the conversation has ended")
         start = WithStartWorkflowOperation(
-            ConversationWorkflow.run,
-            ConversationInput(
-                org_id=org_id,
-                conversation_id=conversation_id,
-                settings=await self._conversation_settings(org_id),
-            ),
-            id=conversation_workflow_id(org_id, conversation_id),
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            task_queue=self._settings.temporal.task_queues.conversations,
-            search_attributes=search_attributes(org_id, "conversation"),
+            ConversationWorkflow.run, **await self._start_options(org_id, conversation_id)
         )
         try:
             return await self._temporal.execute_update_with_start_workflow(
@@ -183,22 +171,29 @@ class Conversations:
     ) -> None:
         """Signal the conversation's workflow, starting it first when no message has yet (a
         call put through to a person before the caller said anything)."""
+        await self._temporal.start_workflow(
+            ConversationWorkflow.run,
+            **await self._start_options(org_id, conversation_id),
+            start_signal=name,
+        )
+
+    async def _start_options(self, org_id: uuid.UUID, conversation_id: uuid.UUID) -> Any:
+        """How the conversation's workflow starts (by its first message or signal); refused
+        when the conversation has ended."""
         conversation = await self.get(org_id, conversation_id)
         if conversation.status is ConversationStatus.CLOSED:
             raise ConversationError(409, "the conversation has ended")
-        await self._temporal.start_workflow(
-            ConversationWorkflow.run,
-            ConversationInput(
+        return {
+            "arg": ConversationInput(
                 org_id=org_id,
                 conversation_id=conversation_id,
                 settings=await self._conversation_settings(org_id),
             ),
-            id=conversation_workflow_id(org_id, conversation_id),
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            task_queue=self._settings.temporal.task_queues.conversations,
-            search_attributes=search_attributes(org_id, "conversation"),
-            start_signal=name,
-        )
+            "id": conversation_workflow_id(org_id, conversation_id),
+            "id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING,
+            "task_queue": self._settings.temporal.task_queues.conversations,
+            "search_attributes": search_attributes(org_id, "conversation"),
+        }
 
     async def view(self, org_id: uuid.UUID, conversation_id: uuid.UUID) -> ConversationView | None:
         try:

@@ -14,20 +14,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlmodel import col, select
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.prompts import JUDGE_TOOL_NAME
-from core.db import SessionMaker, org_session
+from core.db import SessionMaker
 from core.models import Call, CallOutcome, Message, MessageRole, Role
 from core.settings import Settings
 from tests.conftest import free_port, serve
@@ -36,6 +33,7 @@ from tests.fakes.deepgram import FakeDeepgram
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.twilio import FakeCall, FakeTwilio
 from tests.fixtures.documents import article, markdown_of
+from tests.integration.call_steps import call_row, transcript, until
 from tests.integration.conversation_helpers import configure
 from tests.integration.knowledge_helpers import ingest
 from tests.voice_audio import spoken_wav
@@ -135,33 +133,6 @@ async def connected_org(
     return organization.id, headers
 
 
-async def until(check: Any, within: float = 60.0) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        await asyncio.sleep(0.1)
-    raise AssertionError("timed out")
-
-
-async def call_row(maker: SessionMaker, org_id: uuid.UUID, call: FakeCall) -> Call:
-    async with org_session(maker, org_id) as session:
-        return (await session.exec(select(Call).where(Call.provider_call_id == call.sid))).one()
-
-
-async def transcript(maker: SessionMaker, org_id: uuid.UUID, conversation_id: Any) -> list[Message]:
-    async with org_session(maker, org_id) as session:
-        rows = await session.exec(
-            select(Message)
-            .where(Message.conversation_id == conversation_id)
-            .order_by(col(Message.created_at))
-        )
-        return list(rows.all())
-
-
 def _judged() -> dict[str, object]:
     return {"answerable": True, "needs_clarification": False, "reason": "", "passage_ids": [1]}
 
@@ -195,13 +166,13 @@ async def test_a_worker_killed_mid_answer_the_caller_hears_the_answer_once(
                 call = await twilio.call(api.url, PUBLIC_URL, to=NUMBER, from_=CALLER)
                 await call.say(question_wav, speed=4)
                 await call.send_silence(0.8)
-                await until(lambda: any(FIRST in r.text for r in fake_deepgram.speaks))
+                await until(lambda: any(FIRST in r.text for r in fake_deepgram.speaks), within=60)
                 first.send_signal(signal.SIGKILL)
                 first.wait(10)
             with perceptron("worker", env, tmp_path / "worker-2.log"):
                 row = await call_row(session_maker, org_id, call)
                 rows = await until(lambda: _answered(session_maker, org_id, row), within=90)
-                await until(lambda: any(SECOND in r.text for r in fake_deepgram.speaks))
+                await until(lambda: any(SECOND in r.text for r in fake_deepgram.speaks), within=60)
                 await asyncio.sleep(0.5)
                 await call.hang_up()
 
@@ -231,7 +202,7 @@ async def test_the_voice_process_killed_mid_call_ends_the_call_as_failed_with_no
     async with serve(voiced, embedder) as api:  # the API that goes on running
         org_id, _ = await connected_org(api.url, session_maker, voiced)
         with perceptron("api", env, tmp_path / "api.log") as voice_process:
-            await until(lambda: _serving(child_url))
+            await until(lambda: _serving(child_url), within=120)
             fake_deepgram.hears(QUESTION)
             call = await twilio.call(child_url, PUBLIC_URL, to=NUMBER, from_=CALLER)
             await call.say(question_wav, speed=4)

@@ -11,7 +11,6 @@ transcribes what the caller heard back with Whisper.
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,12 +19,11 @@ from typing import Any
 import numpy as np
 import pytest
 from pydantic import SecretStr
-from sqlmodel import col, select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from agents.providers.embeddings import LocalMiniLMEmbedder
-from core.db import SessionMaker, org_session
+from core.db import SessionMaker
 from core.models import Call, CallOutcome, Message, MessageRole, MessageStatus, Role
 from core.settings import Settings
 from services.voice.audio import SAMPLE_RATE, ulaw_decode, wav_bytes
@@ -35,6 +33,7 @@ from tests.factories import create_organization, member_headers
 from tests.fakes.deepgram import FakeDeepgram
 from tests.fakes.twilio import FakeCall, FakeTwilio
 from tests.fixtures.documents import article, markdown_of
+from tests.integration.call_steps import call_row, transcript, until
 from tests.integration.knowledge_helpers import ingest
 from tests.voice_audio import spoken_wav
 
@@ -125,33 +124,6 @@ async def lumen(
         )
         assert document["status"] == "ready"
     return organization.id
-
-
-async def call_row(maker: SessionMaker, org_id: uuid.UUID, call: FakeCall) -> Call:
-    async with org_session(maker, org_id) as session:
-        return (await session.exec(select(Call).where(Call.provider_call_id == call.sid))).one()
-
-
-async def transcript(maker: SessionMaker, org_id: uuid.UUID, conversation_id: Any) -> list[Message]:
-    async with org_session(maker, org_id) as session:
-        rows = await session.exec(
-            select(Message)
-            .where(Message.conversation_id == conversation_id)
-            .order_by(col(Message.created_at))
-        )
-        return list(rows.all())
-
-
-async def until(check: Any, within: float = 30.0) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 async def test_a_caller_asks_hears_a_cited_answer_without_its_marks_and_hangs_up(
