@@ -32,6 +32,7 @@ from cli.embedded.process import ChildProcess, ensure_port_free, wait_until
 from cli.embedded.temporal import EmbeddedTemporal
 from core.logging import get_logger
 from core.settings import AuthMode, Settings
+from services.voice.speech import speech_stack
 
 log = get_logger(__name__)
 
@@ -289,6 +290,7 @@ class Supervisor:
         else:
             lines.append(f"  Dashboard:    {urls.dashboard}")
         lines.append(f"  Widget demo:  {urls.demo}")
+        lines.append(f"  Voice:        {speech_stack(self.settings).description}")
         if urls.temporal_ui:
             lines.append(f"  Temporal UI:  {urls.temporal_ui}")
         lines.append(f"  Logs:         {self.data_dir / 'logs'}")

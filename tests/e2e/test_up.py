@@ -65,6 +65,7 @@ def test_up_serves_a_ready_stack_and_sigterm_leaves_nothing_behind(stack: Stack)
     assert urls[0] == stack.api_url, "the API's own URL is the first URL printed"
     assert any("/auth/sign-in?token=" in url for url in urls)
     assert f"{stack.api_url}/demo/" in urls
+    assert "  Voice:        offline: faster-whisper tiny.en" in stack.output, "the voice is named"
     ui_port = stack.ports["PERCEPTRON_TEMPORAL_UI_PORT"]
     assert any(url.startswith(f"http://127.0.0.1:{ui_port}/namespaces/perceptron") for url in urls)
 
