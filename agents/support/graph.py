@@ -28,7 +28,12 @@ from agents.support.generative import (
     stream_answer,
 )
 from agents.support.grounding import Grounding, assess
-from agents.support.prompts import CLARIFY_BETWEEN, CLARIFY_OPEN, HANDOFF_TEXT
+from agents.support.prompts import (
+    CLARIFY_BETWEEN,
+    CLARIFY_OPEN,
+    HANDOFF_TEXT,
+    SPOKEN_HANDOFF_TEXT,
+)
 from agents.support.routing import asks_for_a_person, retrieval_query
 from agents.support.state import HandoffCause, SupportState, SupportUpdate, Verdict
 from agents.support.turn import Decision, LLMUnavailableError
@@ -147,7 +152,10 @@ async def answer(state: SupportState, runtime: Runtime[SupportContext]) -> Suppo
     extract = compose_answer(state.query, passages)
     if extract is None:
         return await _hand_off(
-            context, "unanswered", "no sentence of the passages shares a key term"
+            context,
+            "unanswered",
+            "no sentence of the passages shares a key term",
+            spoken=state.turn.spoken,
         )
     await stream_text(extract.text, context.on_token)
     return {
@@ -168,7 +176,9 @@ async def clarify(state: SupportState, runtime: Runtime[SupportContext]) -> Supp
 
 async def handoff(state: SupportState, runtime: Runtime[SupportContext]) -> SupportUpdate:
     verdict = _verdict(state)
-    return await _hand_off(runtime.context, verdict.handoff_cause, verdict.reason)
+    return await _hand_off(
+        runtime.context, verdict.handoff_cause, verdict.reason, spoken=state.turn.spoken
+    )
 
 
 # -- edges and helpers -----------------------------------------------------------------------
@@ -189,8 +199,10 @@ def _verdict(state: SupportState) -> Verdict:
     return state.verdict
 
 
-async def _hand_off(context: SupportContext, cause: HandoffCause, reason: str) -> SupportUpdate:
-    text = HANDOFF_TEXT[cause]
+async def _hand_off(
+    context: SupportContext, cause: HandoffCause, reason: str, *, spoken: bool
+) -> SupportUpdate:
+    text = (SPOKEN_HANDOFF_TEXT if spoken else HANDOFF_TEXT)[cause]
     await stream_text(text, context.on_token)
     return {"decision": Decision.HANDOFF, "reason": reason, "text": text}
 

@@ -107,6 +107,19 @@ HANDOFF_TEXT = {
     ),
 }
 
+# The same, read aloud on a call: the call is then put through to a person (or a callback is
+# offered), so nobody "replies here".
+SPOKEN_HANDOFF_TEXT = {
+    "requested": "Of course. Let me get you a member of our team.",
+    "dissatisfied": (
+        "I'm sorry I couldn't sort this out for you. Let me get you a member of our team."
+    ),
+    "unanswered": (
+        "I couldn't find an answer to that in our help center, so let me get you a member of "
+        "our team."
+    ),
+}
+
 CLARIFY_OPEN = "Could you tell me a little more about what you need help with?"
 CLARIFY_BETWEEN = (
     'Just to be sure I find the right answer: is your question about "{first}" or "{second}"?'

@@ -20,6 +20,7 @@ from agents.support.prompts import (
     HANDOFF_TEXT,
     JUDGE_PROMPT,
     PROMPT_VERSION,
+    SPOKEN_HANDOFF_TEXT,
     SYSTEM_PROMPT,
     passages_block,
 )
@@ -363,3 +364,15 @@ def test_an_answer_to_be_read_aloud_asks_the_model_for_plain_short_speech() -> N
     assert "read aloud" not in str(chat[0].content)
     assert "read aloud" in str(spoken[0].content)
     assert "at most three short sentences" in str(spoken[0].content)
+
+
+async def test_on_a_call_the_handoff_is_worded_for_being_put_through() -> None:
+    retriever = InMemoryRetriever([RESET_STEPS])
+    sink = TokenRecorder()
+    spoken = replace(turn("can I talk to a real person please"), spoken=True)
+
+    outcome = await SupportAgent(retriever, None).run_turn(spoken, sink)
+
+    assert outcome.decision is Decision.HANDOFF
+    assert outcome.text == SPOKEN_HANDOFF_TEXT["requested"] == sink.text
+    assert "reply here" not in outcome.text
