@@ -27,7 +27,10 @@ its scripted transcript the moment ``Finalize`` arrives and speaks a tone), and 
 instant fake OpenAI of ``turns`` (a judge call and a streamed two-sentence answer per turn).
 Every turn is checked: the transcript stored, the scripted answer given, no barge-in. The
 baseline, measured in the same run, is the bare Update round trip to a running conversation
-workflow (and Update-with-Start), as ``turns`` measures it.
+workflow (and Update-with-Start), as ``turns`` measures it. One more call of
+:data:`ENDPOINTED_TURNS` turns has the fake behave as Deepgram does when its own endpointing
+finalized the words before our end of turn (``endpointing_finals``: ``Finalize`` then gets no
+answer), reported as ``overhead_deepgram_finalized_first``.
 
 `voice-offline` (``--repeat`` turns, default 20, in calls of :data:`OFFLINE_TURNS_PER_CALL`):
 the offline stack on this machine, voice to voice: faster-whisper tiny.en, Piper (espeak-ng
@@ -106,6 +109,7 @@ VOICE_NAME = "voice"
 OFFLINE_NAME = "voice-offline"
 DEFAULT_TURNS = 100
 TURNS_PER_CALL = 10
+ENDPOINTED_TURNS = 10  # `voice`: one more call, Deepgram having finalized each utterance
 DEFAULT_OFFLINE_TURNS = 20
 OFFLINE_TURNS_PER_CALL = 5
 AIM_OVERHEAD_P50_MS = 150.0
@@ -703,6 +707,12 @@ async def measure_voice(turns: int) -> BenchResult:
                         flush=True,
                     )
                     run = await run_calls(rig, [spoken], turns, TURNS_PER_CALL, script)
+                    # Deepgram's own endpointing (10 ms by default) has usually finalized the
+                    # words before our end of turn; its Finalize then gets no answer.
+                    deepgram.endpointing_finals = True
+                    finalized = await run_calls(
+                        rig, [spoken], ENDPOINTED_TURNS, ENDPOINTED_TURNS, script
+                    )
                 finally:
                     await stream.close()
                 if model.unscripted or model.pending_replies:
@@ -718,14 +728,18 @@ async def measure_voice(turns: int) -> BenchResult:
                 unexpected = [s.text for s in deepgram.speaks if s.text not in expected]
                 if unexpected:
                     raise RuntimeError(f"the call said what no answer holds: {unexpected[:3]}")
-    wrong = [t for t in run.turns if t.transcript != QUESTION or t.answer != ANSWER]
-    if wrong or any(t.decision != "answer" for t in run.turns):
+    every = [*run.turns, *finalized.turns]
+    wrong = [t for t in every if t.transcript != QUESTION or t.answer != ANSWER]
+    if wrong or any(t.decision != "answer" for t in every):
         raise RuntimeError(f"{len(wrong)} turns were not the scripted question and answer")
-    return voice_result(run, baseline.existing, baseline.new, spoken, settings, description)
+    return voice_result(
+        run, finalized, baseline.existing, baseline.new, spoken, settings, description
+    )
 
 
 def voice_result(
     run: CallsRun,
+    finalized: CallsRun,
     update_existing: Sequence[float],
     update_with_start: Sequence[float],
     spoken: Utterance,
@@ -749,6 +763,7 @@ def voice_result(
         "first_token_after_endpointing": after_endpointing([t.first_token for t in turns]),
         "first_piece_after_endpointing": after_endpointing([t.first_piece for t in turns]),
         "tts_request_after_endpointing": after_endpointing([t.tts_request for t in turns]),
+        "overhead_deepgram_finalized_first": after_endpointing([t.total for t in finalized.turns]),
         "update_existing_workflow": ms(update_existing),
         "update_with_start": ms(update_with_start),
     }
@@ -765,6 +780,11 @@ def voice_result(
         Metric("overhead_after_vad_tail_p50", p50(samples["overhead"]) - vad_tail * 1000, "ms"),
         Metric("overhead_first_turn_p50", p50(samples["overhead_first_turn"]), "ms"),
         Metric("overhead_follow_up_p50", p50(samples["overhead_follow_up"]), "ms"),
+        Metric(
+            "overhead_deepgram_finalized_first_p50",
+            p50(samples["overhead_deepgram_finalized_first"]),
+            "ms",
+        ),
     ]
     for stage in ("stored", "judge_request", "first_token", "first_piece", "tts_request"):
         values = samples[f"{stage}_after_endpointing"]
@@ -790,7 +810,11 @@ def voice_result(
             "greeting": GREETING,
             "t0": f"the last 20 ms frame with RMS >= {SPEECH_RMS:.0f} sent",
             "t1": "the first media message of the answer read",
-            "caller_resyncs": run.resyncs,
+            "deepgram_finalized_first_turns": len(finalized.turns),
+            "deepgram_finalized_first": "the fake's endpointing_finals: the transcript comes "
+            "final with the utterance's first audio and Finalize gets no answer, as Deepgram "
+            "does when its own endpointing got there first",
+            "caller_resyncs": run.resyncs + finalized.resyncs,
             "aim_overhead_p50_ms": AIM_OVERHEAD_P50_MS,
             "wall_s": round(run.wall, 1),
             "load_average_before": round(run.load_before, 2),
