@@ -11,13 +11,15 @@ espeak-ng (``tests/voice_audio.spoken_wav``); Silero VAD in the media loop hears
 t0 is when the last frame holding speech was sent (the WAV's last 20 ms frame whose RMS is
 above :data:`SPEECH_RMS`); t1 is when the first ``media`` message of the answer arrives (the
 greeting and the previous answer are over: the line is quiet before each question). Reported:
-t1 - t0 (``total``), and t1 - t0 minus the end-of-turn silence setting (``overhead``: what the
-pipeline adds to the endpointing the caller has to wait for anyway). Silero keeps saying
-"speech" for a few frames after the voice stops; that tail (``vad_tail``, measured by running
-Silero over the same audio) delays endpointing too and is reported apart. A breakdown, each
-from t0, comes from the organization's inbox event stream (the visitor message stored, the
-first ``token``) and, in ``voice``, from the fakes (the agent's judge request, the first
-text-to-speech request).
+t1 - t0 (``total``), and t1 - t0 minus the end-of-turn silence setting (``overhead``, the
+issue's figure). That subtraction is only as exact as the VAD: Silero hears the end of speech
+a frame or five away from where the level drops, so the caller also feeds every frame it
+sends to a Silero detector of its own, which sees exactly what the loop's detector sees, and
+so finds the frame that ended the turn. ``endpointed`` is t0 to that frame, ``pipeline`` that
+frame to t1: what the product adds once it knows the caller has finished. A breakdown, each
+stage from that frame, comes from the organization's inbox event stream (the visitor message
+stored, the first ``token``, the first sentence complete) and, in ``voice``, from the fakes
+(the agent's judge request, the first text-to-speech request).
 
 `voice` (``--repeat`` turns, default 100, in calls of :data:`TURNS_PER_CALL`): the pipeline
 overhead with instant providers. Everything is real (the API with uvicorn, the Temporal dev
@@ -30,15 +32,16 @@ baseline, measured in the same run, is the bare Update round trip to a running c
 workflow (and Update-with-Start), as ``turns`` measures it. One more call of
 :data:`ENDPOINTED_TURNS` turns has the fake behave as Deepgram does when its own endpointing
 finalized the words before our end of turn (``endpointing_finals``: ``Finalize`` then gets no
-answer), reported as ``overhead_deepgram_finalized_first``.
+answer), reported as ``pipeline_deepgram_finalized_first``.
 
 `voice-offline` (``--repeat`` turns, default 20, in calls of :data:`OFFLINE_TURNS_PER_CALL`):
 the offline stack on this machine, voice to voice: faster-whisper tiny.en, Piper (espeak-ng
 without it), the keyless agent (local MiniLM retrieval, extractive answers) over the demo
 shop's articles (``services/demo/articles``), questions Whisper tiny.en hears well over the
-phone band. The visitor message stored tells speech-to-text apart (``stt_share``: from the end
-of endpointing to the message stored, over ``after_endpointing``), and the answer's
-``message.done`` the speaking (``tts_share``: from it to the first audio).
+phone band. The visitor message stored tells speech-to-text apart (``stt_share``: from the
+frame that ended the turn to the message stored, over ``after_endpoint``), and the first
+sentence complete in the answer's tokens the speaking (``tts_share``: from it to the first
+audio).
 
 Everything runs in this one process (API, workers, the caller, the fakes in threads), on a
 machine other work may share: the 1-minute load average is stored before and after.
@@ -97,6 +100,7 @@ from services.voice.audio import (
     ulaw_decode,
     ulaw_encode,
 )
+from services.voice.media_loop import LoopSettings
 from services.voice.sentences import SentenceSplitter
 from services.voice.speech import speech_stack
 from services.voice.vad import SileroDetector
@@ -154,18 +158,17 @@ MAX_LATE_FRAMES = 2  # the caller fell this far behind real time: it resynchroni
 @dataclass(frozen=True)
 class Utterance:
     """A question as the caller says it: 20 ms mu-law frames up to the last one that holds
-    speech, and how long Silero goes on hearing speech after that frame."""
+    speech."""
 
     text: str
     frames: list[bytes]
-    vad_tail_frames: int
 
     @property
     def seconds(self) -> float:
         return len(self.frames) * FRAME_SECONDS
 
 
-def utterance(text: str, folder: Path, threshold: float) -> Utterance:
+def utterance(text: str, folder: Path) -> Utterance:
     samples, rate = read_wav(spoken_wav(text, folder / f"{uuid.uuid4().hex}.wav"))
     assert rate == SAMPLE_RATE
     frames = split_frames(ulaw_encode(samples))
@@ -173,37 +176,28 @@ def utterance(text: str, folder: Path, threshold: float) -> Utterance:
     voiced = [index for index, level in enumerate(levels) if level >= SPEECH_RMS]
     if not voiced:
         raise RuntimeError(f"espeak-ng said nothing audible for {text!r}")
-    last = voiced[-1]
-    frames = frames[: last + 1]
-    return Utterance(text, frames, _vad_tail(frames, threshold))
+    return Utterance(text, frames[: voiced[-1] + 1])
 
 
 def _rms(samples: np.ndarray[Any, Any]) -> float:
     return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
 
-def _vad_tail(frames: Sequence[bytes], threshold: float) -> int:
-    """Frames after the last voiced one that Silero still calls speech, as the media loop
-    hears them (lead-in silence, the speech, then silence); negative when it stops hearing
-    speech before the level drops (a soft last sound)."""
-    detector = SileroDetector()
-    lead = [SILENCE_FRAME] * round(LEAD_IN_SECONDS / FRAME_SECONDS)
-    after = [SILENCE_FRAME] * 50
-    heard = [*lead, *frames, *after]
-    speech = [
-        index
-        for index, frame in enumerate(heard)
-        if detector.probability(ulaw_decode(frame)) >= threshold
-    ]
-    last_voiced = len(lead) + len(frames) - 1
-    return (speech[-1] if speech else last_voiced) - last_voiced
-
-
 class Caller:
-    """One call's Media Stream, driven as Twilio drives it (see the module's docstring)."""
+    """One call's Media Stream, driven as Twilio drives it (see the module's docstring).
 
-    def __init__(self, websocket: ClientConnection, call_sid: str) -> None:
+    Every frame sent is also fed to a Silero detector of its own: the media loop's detector
+    is fed exactly the same frames from the start of the call, so this one says which frames
+    the loop took for speech, and so when its end of turn came (``endpointed_at``)."""
+
+    def __init__(
+        self, websocket: ClientConnection, call_sid: str, threshold: float, end_frames: int
+    ) -> None:
         self._ws = websocket
+        self._detector = SileroDetector()
+        self._threshold = threshold
+        self._end_frames = end_frames
+        self.sent: list[tuple[float, bool]] = []  # each frame: when it went out, speech?
         self.call_sid = call_sid
         self.stream_sid = "MZ" + uuid.uuid4().hex
         self._pending: deque[tuple[bytes, asyncio.Future[float] | None]] = deque()
@@ -258,6 +252,19 @@ class Caller:
         for index, frame in enumerate(spoken.frames):
             self._pending.append((frame, sent if index == len(spoken.frames) - 1 else None))
         return sent
+
+    def endpointed_at(self, before: float) -> float:
+        """When the frame that ended the caller's turn went out, as the media loop decides it:
+        the end-of-turn silence counted in frames after the last one its VAD took for speech
+        (the last such frame sent before ``before``)."""
+        for index in range(len(self.sent) - 1, -1, -1):
+            at, speech = self.sent[index]
+            if speech and at <= before:
+                end = index + self._end_frames
+                if end >= len(self.sent):
+                    raise RuntimeError("the answer came before the end of the caller's turn")
+                return self.sent[end][0]
+        raise RuntimeError("the caller's VAD never heard speech")
 
     async def first_media_after(self, moment: float, within: float) -> float:
         deadline = time.monotonic() + within
@@ -315,8 +322,11 @@ class Caller:
                     }
                 )
             )
+            at = time.perf_counter()
             if sent is not None and not sent.done():
-                sent.set_result(time.perf_counter())
+                sent.set_result(at)
+            speech = self._detector.probability(ulaw_decode(frame)) >= self._threshold
+            self.sent.append((at, speech))
             due += FRAME_SECONDS
             late = time.perf_counter() - due
             if late > MAX_LATE_FRAMES * FRAME_SECONDS:
@@ -431,10 +441,13 @@ async def follow_turn(
 
 @dataclass(frozen=True)
 class VoiceTurn:
-    """One question's answer, every figure in seconds from t0 (the last voiced frame sent)."""
+    """One question's answer, in seconds: ``total`` and ``endpointed`` from t0 (the last
+    voiced frame sent), the rest from the end of the turn (the frame that ended it sent)."""
 
     first: bool  # the call's first question (its Update-with-Start starts the workflow)
-    total: float  # the first answer audio read by the caller (t1)
+    total: float  # t0 to the first answer audio read by the caller (t1)
+    endpointed: float  # t0 to the frame that ended the turn: the silence, with the VAD's tail
+    after_endpoint: float  # to t1: the pipeline
     stored: float  # the visitor message stored (its message.created on the inbox stream)
     first_token: float | None  # the answer's first token event (None: none streamed)
     first_piece: float  # the first sentence (or clause) complete in the token events
@@ -509,7 +522,13 @@ async def placed_call(rig: Rig) -> AsyncIterator[PlacedCall]:
     async with org_session(rig.stack.session_maker, rig.org.org_id) as session:
         row = (await session.exec(select(Call).where(Call.provider_call_id == call.sid))).one()
     websocket = await connect(FakeTwilio.local_ws_url(call.stream_url, api_url))
-    caller = Caller(websocket, call.sid)
+    settings = rig.stack.settings
+    caller = Caller(
+        websocket,
+        call.sid,
+        settings.voice_speech_threshold,
+        LoopSettings.of(settings).frames(settings.voice_end_of_turn_ms),
+    )
     await caller.start()
     try:
         await caller.first_media_after(0.0, rig.within)  # the greeting
@@ -543,6 +562,7 @@ async def ask(rig: Rig, call: PlacedCall, spoken: Utterance, *, first: bool) -> 
     clears = caller.clears
     t0 = await asyncio.wait_for(caller.say(spoken), spoken.seconds + 10)
     t1 = await caller.first_media_after(t0, rig.within)
+    end = caller.endpointed_at(t1)
     timeline = await follow_turn(
         rig.stream, call.conversation_id, t0, time.monotonic() + rig.within
     )
@@ -556,21 +576,24 @@ async def ask(rig: Rig, call: PlacedCall, spoken: Utterance, *, first: bool) -> 
     return VoiceTurn(
         first=first,
         total=t1 - t0,
-        stored=timeline.stored.at - t0,
-        first_token=timeline.tokens[0].at - t0 if timeline.tokens else None,
-        first_piece=first_piece - t0,
-        done=timeline.done.at - t0,
-        judge_request=first_after(rig.judge_requests, t0),
-        tts_request=first_after(rig.speak_requests, t0),
+        endpointed=end - t0,
+        after_endpoint=t1 - end,
+        stored=timeline.stored.at - end,
+        first_token=timeline.tokens[0].at - end if timeline.tokens else None,
+        first_piece=first_piece - end,
+        done=timeline.done.at - end,
+        judge_request=first_after(rig.judge_requests, t0, end),
+        tts_request=first_after(rig.speak_requests, t0, end),
         transcript=timeline.transcript,
         answer=str(timeline.done.data.get("content", "")),
         decision=str(timeline.done.data.get("decision") or ""),
     )
 
 
-def first_after(moments: Sequence[float], after: float) -> float | None:
+def first_after(moments: Sequence[float], after: float, origin: float) -> float | None:
+    """The first of ``moments`` after ``after``, in seconds from ``origin``."""
     later = [moment for moment in list(moments) if moment > after]
-    return min(later) - after if later else None
+    return min(later) - origin if later else None
 
 
 @dataclass
@@ -674,7 +697,7 @@ async def measure_voice(turns: int) -> BenchResult:
             ):
                 settings = stack.settings
                 description = speech_stack(settings).description
-                spoken = utterance(QUESTION, Path(folder), settings.voice_speech_threshold)
+                spoken = utterance(QUESTION, Path(folder))
                 org = await phone_org(stack, api_url)
                 await ingest_knowledge(stack, org.org_id)
                 setup = Setup(stack, model, api_url, org.org_id, org.public_key)
@@ -747,23 +770,24 @@ def voice_result(
     description: str,
 ) -> BenchResult:
     endpointing = settings.voice_end_of_turn_ms / 1000
-    vad_tail = spoken.vad_tail_frames * FRAME_SECONDS
     turns = run.turns
 
-    def after_endpointing(values: Sequence[float | None]) -> list[float]:
-        return ms([value - endpointing for value in values if value is not None])
+    def values(figures: Sequence[float | None]) -> list[float]:
+        return ms([figure for figure in figures if figure is not None])
 
     samples = {
-        "total": ms([t.total for t in turns]),
-        "overhead": after_endpointing([t.total for t in turns]),
-        "overhead_first_turn": after_endpointing([t.total for t in turns if t.first]),
-        "overhead_follow_up": after_endpointing([t.total for t in turns if not t.first]),
-        "stored_after_endpointing": after_endpointing([t.stored for t in turns]),
-        "judge_request_after_endpointing": after_endpointing([t.judge_request for t in turns]),
-        "first_token_after_endpointing": after_endpointing([t.first_token for t in turns]),
-        "first_piece_after_endpointing": after_endpointing([t.first_piece for t in turns]),
-        "tts_request_after_endpointing": after_endpointing([t.tts_request for t in turns]),
-        "overhead_deepgram_finalized_first": after_endpointing([t.total for t in finalized.turns]),
+        "total": values([t.total for t in turns]),
+        "overhead": values([t.total - endpointing for t in turns]),
+        "endpointed": values([t.endpointed for t in turns]),
+        "pipeline": values([t.after_endpoint for t in turns]),
+        "pipeline_first_turn": values([t.after_endpoint for t in turns if t.first]),
+        "pipeline_follow_up": values([t.after_endpoint for t in turns if not t.first]),
+        "pipeline_deepgram_finalized_first": values([t.after_endpoint for t in finalized.turns]),
+        "stored": values([t.stored for t in turns]),
+        "judge_request": values([t.judge_request for t in turns]),
+        "first_token": values([t.first_token for t in turns]),
+        "first_piece": values([t.first_piece for t in turns]),
+        "tts_request": values([t.tts_request for t in turns]),
         "update_existing_workflow": ms(update_existing),
         "update_with_start": ms(update_with_start),
     }
@@ -776,20 +800,21 @@ def voice_result(
         Metric("endpointing_silence", endpointing * 1000, "ms"),
         Metric("overhead_p50", p50(samples["overhead"]), "ms", base),
         Metric("overhead_p95", p95(samples["overhead"]), "ms", base),
-        Metric("vad_tail", vad_tail * 1000, "ms"),
-        Metric("overhead_after_vad_tail_p50", p50(samples["overhead"]) - vad_tail * 1000, "ms"),
-        Metric("overhead_first_turn_p50", p50(samples["overhead_first_turn"]), "ms"),
-        Metric("overhead_follow_up_p50", p50(samples["overhead_follow_up"]), "ms"),
+        Metric("endpointed_p50", p50(samples["endpointed"]), "ms"),
+        Metric("endpointed_p95", p95(samples["endpointed"]), "ms"),
+        Metric("pipeline_p50", p50(samples["pipeline"]), "ms", base),
+        Metric("pipeline_p95", p95(samples["pipeline"]), "ms", base),
+        Metric("pipeline_first_turn_p50", p50(samples["pipeline_first_turn"]), "ms"),
+        Metric("pipeline_follow_up_p50", p50(samples["pipeline_follow_up"]), "ms"),
         Metric(
-            "overhead_deepgram_finalized_first_p50",
-            p50(samples["overhead_deepgram_finalized_first"]),
+            "pipeline_deepgram_finalized_first_p50",
+            p50(samples["pipeline_deepgram_finalized_first"]),
             "ms",
         ),
     ]
     for stage in ("stored", "judge_request", "first_token", "first_piece", "tts_request"):
-        values = samples[f"{stage}_after_endpointing"]
-        if values:
-            metrics.append(Metric(f"{stage}_after_endpointing_p50", p50(values), "ms"))
+        if samples[stage]:
+            metrics.append(Metric(f"{stage}_p50", p50(samples[stage]), "ms"))
     return BenchResult(
         name=VOICE_NAME,
         metrics=metrics,
@@ -810,6 +835,10 @@ def voice_result(
             "greeting": GREETING,
             "t0": f"the last 20 ms frame with RMS >= {SPEECH_RMS:.0f} sent",
             "t1": "the first media message of the answer read",
+            "overhead": "t1 - t0 - endpointing_silence (the issue's figure)",
+            "endpointed": "t0 to the frame that ended the turn (the loop's VAD, mirrored)",
+            "pipeline": "that frame sent to t1; the stages (stored, judge_request, "
+            "first_token, first_piece, tts_request) are from it too",
             "deepgram_finalized_first_turns": len(finalized.turns),
             "deepgram_finalized_first": "the fake's endpointing_finals: the transcript comes "
             "final with the utterance's first audio and Finalize gets no answer, as Deepgram "
@@ -847,10 +876,7 @@ async def measure_offline(turns: int) -> BenchResult:
             ):
                 settings = stack.settings
                 stack_description = speech_stack(settings).description
-                spoken = [
-                    utterance(text, Path(folder), settings.voice_speech_threshold)
-                    for text in OFFLINE_QUESTIONS
-                ]
+                spoken = [utterance(text, Path(folder)) for text in OFFLINE_QUESTIONS]
                 org = await phone_org(stack, api_url)
                 await ingest_demo_articles(stack, org.org_id)
                 stream = EventStream(client, f"/api/orgs/{org.org_id}/inbox/events", org.headers)
@@ -895,35 +921,34 @@ def offline_result(
 ) -> BenchResult:
     endpointing = settings.voice_end_of_turn_ms / 1000
     turns = run.turns
-    by_text = {u.text: u for u in spoken}
-    # Per turn, from the end of endpointing: hearing (Whisper's decode, then the Update that
-    # stores the message), the agent (to the first piece to say), speaking (Piper's first
-    # audio of that piece, and sending it).
-    after = [t.total - endpointing for t in turns]
-    stt = [t.stored - endpointing for t in turns]
+    # Per turn, from the frame that ended it: hearing (Whisper decodes the utterance, then the
+    # Update stores the message), the agent (to the first piece to say), speaking (Piper's
+    # first audio of that piece, sent).
+    after = [t.after_endpoint for t in turns]
+    stt = [t.stored for t in turns]
     agent = [t.first_piece - t.stored for t in turns]
-    tts = [t.total - t.first_piece for t in turns]
+    tts = [t.after_endpoint - t.first_piece for t in turns]
     heard_exactly = sum(
         t.transcript.strip().lower().rstrip("?.") == text.lower().rstrip("?.")
         for t, text in zip(turns, _asked(spoken, len(turns)), strict=True)
     )
     samples = {
         "total": ms([t.total for t in turns]),
-        "after_endpointing": ms(after),
+        "endpointed": ms([t.endpointed for t in turns]),
+        "after_endpoint": ms(after),
         "stt_and_post": ms(stt),
         "agent_to_first_piece": ms(agent),
         "tts_first_audio": ms(tts),
         "stt_share": [round(s / a, 4) for s, a in zip(stt, after, strict=True)],
         "tts_share": [round(s / a, 4) for s, a in zip(tts, after, strict=True)],
     }
-    vad_tail = p50([by_text[text].vad_tail_frames for text in by_text]) * FRAME_SECONDS
     metrics = [
         Metric("total_p50", p50(samples["total"]), "ms"),
         Metric("total_p95", p95(samples["total"]), "ms"),
         Metric("endpointing_silence", endpointing * 1000, "ms"),
-        Metric("after_endpointing_p50", p50(samples["after_endpointing"]), "ms"),
-        Metric("after_endpointing_p95", p95(samples["after_endpointing"]), "ms"),
-        Metric("vad_tail", vad_tail * 1000, "ms"),
+        Metric("endpointed_p50", p50(samples["endpointed"]), "ms"),
+        Metric("after_endpoint_p50", p50(samples["after_endpoint"]), "ms"),
+        Metric("after_endpoint_p95", p95(samples["after_endpoint"]), "ms"),
         Metric("stt_and_post_p50", p50(samples["stt_and_post"]), "ms"),
         Metric("agent_to_first_piece_p50", p50(samples["agent_to_first_piece"]), "ms"),
         Metric("tts_first_audio_p50", p50(samples["tts_first_audio"]), "ms"),
