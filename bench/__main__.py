@@ -22,6 +22,7 @@ from bench import (
     speech,
     turns,
     up,
+    voice,
     widget,
 )
 from bench.framework import Benchmark, BenchResult, Options, format_table, write_result
@@ -41,6 +42,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "inbox-live": inbox.run_live,
     "stt-wer": speech.run_wer,
     "speech": speech.run_speech,
+    "voice": voice.run_voice,
+    "voice-offline": voice.run_offline,
 }
 
 

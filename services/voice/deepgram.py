@@ -6,7 +6,8 @@ One listen connection per call. Our VAD decides when an utterance ends; ``finish
 sends ``Finalize``, which makes Deepgram flush what it has heard as final results marked
 ``from_finalize``, and returns the finals gathered since the last utterance. Deepgram answers
 ``Finalize`` only when it has audio left to process: when every word heard is already final
-(its own endpointing got there first), ``finish()`` waits only briefly for an answer.
+(its own endpointing got there first), ``finish()`` returns those finals at once; it waits
+briefly only when nothing was heard at all.
 Deepgram closes a connection that receives nothing for about 10 s, so an idle connection
 sends ``KeepAlive`` every few seconds. ``deepgram_base_url`` points both at another address (the
 tests' local fake); its WebSocket address is the same host with ``ws``/``wss``.
@@ -34,7 +35,7 @@ log = get_logger(__name__)
 
 KEEPALIVE_SECONDS = 4.0
 FINALIZE_TIMEOUT_SECONDS = 2.0  # words still interim: wait this long for their finals
-SETTLED_SECONDS = 0.3  # everything heard is final already: Deepgram may not answer Finalize
+SETTLED_SECONDS = 0.3  # nothing heard at all: Deepgram may not answer Finalize
 
 
 def deepgram_environment(base_url: str | None) -> DeepgramClientEnvironment:
@@ -122,6 +123,8 @@ class DeepgramSession:
         await self._socket.send_finalize()
         sent = self._last_sent = time.monotonic()
         while not self._finalized.is_set():
+            if self._finals and not self._interim_pending:
+                break  # every word heard is final already: no answer to wait for
             limit = FINALIZE_TIMEOUT_SECONDS if self._interim_pending else SETTLED_SECONDS
             remaining = sent + limit - time.monotonic()
             if remaining <= 0:

@@ -93,3 +93,10 @@ def test_word_error_rate_counts_substitutions_deletions_and_insertions() -> None
     assert word_error_rate("How do I reset it?", "how do i reset it") == 0
     assert word_error_rate("how do I reset it", "how do I set it") == pytest.approx(1 / 5)
     assert word_error_rate("how do I reset it", "how I reset it now please") == pytest.approx(3 / 5)
+
+
+def test_quick_streamed_resampling_returns_each_chunk_at_once() -> None:
+    tone = _tone(700, 0.2, SAMPLE_RATE)
+    quick = Resampler(SAMPLE_RATE, 16_000, quality="QQ")
+    sizes = [len(quick.process(tone[i : i + 160])) for i in range(0, len(tone), 160)]
+    assert all(abs(size - 320) <= 8 for size in sizes), sizes

@@ -45,3 +45,14 @@ def test_detectors_keep_their_own_state(tmp_path: Path) -> None:
     assert quiet.probability(silence(0.02)) < 0.1
     talking.reset()
     assert talking.probability(silence(0.02)) < 0.1
+
+
+def test_speech_is_heard_within_a_few_frames_of_its_start(tmp_path: Path) -> None:
+    # Each frame reaches the model at once, whatever its place in the stream: a buffering
+    # resampler in front of it (soxr's default filter lets 20 ms frames out in ~100 ms
+    # blocks) delayed every speech start, end of turn and barge-in by up to 100 ms.
+    speech = spoken_samples(SENTENCE, tmp_path)
+    for lead in range(50, 55):
+        audio = np.concatenate([silence(lead * FRAME_SECONDS), speech, silence(0.5)])
+        heard = np.flatnonzero(_probabilities(SileroDetector(), audio) >= 0.5)
+        assert heard[0] - lead <= 6, f"speech heard {heard[0] - lead} frames after it started"
