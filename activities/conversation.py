@@ -8,6 +8,7 @@ conversation's event stream, which the API fans out to browsers.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ log = get_logger(__name__)
 UNSTORABLE_MESSAGE = "UnstorableMessage"
 HISTORY_MESSAGES = 20
 TOKEN_FLUSH_SECONDS = 0.05
+_ENDS_SENTENCE = re.compile(r"[.!?]\s*$|\n")
 APOLOGY = (
     "Sorry, I can't answer right now. Would you like to talk to a person? "
     'Tap "Talk to a human" and someone from our team will take over.'
@@ -338,9 +340,10 @@ async def _heartbeat_while_alive(every: float = 1.0) -> None:
 
 class _TokenStream:
     """Buffers tokens and appends them as events: the first at once, then at most every 50 ms,
-    so the visitor sees text immediately without one database write per token. What is
-    buffered is written 50 ms later even if no further token comes (a model that pauses
-    mid-answer does not hold back the words it has already given)."""
+    so the visitor sees text immediately without one database write per token; a token that
+    ends a sentence goes at once (a call speaks whole sentences). What is buffered is written
+    50 ms later even if no further token comes (a model that pauses mid-answer does not hold
+    back the words it has already given)."""
 
     def __init__(self, session_maker: SessionMaker, request: TurnRequest) -> None:
         self._session_maker = session_maker
@@ -353,8 +356,8 @@ class _TokenStream:
     async def write(self, token: str) -> None:
         self._buffer.append(token)
         wait = TOKEN_FLUSH_SECONDS - (time.monotonic() - self._last_flush)
-        if wait <= 0:
-            await self.flush()
+        if wait <= 0 or _ENDS_SENTENCE.search(token):
+            await self.flush()  # a whole sentence can be spoken now: it goes at once
         elif self._later is None or self._later.done():
             self._later = asyncio.create_task(self._flush_after(wait))
 

@@ -51,7 +51,6 @@ from workflows.conversation import Interruption
 log = get_logger(__name__)
 
 ULAW_SILENCE = b"\xff"
-FRAMES_PER_MESSAGE = 10  # 200 ms of audio per outgoing media message
 TRANSFER_DIGIT = "0"
 VOCABULARY_TITLES = 40
 BROWSER_HANDOFF = "I've asked a member of our team to join. They'll answer you here in the chat."
@@ -540,8 +539,10 @@ class MediaLoop:
         chunks = self._stack.synthesizer.synthesize(text)
         try:
             async for samples in chunks:
+                # Whole 20 ms frames go out as soon as they are synthesized: the caller's
+                # first audio does not wait for more of it.
                 pending += ulaw_encode(samples)
-                whole = len(pending) - len(pending) % (FRAME_BYTES * FRAMES_PER_MESSAGE)
+                whole = len(pending) - len(pending) % FRAME_BYTES
                 if whole:
                     await self._send_audio(pending[:whole])
                     pending = pending[whole:]
