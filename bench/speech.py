@@ -25,12 +25,12 @@ import asyncio
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from bench.corpus import load_questions
+from bench.corpus import corpus_articles, load_questions
 from bench.framework import BenchResult, Metric, Options, p50
 from core.settings import Settings
 from services.voice.audio import (
@@ -51,6 +51,7 @@ from tests.voice_audio import espeak_executable, spoken_samples, word_errors, wo
 WER_NAME = "stt-wer"
 SPEECH_NAME = "speech"
 QUESTIONS = 30
+VOCABULARY_TITLES = 40  # as the media loop: the 40 most recent ready articles
 PRE_ROLL_SECONDS = 0.2
 ENDPOINT_SECONDS = 0.5
 SENTENCE = "To reset the lamp, press and hold the brightness dial for twelve seconds."
@@ -96,13 +97,16 @@ def run_wer(options: Options) -> BenchResult:
     if corpus is not None:
         source = "help-center question set"
         texts = [q.text for q in load_questions() if not q.exact_token][:QUESTIONS]
+        titles = [_title(article.read()) for article in corpus_articles(corpus)]
+        vocabulary = ["Arduino", *[title for title in titles if title][:VOCABULARY_TITLES]]
     else:
         source = "demo shop questions"
         texts = list(DEMO_QUESTIONS[:QUESTIONS])
+        vocabulary = ["Lumen", *_demo_titles()]
     if options.limit:
         texts = texts[: options.limit]
     whisper_model()  # loaded before the clock
-    errors = reference_words = exact = wideband_errors = 0
+    errors = reference_words = exact = wideband_errors = prompted_errors = prompted_exact = 0
     audio_seconds = decode_seconds = 0.0
     per_question: list[float] = []
     with tempfile.TemporaryDirectory(prefix="perceptron-stt-wer-") as folder:
@@ -117,6 +121,11 @@ def run_wer(options: Options) -> BenchResult:
                 spoken_samples(text, _subfolder(folder, -index - 1), 16_000), 16_000
             )
             wideband_errors += word_errors(ref, words(wideband))
+            prompted = word_errors(
+                ref, words(asyncio.run(_transcribe_as_a_call(heard_audio, vocabulary)))
+            )
+            prompted_errors += prompted
+            prompted_exact += prompted == 0
             wrong = word_errors(ref, hyp)
             errors += wrong
             reference_words += len(ref)
@@ -134,6 +143,14 @@ def run_wer(options: Options) -> BenchResult:
                 baseline="wideband_word_error_rate",
             ),
             Metric("questions_heard_exactly", exact / len(texts), "ratio"),
+            # As calls hear them: the organization's name and article titles as the prompt.
+            Metric(
+                "word_error_rate_with_vocabulary",
+                prompted_errors / max(reference_words, 1),
+                "ratio",
+                baseline="word_error_rate",
+            ),
+            Metric("questions_heard_exactly_with_vocabulary", prompted_exact / len(texts), "ratio"),
             Metric("real_time_factor", decode_seconds / audio_seconds, "ratio"),
         ],
         parameters={
@@ -215,8 +232,26 @@ def phone_channel(samples: Samples) -> Samples:
     return ulaw_decode(ulaw_encode(padded))
 
 
-async def _transcribe_as_a_call(audio: Samples) -> str:
-    session = await WhisperTranscriber().open()
+def _title(markdown: bytes) -> str:
+    """An article's front-matter title."""
+    for line in markdown.decode("utf-8", "replace").splitlines()[:10]:
+        if line.startswith("title:"):
+            return line.split(":", 1)[1].strip().strip('"')
+    return ""
+
+
+def _demo_titles() -> list[str]:
+    articles = Path(__file__).resolve().parents[1] / "services" / "demo" / "articles"
+    return [
+        line.split(":", 1)[1].strip()
+        for path in sorted(articles.glob("*.md"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("title:")
+    ]
+
+
+async def _transcribe_as_a_call(audio: Samples, vocabulary: Sequence[str] = ()) -> str:
+    session = await WhisperTranscriber().open(vocabulary)
     for start in range(0, len(audio), FRAME_SAMPLES):
         await session.feed(audio[start : start + FRAME_SAMPLES])
     text = await session.finish()
