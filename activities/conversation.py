@@ -33,6 +33,7 @@ from core.conversation_events import append_event
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
 from core.models import (
+    Call,
     Channel,
     Conversation,
     ConversationStatus,
@@ -272,8 +273,26 @@ class ConversationActivities:
             history=history,
             dissatisfaction=request.dissatisfaction,
             organization_name=organization.name if organization else "the company",
-            spoken=conversation is not None and conversation.channel is not Channel.CHAT,
+            spoken=await self._spoken(session, conversation),
         )
+
+    async def _spoken(self, session: Any, conversation: Conversation | None) -> bool:
+        """The answer will be read aloud: a phone or voice conversation, or a chat with a
+        live call on it (the widget's microphone in an open chat)."""
+        if conversation is None:
+            return False
+        if conversation.channel is not Channel.CHAT:
+            return True
+        live = await session.exec(
+            select(Call.id)
+            .where(
+                Call.conversation_id == conversation.id,
+                col(Call.stream_token_used_at).is_not(None),
+                col(Call.ended_at).is_(None),
+            )
+            .limit(1)
+        )
+        return live.first() is not None
 
     async def _store_answer(
         self, request: TurnRequest, message_id: uuid.UUID, outcome: TurnOutcome

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from core.conversation_events import append_event
 from core.db import SessionMaker, org_session
 from core.event_hub import EventHub
 from core.ids import conversation_workflow_id
+from core.models import Call as DbCall
 from core.models import CallOutcome, Channel, Message, MessageRole, MessageStatus
 from core.settings import Settings
 from services.calls import CallSession, TransferOutcome
@@ -413,3 +415,25 @@ async def test_a_click_or_a_cough_is_not_a_turn(
     assert await messages_of(session_maker, call) == []
     await call.phone.inbox.put(None)
     assert await call.outcome() is CallOutcome.COMPLETED
+
+
+async def test_answers_are_asked_for_as_speech_while_a_call_is_live_on_the_conversation(
+    session_maker: SessionMaker, conversations: Conversations, agent: ScriptedAgent
+) -> None:
+    """A phone conversation is always spoken; a chat is while the widget's microphone is on."""
+    organization = await create_organization(session_maker, "Lumen")
+    chat = await conversations.start(organization.id, None, Channel.CHAT)
+    await conversations.post(organization.id, chat.id, "typed first", uuid.uuid4())
+    await eventually(lambda: asyncio.sleep(0, len(agent.turns) == 1))
+    async with org_session(session_maker, organization.id) as session:
+        live = DbCall(
+            org_id=organization.id,
+            conversation_id=chat.id,
+            direction="browser",
+            status="in-progress",
+            stream_token_used_at=datetime.now(UTC),
+        )
+        session.add(live)
+    await conversations.post(organization.id, chat.id, "then said aloud", uuid.uuid4())
+    await eventually(lambda: asyncio.sleep(0, len(agent.turns) == 2))
+    assert [turn.spoken for turn in agent.turns] == [False, True]
