@@ -61,7 +61,7 @@ from services.identity import ClerkVerifier, LocalTokens, VisitorTokens
 from services.knowledge_trial import KnowledgeTrial
 from services.phone_numbers import PhoneNumbers
 from services.telephony import Telephony
-from services.voice.speech import speech_stack
+from services.voice.speech import speech_stack, warm_up
 
 log = get_logger(__name__)
 
@@ -130,10 +130,13 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         sweeper = asyncio.create_task(
             sweep_abandoned_calls(state.calls, beat * 2, timedelta(seconds=beat * 4))
         )
+        warming = asyncio.create_task(warm_up(state.speech)) if settings.voice_warm_up else None
         try:
             yield {"app_state": state}
         finally:
             sweeper.cancel()
+            if warming is not None:
+                warming.cancel()
             await event_hub.stop()
             await engine.dispose()
 

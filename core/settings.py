@@ -217,6 +217,10 @@ class Settings(BaseSettings):
         default=300, ge=60, le=2000, description="Speech over the answer that interrupts it"
     )
     voice_speech_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    voice_warm_up: bool = Field(
+        default=True,
+        description="Load the offline speech models when the API starts, not at the first call",
+    )
     voice_heartbeat_seconds: float = Field(
         default=5.0,
         gt=0,

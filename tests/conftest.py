@@ -135,6 +135,7 @@ def settings(
         temporal_config=temporal_config,
         data_dir=tmp_path / "data",
         api_port=free_port(),
+        voice_warm_up=False,  # each test's API loads a model only if a call needs it
     )
 
 

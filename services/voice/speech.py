@@ -16,6 +16,7 @@ first use, once per process, and run in worker threads.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -201,3 +202,21 @@ def _deepgram_model(provider: Transcriber | Synthesizer | None) -> str | None:
         return None
     model: str = getattr(provider, "model")  # noqa: B009 - not on the protocol
     return model
+
+
+async def warm_up(stack: SpeechStack) -> None:
+    """Load the offline models now (Whisper, Piper's voice, Silero), in threads, so the first
+    call does not wait for them. Providers with nothing to load are skipped."""
+    from services.voice.vad import SileroDetector
+
+    for provider in (stack.transcriber, stack.synthesizer):
+        load = getattr(provider, "warm_up", None)
+        if load is None:
+            continue
+        try:
+            await load()
+        except Exception as error:  # the first call will report it as it happens
+            log.warning(
+                "voice_warm_up_failed", provider=type(provider).__name__, error=type(error).__name__
+            )
+    await asyncio.to_thread(SileroDetector)

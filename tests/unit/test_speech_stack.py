@@ -133,3 +133,40 @@ def test_perceptron_check_fails_on_a_voice_setting_that_cannot_work(
     assert said == [
         ("error: voice: PERCEPTRON_VOICE_TRANSCRIBER=deepgram needs DEEPGRAM_API_KEY", True)
     ]
+
+
+async def test_warming_up_loads_each_provider_and_survives_one_that_fails() -> None:
+    from services.voice.speech import SpeechStack, warm_up
+    from services.voice.vad import SileroDetector
+
+    loaded: list[str] = []
+
+    class Loads:
+        name = "loads"
+
+        async def warm_up(self) -> None:
+            loaded.append(self.name)
+
+    class Fails:
+        name = "fails"
+
+        async def warm_up(self) -> None:
+            raise OSError("the model file is missing")
+
+    class NothingToLoad:  # a network provider: no warm_up
+        name = "network"
+
+    for transcriber, synthesizer, expected in (
+        (Loads(), Fails(), ["loads"]),
+        (Fails(), Loads(), ["loads"]),
+        (NothingToLoad(), None, []),
+    ):
+        loaded.clear()
+        stack = SpeechStack(
+            detector=SileroDetector,
+            transcriber=transcriber,  # type: ignore[arg-type]
+            synthesizer=synthesizer,  # type: ignore[arg-type]
+            description="test",
+        )
+        await warm_up(stack)
+        assert loaded == expected
