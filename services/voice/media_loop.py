@@ -214,6 +214,7 @@ class MediaLoop:
         self._utterance_frames = 0
         self._last_voiced_at = 0.0
         self._transferring = False
+        self._handed_off = False  # a transfer was asked for: the conversation is the team's
         self._transfer_task: asyncio.Task[None] | None = None
 
     # The call from start to end --------------------------------------------------------
@@ -283,7 +284,11 @@ class MediaLoop:
         await self._announce(
             "call.ended", {"call_id": str(self._call.call_id), "outcome": outcome.value}
         )
-        if self._call.channel is Channel.PHONE and outcome is CallOutcome.COMPLETED:
+        if (
+            self._call.channel is Channel.PHONE
+            and outcome is CallOutcome.COMPLETED
+            and not self._handed_off
+        ):  # the call was the conversation; one handed to a person stays for them
             with contextlib.suppress(RefusedError):
                 await self._conversations.signal(
                     self._call.org_id, self._call.conversation_id, "end"
@@ -653,6 +658,7 @@ class MediaLoop:
         if self._transferring:
             return
         self._transferring = True
+        self._handed_off = True
         if self._call.channel is not Channel.PHONE:
             with contextlib.suppress(RefusedError):
                 await self._conversations.signal(

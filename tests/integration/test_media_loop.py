@@ -31,7 +31,14 @@ from core.db import SessionMaker, org_session
 from core.event_hub import EventHub
 from core.ids import conversation_workflow_id
 from core.models import Call as DbCall
-from core.models import CallOutcome, Channel, Message, MessageRole, MessageStatus
+from core.models import (
+    CallOutcome,
+    Channel,
+    ConversationStatus,
+    Message,
+    MessageRole,
+    MessageStatus,
+)
 from core.settings import Settings
 from services.calls import CallSession, TransferOutcome
 from services.conversations import Conversations
@@ -437,3 +444,37 @@ async def test_answers_are_asked_for_as_speech_while_a_call_is_live_on_the_conve
     await conversations.post(organization.id, chat.id, "then said aloud", uuid.uuid4())
     await eventually(lambda: asyncio.sleep(0, len(agent.turns) == 2))
     assert [turn.spoken for turn in agent.turns] == [False, True]
+
+
+async def test_a_finished_call_closes_its_conversation_unless_it_was_handed_to_a_person(
+    session_maker: SessionMaker,
+    conversations: Conversations,
+    hub: EventHub,
+    agent: ScriptedAgent,
+) -> None:
+    async def status(call: Call) -> ConversationStatus:
+        row = await conversations.get(call.session.org_id, call.session.conversation_id)
+        return row.status
+
+    plain = await place_call(session_maker, conversations, hub, ["thanks, bye"])
+    await plain.phone.speak(0.5, then_silence=0.5)
+    await eventually(lambda: asyncio.sleep(0, bool(plain.synthesizer.said)))
+    await plain.phone.inbox.put({"event": "stop"})
+    assert await plain.outcome() is CallOutcome.COMPLETED
+    await eventually(lambda: _is(status(plain), ConversationStatus.CLOSED))
+
+    agent.decisions = [Decision.HANDOFF]
+    nobody = Control(transfer_outcome=TransferOutcome.UNAVAILABLE)
+    handed = await place_call(
+        session_maker, conversations, hub, ["a person please"], control=nobody
+    )
+    await handed.phone.speak(0.5, then_silence=0.5)
+    await eventually(lambda: asyncio.sleep(0, nobody.transfers == 1))
+    await handed.phone.inbox.put({"event": "stop"})
+    assert await handed.outcome() is CallOutcome.COMPLETED
+    await asyncio.sleep(0.5)
+    assert await status(handed) is ConversationStatus.WAITING_FOR_HUMAN
+
+
+async def _is(current: Any, expected: ConversationStatus) -> bool:
+    return await current is expected
