@@ -18,7 +18,7 @@ from api.responses import EVENT_STREAM, MEMBER_ERRORS
 from api.state import AppState
 from api.streaming import event_stream
 from core.db import org_session
-from core.models import Channel, Contact, ConversationStatus, Member
+from core.models import Channel, Contact, ConversationStatus, Member, MessageStatus
 from services.accounts import Principal, audit_entry
 from services.conversations import ConversationError, ConversationFilters, Cursor
 from services.transcripts import ContactPanel, DecisionTrail, contact_panel, decision_trails
@@ -96,6 +96,12 @@ class TranscriptMessage(BaseModel):
     )
     model: str | None
     prompt_version: str | None
+    status: str = Field(
+        default="complete", description="complete, failed, or interrupted (a spoken answer)"
+    )
+    heard: str | None = Field(
+        default=None, description="An interrupted spoken answer: the part the caller heard"
+    )
 
 
 class ConversationDetail(BaseModel):
@@ -247,6 +253,12 @@ async def read_conversation(
                     "trail": trails.get(message.id),
                     "model": message.model,
                     "prompt_version": message.prompt_version,
+                    "status": message.status.value,
+                    "heard": (
+                        message.trail.get("heard")
+                        if message.status is MessageStatus.INTERRUPTED
+                        else None
+                    ),
                 }
             )
             for message in messages

@@ -101,6 +101,10 @@ export const strings = {
     joinToReply: "Join the conversation to reply: the AI goes quiet while you are in it.",
     operatorIn: (name: string) => `${name} is in this conversation`,
     aiAnswering: "The AI is answering",
+    interrupted: (heard: string | null | undefined) =>
+      heard
+        ? `Interrupted: the caller spoke over it after hearing “${heard}”`
+        : "Interrupted: the caller spoke over it before any of it was heard",
     pendingHandoff: "The visitor is waiting for a person",
     sending: "Sending…",
     notFound: "This conversation does not exist, or it was deleted.",

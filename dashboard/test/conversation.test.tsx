@@ -88,6 +88,8 @@ function detail(joined: boolean, assignee: string | null = null) {
         model: "extractive",
         prompt_version: "support-v3",
         citations: [{ number: 1, title: "Returns", source_url: "https://help.example/returns" }],
+        status: "interrupted", // spoken on a call, which the caller talked over
+        heard: "Let me get a person.",
       }),
       message("m3", "system", "A person was asked for", "2026-01-05T10:00:20Z"),
     ],
@@ -146,6 +148,10 @@ describe("the conversation view", () => {
     expect(chip.getAttribute("href")).toBe("https://help.example/returns");
     // Only the assistant's answer has a "Why".
     expect(screen.getAllByTestId("why")).toHaveLength(1);
+    // A spoken answer the caller talked over says what they heard.
+    expect(screen.getByTestId("interrupted").textContent).toBe(
+      "Interrupted: the caller spoke over it after hearing “Let me get a person.”",
+    );
   });
 
   it("puts notes in the transcript in time order, adds one and refreshes on a note event", async () => {

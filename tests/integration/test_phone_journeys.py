@@ -201,6 +201,14 @@ async def test_speaking_over_the_answer_clears_it_and_starts_a_new_turn(
         QUESTION,
         "Thanks, that's all.",
     ]
+    # The operator's transcript says so, with what the caller heard.
+    headers = await member_headers(phone_settings, session_maker, org_id, Role.OPERATOR)
+    async with api.client(headers=headers) as client:
+        detail = await client.get(f"/api/orgs/{org_id}/conversations/{row.conversation_id}")
+    assert detail.status_code == 200, detail.text
+    shown = next(m for m in detail.json()["messages"] if m["id"] == str(first.id))
+    assert shown["status"] == "interrupted"
+    assert shown["heard"] == first.trail["heard"]
     await call.hang_up()
 
 

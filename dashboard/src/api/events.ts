@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   "message.created",
   "message.done",
   "message.failed",
+  "message.interrupted",
   "token",
   "turn.started",
   "turn.restarted",
@@ -19,8 +20,8 @@ export const EVENT_TYPES = [
   "note.created",
   "note.updated",
   "note.deleted",
-  // A call of the conversation (services/calls.py). lead: keep in step with the telephony
-  // helper's event names; "call.end_requested" is the design's.
+  // A call of the conversation: the media loop announces its start and end; an operator's
+  // "end call" asks it to hang up.
   "call.started",
   "call.ended",
   "call.end_requested",

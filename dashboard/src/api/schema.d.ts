@@ -3056,6 +3056,11 @@ export interface components {
             /** Feedback */
             feedback: number | null;
             /**
+             * Heard
+             * @description An interrupted spoken answer: the part the caller heard
+             */
+            heard?: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -3066,6 +3071,12 @@ export interface components {
             prompt_version: string | null;
             /** Role */
             role: string;
+            /**
+             * Status
+             * @description complete, failed, or interrupted (a spoken answer)
+             * @default complete
+             */
+            status: string;
             /** @description An assistant answer's decision trail: retrieved passages and scores, the decision and why, the model and prompt version (members only) */
             trail: components["schemas"]["DecisionTrail"] | null;
         };

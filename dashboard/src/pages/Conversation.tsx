@@ -248,6 +248,11 @@ function Message({ message }: { message: TranscriptMessage }) {
         <When at={message.created_at} format="clock" />
       </span>
       <p>{message.content}</p>
+      {message.status === "interrupted" && (
+        <p className="muted small" data-testid="interrupted">
+          {strings.conversation.interrupted(message.heard)}
+        </p>
+      )}
       {citations.length > 0 && (
         <ul className="citations" aria-label={strings.conversation.sources}>
           {citations.map((citation, index) => {
