@@ -34,6 +34,27 @@ async def _row_ids(page: Page) -> list[str]:
     return [await rows.nth(i).get_attribute("data-conversation-id") or "" for i in range(3)]
 
 
+async def _settled_row_ids(
+    page: Page, api: RunningApi, headers: dict[str, str], org_id: uuid.UUID
+) -> list[str]:
+    """The inbox's row order once the page shows what the server holds: the list is ordered
+    by last activity, and under load a refetch can land after the badges did, reordering the
+    rows between two key presses."""
+    deadline = time.monotonic() + 30
+    while True:
+        async with api.client() as client:
+            response = await client.get(f"/api/orgs/{org_id}/conversations", headers=headers)
+        assert response.status_code == 200, response.text
+        server = [item["id"] for item in response.json()["items"]][:3]
+        shown = await _row_ids(page)
+        if shown == server:
+            await asyncio.sleep(0.5)  # and it stays so
+            if await _row_ids(page) == server:
+                return server
+        assert time.monotonic() < deadline, f"the inbox shows {shown}, the server {server}"
+        await asyncio.sleep(0.2)
+
+
 async def _status(api: RunningApi, headers: dict[str, str], org_id: uuid.UUID, cid: str) -> str:
     async with api.client() as client:
         response = await client.get(f"/api/orgs/{org_id}/conversations/{cid}", headers=headers)
@@ -68,7 +89,7 @@ async def test_an_operator_works_the_inbox_from_the_keyboard(
     # The list is ordered by last activity: read it once every turn has ended (each was
     # handed off), or a late answer reorders the rows between two key presses.
     await expect(page.get_by_test_id("needs-human")).to_have_count(3, timeout=60_000)
-    ids = await _row_ids(page)
+    ids = await _settled_row_ids(page, api, headers, organization.id)
     inbox_url = f"{api.url}/dashboard/inbox"
 
     # j opens the first, j the next, k goes back; the selected row is marked.
