@@ -4,6 +4,7 @@ share a disk. A folder in the data dir by default."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
 import os
 import re
@@ -130,9 +131,11 @@ class LocalStorage:
     def _delete(self, key: str) -> None:
         path = self._path(key)
         path.unlink(missing_ok=True)
-        # And any copy a crash left half-written under its temporary name.
-        for partial in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
-            partial.unlink(missing_ok=True)
+        # And any copy a crash left half-written under its temporary name. Deletes run side by
+        # side: another one may have removed the folder, emptied, meanwhile.
+        with contextlib.suppress(FileNotFoundError):
+            for partial in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+                partial.unlink(missing_ok=True)
         # Remove the now-empty document folder (never the root).
         parent = path.parent
         while parent != self.root and parent.is_relative_to(self.root):

@@ -3,6 +3,7 @@ time, never half-written under its key, keys that stay inside the storage folder
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import uuid
@@ -76,3 +77,15 @@ async def test_a_failed_copy_leaves_nothing_and_a_crashed_one_is_deleted_with_it
     (target.parent / f".{target.name}.{uuid.uuid4().hex}.part").write_bytes(b"half a call")
     await storage.delete(key)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+async def test_deleting_the_files_of_one_folder_side_by_side_never_fails(tmp_path: Path) -> None:
+    """A purge deletes a batch at once: one delete empties and removes the folder while
+    another is still looking in it for half-written copies (seen as a failed purge in CI)."""
+    storage = LocalStorage(tmp_path)
+    for round_ in range(30):
+        keys = [f"org/{round_}/file-{n}.bin" for n in range(8)]
+        for key in keys:
+            await storage.put(key, b"x")
+        await asyncio.gather(*(storage.delete(key) for key in keys))
+        assert not (tmp_path / "org" / str(round_)).exists()
