@@ -156,7 +156,6 @@ class _Turn:
     splitter: SentenceSplitter = field(default_factory=SentenceSplitter)
     streamed: str = ""  # the text received as tokens so far
     heard: list[str] = field(default_factory=list)
-    done: bool = False  # message.done arrived
     decision: str | None = None
     interrupted: bool = False
     outstanding: int = 0  # pieces sent whose marks have not come back
@@ -514,7 +513,6 @@ class MediaLoop:
         else:
             pieces = []
         pieces += turn.splitter.flush()
-        turn.done = True
         turn.decision = str(data.get("decision") or "")
         for index, piece in enumerate(pieces):
             await self._say.put(_Piece(piece, turn_id, last=index == len(pieces) - 1))

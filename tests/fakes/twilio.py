@@ -23,7 +23,6 @@ import json
 import secrets
 import time
 import uuid
-import wave
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -33,8 +32,6 @@ from urllib.parse import urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import httpx
-import numpy as np
-import soxr
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -44,6 +41,7 @@ from twilio.request_validator import RequestValidator
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from services.voice.audio import read_wav, resample, ulaw_encode
 from tests.conftest import free_port
 
 SAMPLE_RATE = 8000
@@ -52,29 +50,10 @@ FRAME_SECONDS = 0.02
 ULAW_SILENCE = b"\xff"
 
 
-def ulaw_encode(samples: np.ndarray[Any, np.dtype[np.int16]]) -> bytes:
-    """G.711 mu-law, as Twilio carries audio."""
-    values = samples.astype(np.int32)
-    sign = (values < 0).astype(np.int32)
-    magnitude = np.minimum(np.abs(values), 32635) + 0x84
-    exponent = np.clip(np.floor(np.log2(magnitude)).astype(np.int32) - 7, 0, 7)
-    mantissa = (magnitude >> (exponent + 3)) & 0x0F
-    encoded = ~((sign << 7) | (exponent << 4) | mantissa) & 0xFF
-    return bytes(encoded.astype(np.uint8).tobytes())
-
-
 def wav_as_ulaw(path: Path | str) -> bytes:
-    """A WAV file (any rate, mono or stereo, 16-bit) as 8 kHz mu-law."""
-    with wave.open(str(path), "rb") as source:
-        rate, channels = source.getframerate(), source.getnchannels()
-        if source.getsampwidth() != 2:
-            raise ValueError("the fake streams 16-bit WAV files")
-        samples = np.frombuffer(source.readframes(source.getnframes()), dtype=np.int16)
-    if channels > 1:
-        samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
-    if rate != SAMPLE_RATE:
-        samples = soxr.resample(samples, rate, SAMPLE_RATE).astype(np.int16)
-    return ulaw_encode(samples)
+    """A WAV file (any rate, mono or stereo) as 8 kHz mu-law, as Twilio carries audio."""
+    samples, rate = read_wav(path)
+    return ulaw_encode(resample(samples, rate, SAMPLE_RATE))
 
 
 @dataclass
