@@ -36,6 +36,9 @@ class TurnInput:
     organization_name: str = "the company"
     # The answer will be read aloud (a phone call or the widget's microphone).
     spoken: bool = False
+    # The keyless judge answers when its probability that the passages answer the question
+    # reaches this; None: the calibrated default. Higher hands off more, lower answers more.
+    operating_point: float | None = None
 
 
 @dataclass(frozen=True)
