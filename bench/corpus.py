@@ -23,8 +23,8 @@ from core.db import SessionMaker, org_session
 from core.models import DocumentStatus, KnowledgeDocument
 from services.knowledge import KnowledgeBase
 
-QUESTIONS = Path(__file__).resolve().parent / "questions" / "arduino_help_center.yaml"
-EXACT_TOKEN_MARK = "# exact-token"
+QUESTION_SET = Path(__file__).resolve().parent / "questions" / "arduino"
+QUESTIONS = QUESTION_SET / "retrieval.yaml"
 MISSING_CORPUS = "set PERCEPTRON_CORPUS_DIR to the arduino-help-center corpus"
 
 
@@ -38,11 +38,29 @@ class Article:
 
 
 @dataclass(frozen=True)
+class LabelledQuestion:
+    """One question of the labelled set (``bench/questions/arduino/*.yaml``)."""
+
+    id: str
+    split: str  # "fit": for fitting and tuning; "test": only reported
+    text: str
+    history: tuple[str, ...]  # earlier visitor messages, for a follow-up
+    articles: tuple[str, ...]  # answerable: the articles that answer it, best first
+    facts: tuple[str, ...]  # answerable: phrases a correct answer contains
+    why: str  # unanswerable: what the corpus lacks
+    exact_token: bool
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.articles)
+
+
+@dataclass(frozen=True)
 class Question:
     text: str
     articles: tuple[str, ...]  # paths of the articles that answer it, best first
     facts: tuple[str, ...]
-    exact_token: bool  # marked `# exact-token`: it quotes an error message or product code
+    exact_token: bool  # it quotes an error message or product code
 
 
 def content_dir(corpus_dir: Path) -> Path:
@@ -63,30 +81,47 @@ def corpus_articles(corpus_dir: Path, limit: int | None = None) -> list[Article]
     return articles[:limit] if limit else articles
 
 
-def load_questions(path: Path = QUESTIONS) -> list[Question]:
-    """The answerable questions. Whether one is marked ``# exact-token`` is read from the
-    comment on its ``question:`` line, which YAML itself drops."""
-    source = path.read_text()
-    lines = source.splitlines()
-    root = yaml.compose(source)
-    if not isinstance(root, yaml.MappingNode):
-        raise TypeError(f"{path} is not a mapping")
-    questions: list[Question] = []
-    for key, value in root.value:
-        if key.value != "answerable":
-            continue
-        for item in value.value:
-            fields = {k.value: v for k, v in item.value}
-            marked = EXACT_TOKEN_MARK in lines[fields["question"].start_mark.line]
+def load_labelled(folder: Path = QUESTION_SET) -> list[LabelledQuestion]:
+    """Every labelled question of the set, file by file (sorted), in file order."""
+    questions: list[LabelledQuestion] = []
+    for file in sorted(folder.glob("*.yaml")):
+        document = yaml.safe_load(file.read_text()) or {}
+        for item in document.get("questions", []):
             questions.append(
-                Question(
-                    text=str(fields["question"].value),
-                    articles=tuple(str(node.value) for node in fields["articles"].value),
-                    facts=tuple(str(node.value) for node in _items(fields.get("facts"))),
-                    exact_token=marked,
+                LabelledQuestion(
+                    id=str(item["id"]),
+                    split=str(item["split"]),
+                    text=str(item["question"]),
+                    history=tuple(str(text) for text in item.get("history", [])),
+                    articles=tuple(str(path) for path in item.get("articles", [])),
+                    facts=tuple(str(fact) for fact in item.get("facts", [])),
+                    why=str(item.get("why", "")),
+                    exact_token=bool(item.get("exact_token", False)),
                 )
             )
+    ids = [question.id for question in questions]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"question ids repeat in {folder}")
     return questions
+
+
+def load_questions(path: Path = QUESTIONS) -> list[Question]:
+    """The answerable questions of one file of the set (the retrieval questions by
+    default), as the retrieval benchmark and the corpus suite read them."""
+    return [
+        Question(q.text, q.articles, q.facts, q.exact_token)
+        for q in load_labelled_file(path)
+        if q.answerable
+    ]
+
+
+def load_labelled_file(path: Path) -> list[LabelledQuestion]:
+    return [q for q in load_labelled(path.parent) if q.id in _ids(path)]
+
+
+def _ids(path: Path) -> set[str]:
+    document = yaml.safe_load(path.read_text()) or {}
+    return {str(item["id"]) for item in document.get("questions", [])}
 
 
 def _items(node: yaml.Node | None) -> list[yaml.Node]:

@@ -10,11 +10,14 @@ question set (``bench/retrieval_quality.py``), not by taste.
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import func, text
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -103,6 +106,28 @@ class RetrievedPassage:
     source_url: str | None
     score: float  # cosine similarity of passage and question, -1..1
     rank: int  # 1-based position in the returned list
+    ordinal: int = 0  # the chunk's place in its document
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How many of an organization's chunks use each word (PostgreSQL's 'simple' parser:
+    lower-cased, unstemmed), for weighting a question's words by how rare they are."""
+
+    chunks: int
+    words: dict[str, int] = field(default_factory=dict)
+
+
+VOCABULARY_CHECK_SECONDS = 5.0  # how often a cached vocabulary is checked against the table
+DOCUMENT_CHUNKS = 80  # an answer reads at most this many chunks of an article
+
+
+@dataclass(frozen=True)
+class DocumentChunk:
+    chunk_id: uuid.UUID
+    ordinal: int
+    section: str
+    content: str
 
 
 class Retriever:
@@ -117,6 +142,80 @@ class Retriever:
         self._embedder = embedder
         self._default_mode = default_mode
         self._ef_search = ef_search
+        # org -> (the table's stamp, when it was last checked, the vocabulary)
+        self._vocabularies: dict[uuid.UUID, tuple[tuple[int, str], float, Vocabulary]] = {}
+
+    async def embed_texts(self, texts: Sequence[str]) -> list[list[float]]:
+        """Unit vectors of ``texts`` in the passages' vector space."""
+        return await self._embedder.embed_documents(list(texts))
+
+    async def vocabulary(self, org_id: uuid.UUID) -> Vocabulary:
+        """The organization's word counts, cached per process and rebuilt when its chunks
+        change (checked at most every ``VOCABULARY_CHECK_SECONDS``)."""
+        cached = self._vocabularies.get(org_id)
+        now = time.monotonic()
+        if cached is not None and now - cached[1] < VOCABULARY_CHECK_SECONDS:
+            return cached[2]
+        async with org_session(self._session_maker, org_id) as session:
+            row = (
+                await session.execute(
+                    text(
+                        "SELECT count(*), coalesce(max(created_at)::text, '') "
+                        "FROM knowledge_chunks WHERE org_id = :org AND embedding_model = :model"
+                    ),
+                    {"org": org_id, "model": self._embedder.model_name},
+                )
+            ).one()
+            stamp = (int(row[0]), str(row[1]))
+            if cached is not None and cached[0] == stamp:
+                self._vocabularies[org_id] = (stamp, now, cached[2])
+                return cached[2]
+            # ts_stat takes its query as text; the organization id is a UUID (hex and dashes
+            # only) and the model name is bound through quote_literal.
+            rows = (
+                await session.execute(
+                    text(
+                        "SELECT word, ndoc FROM ts_stat(format("
+                        "'SELECT search_vector FROM knowledge_chunks "
+                        "WHERE org_id = %L AND embedding_model = %L', :org, :model))"
+                    ),
+                    {"org": str(org_id), "model": self._embedder.model_name},
+                )
+            ).all()
+        vocabulary = Vocabulary(chunks=stamp[0], words={str(w): int(n) for w, n in rows})
+        self._vocabularies[org_id] = (stamp, now, vocabulary)
+        return vocabulary
+
+    async def documents(
+        self, org_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[DocumentChunk]]:
+        """The chunks of each document, in reading order (at most ``DOCUMENT_CHUNKS`` each):
+        an answer reads the article a passage came from, not the passage alone."""
+        if not document_ids:
+            return {}
+        async with org_session(self._session_maker, org_id) as session:
+            rows = (
+                await session.execute(
+                    sa_select(
+                        KnowledgeChunk.id,  # type: ignore[call-overload]
+                        KnowledgeChunk.document_id,
+                        KnowledgeChunk.ordinal,
+                        KnowledgeChunk.section,
+                        KnowledgeChunk.content,
+                    )
+                    .where(
+                        col(KnowledgeChunk.document_id).in_(set(document_ids)),
+                        col(KnowledgeChunk.ordinal) < DOCUMENT_CHUNKS,
+                    )
+                    .order_by(col(KnowledgeChunk.document_id), col(KnowledgeChunk.ordinal))
+                )
+            ).all()
+        found: dict[uuid.UUID, list[DocumentChunk]] = {}
+        for chunk_id, document_id, ordinal, section, content in rows:
+            found.setdefault(document_id, []).append(
+                DocumentChunk(chunk_id, ordinal, section, content)
+            )
+        return found
 
     async def search(
         self, org_id: uuid.UUID, query: str, k: int = 10, mode: SearchMode | None = None
@@ -207,6 +306,7 @@ class Retriever:
                     source_url=source_url,
                     score=round(1.0 - float(chunk_distance), 4),
                     rank=len(passages) + 1,
+                    ordinal=chunk.ordinal,
                 )
             )
         return passages

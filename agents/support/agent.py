@@ -20,6 +20,8 @@ from agents.support.context import (
     DEFAULT_K,
     DISSATISFACTION_HANDOFF,
     LLM_DEADLINE_SECONDS,
+    CachedReader,
+    KnowledgeReader,
     PassageSearch,
     SupportContext,
 )
@@ -58,6 +60,7 @@ class SupportAgent:
         self._dissatisfaction_handoff = dissatisfaction_handoff
         self._llm_deadline_seconds = llm_deadline_seconds
         self._graph: SupportGraph = build_graph()
+        self._reader = CachedReader(retriever) if isinstance(retriever, KnowledgeReader) else None
 
     @property
     def model(self) -> str:
@@ -68,6 +71,7 @@ class SupportAgent:
             retriever=self._retriever,
             chat_model=self._chat_model,
             on_token=on_token,
+            reader=self._reader,
             k=self._k,
             grounding=self._grounding,
             dissatisfaction_handoff=self._dissatisfaction_handoff,

@@ -1,12 +1,24 @@
-"""The keyless responder: answer with the help center's own sentences, cited.
+"""The keyless responder: answer with what the help center says, whole, and cite it.
 
-No generative model ships offline, so instead of writing an answer this picks the two to four
-sentences of the relevant passages that share the most key terms with the question, keeps
-their original wording, groups them by passage and cites each group ``[n]``. A numbered
-procedure is kept whole, in order: half a procedure is worse than none. Sentences that
-address an assistant ("ignore previous instructions", "reveal your system prompt") are never
-quoted, whatever their overlap: passages are data, and repeating an injected instruction would
-look like obeying it.
+No generative model ships offline, so instead of writing an answer this quotes the part of the
+relevant passages that answers the question, in the help center's own words:
+
+1. Each passage is read back with its section's neighbouring chunks (a procedure the chunker
+   cut is read whole) and split into blocks (``reading.py``): sentences, and the structures
+   that must not be cut: a numbered procedure, a list or table, a sentence together with
+   the list it introduces.
+2. Every block is scored against the question: the cosine similarity of their embeddings
+   (the model retrieval already runs), plus the share of the question's key terms it
+   contains, weighted by how rare they are in the knowledge base. A sentence that only
+   repeats the question's words (an error message the visitor quoted) tells them nothing
+   new: its score is scaled by the share of its words that are new.
+3. The best block is quoted; blocks nearly as good follow, within a length a chat widget
+   can show; a structure is always quoted whole (up to ``MAX_STRUCTURE_ITEMS``).
+4. Quotes are grouped by passage in reading order, each group cited ``[n]``, and a link to
+   the full article closes the answer when the source has an address.
+
+Nothing is stated that is not in the passages: the only words of its own are the fixed lead
+and the link. Sentences that address an assistant are never quoted (``reading.py``).
 
 The result streams word by word, so the visitor sees the same typing effect as with a model.
 """
@@ -14,48 +26,45 @@ The result streams word by word, so the visitor sees the same typing effect as w
 from __future__ import annotations
 
 import itertools
+import math
 import re
-from collections.abc import Sequence
+import uuid
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from agents.knowledge.retrieval import RetrievedPassage
-from agents.support.prompts import EXTRACTIVE_LEAD
-from agents.support.terms import key_terms, text_keys, weighted_coverage
+from agents.knowledge.retrieval import DocumentChunk, RetrievedPassage
+from agents.support.prompts import EXTRACTIVE_LEAD, READ_MORE
+from agents.support.reading import Block, Line, clean, merge_chunks, read_blocks
+from agents.support.terms import Rarity, key_terms, rare_coverage, text_keys
 from agents.support.turn import Citation, TokenSink
 
-EXTRACTIVE_MODEL = "extractive-v1"
-MIN_UNITS = 2
-MAX_UNITS = 4
-PROCEDURE_COST = 2  # a whole numbered procedure counts as two sentences against MAX_UNITS
-MAX_PROCEDURE_STEPS = 8
-RELATIVE_FLOOR = 0.4  # a sentence must score at least this share of the best one
-PASSAGE_BONUS = 0.05  # earlier (more relevant) passages win ties
-POSITION_BONUS = 0.03  # earlier sentences of a passage win ties
-# A sentence that only repeats the question's words (an error message the visitor quoted)
-# tells them nothing new: its score is scaled by the share of its own words that are new.
-NOVELTY_WEIGHT = 0.5
-PROCEDURE_MATCH = 1.1  # "how do I ...": a procedure is the answer
-PROCEDURE_MISMATCH = 0.6
+__all__ = ["EXTRACTIVE_MODEL", "ExtractiveAnswer", "clean", "compose_answer", "stream_text"]
 
-_LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2})[.)]|[-*\u2022])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[\u201c])")
-_ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-# Comments and common inline HTML; not every <word>, since help centers write placeholders
-# such as "<port>" or "<username>" that the visitor needs to see.
-_HTML = re.compile(
-    r"<!--.*?-->|</?(?:a|b|i|u|em|strong|span|div|p|br|img|sup|sub|small|code|kbd)\b[^>]*>",
-    re.DOTALL | re.IGNORECASE,
-)
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_INSTRUCTION_TO_ASSISTANT = re.compile(
-    r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|prompts?|rules)\b|"
-    r"\bsystem prompt\b|\byou are now\b|\bas an ai\b|\b(?:assistant|chatbot|ai model)s?\b.{0,30}"
-    r"\b(?:must|should|reveal|print|repeat)\b",
-    re.IGNORECASE,
-)
+EXTRACTIVE_MODEL = "extractive-v2"
+SIMILARITY_WEIGHT = 1.0
+COVERAGE_WEIGHT = 0.5
+NOVELTY_WEIGHT = 0.5
+DOCUMENT_BONUS = 0.04  # blocks of earlier (more relevant) documents win ties
+RETRIEVED_BONUS = 0.05  # a block of a retrieved chunk, rather than its neighbours
+SECTION_BONUS = 0.1  # a block of a retrieved chunk's section, rather than the rest
+PROCEDURE_BONUS = 0.05  # "how do I ...": a procedure is the answer
+STEPS_BONUS = 0.03  # of a list and a procedure equally close, the procedure
+NEIGHBOUR_BONUS = 0.05  # the sentence after a quoted one reads on from it
+RELATIVE_FLOOR = 0.85  # a further block must score at least this share of the best one
+ANCHOR_MARGIN = 0.15  # another article is quoted only when this much better
+MAX_BLOCKS = 6
+STRUCTURE_FLOOR = 0.9  # a structure this close to the best sentence is quoted too
+WINDOW_WORDS = 60  # what follows the best block in its section is quoted up to this length
+MIN_WORDS = 40  # below this, blocks down to SHORT_FLOOR are added: one sentence is rarely enough
+SHORT_FLOOR = 0.5
+MAX_WORDS = 130  # further blocks stop here; the best block is quoted whatever its length
+MAX_EMBEDDED = 48  # blocks embedded per answer, the best by key terms first
+
+# Embeds texts as unit vectors (the retriever's model); None: key terms alone decide.
+Embed = Callable[[Sequence[str]], Awaitable[list[list[float]]]]
+
 _PROCEDURAL = re.compile(
-    r"^\s*how (?:do|can|should|to)\b|\b(?:steps?|fix|solve|resolve|troubleshoot|set up)\b|"
+    r"\bhow (?:do|can|should|to)\b|\b(?:steps?|fix|solve|resolve|troubleshoot|set up)\b|"
     r"\bwhat (?:else )?(?:can|should|do) i (?:do|try)\b|\bwhat now\b",
     re.IGNORECASE,
 )
@@ -63,51 +72,100 @@ _PROCEDURAL = re.compile(
 
 @dataclass(frozen=True)
 class ExtractiveAnswer:
-    text: str
+    text: str  # without the lead, which is streamed before the answer is composed
     citations: list[Citation]
-    sentences: int  # how many sentences or list items were quoted
+    sentences: int  # how many blocks were quoted
+    structures: int  # of which numbered procedures, lists or tables
 
 
 @dataclass(frozen=True)
-class _Unit:
-    """A sentence, or a whole numbered procedure, of one passage."""
-
-    passage_index: int
-    position: int  # order within the passage
-    text: str
-    procedure: bool = False
-
-    @property
-    def cost(self) -> int:
-        return PROCEDURE_COST if self.procedure else 1
+class _Candidate:
+    document_index: int
+    block: Block
+    score: float
 
 
-def compose_answer(question: str, passages: Sequence[RetrievedPassage]) -> ExtractiveAnswer | None:
+async def compose_answer(
+    question: str,
+    passages: Sequence[RetrievedPassage],
+    *,
+    documents: Mapping[uuid.UUID, Sequence[DocumentChunk]] | None = None,
+    rarity: Rarity | None = None,
+    embed: Embed | None = None,
+) -> ExtractiveAnswer | None:
     """The cited extract answering ``question`` from ``passages`` (most relevant first), or
-    ``None`` when no sentence shares a key term with the question."""
+    ``None`` when nothing in them can be quoted.
+
+    ``documents`` holds the chunks of the passages' documents (each read whole when given,
+    else the passages alone); ``rarity`` weighs the question's terms; ``embed`` scores by
+    meaning."""
+    rarity = rarity or Rarity()
+    retrieved = {passage.chunk_id for passage in passages}
+    retrieved_sections = {(passage.document_id, passage.section) for passage in passages}
+    order = list(dict.fromkeys(passage.document_id for passage in passages))
+    chunks: dict[uuid.UUID, DocumentChunk] = {}
+    sections: set[uuid.UUID] = set()  # chunks of a retrieved passage's section
+    blocks: list[tuple[int, Block]] = []
+    for index, document_id in enumerate(order):
+        own = list((documents or {}).get(document_id) or ())
+        if not own:
+            own = [
+                DocumentChunk(p.chunk_id, p.ordinal, p.section, p.content)
+                for p in passages
+                if p.document_id == document_id
+            ]
+        chunks.update((chunk.chunk_id, chunk) for chunk in own)
+        sections.update(
+            chunk.chunk_id for chunk in own if (document_id, chunk.section) in retrieved_sections
+        )
+        blocks.extend((index, block) for block in read_blocks(_article_lines(own)))
+    if not blocks:
+        return None
     terms = key_terms(question)
     question_keys = frozenset(term.key for term in terms)
+    lexical = [rare_coverage(terms, text_keys(block.plain), rarity) for _, block in blocks]
+    similarity = await _similarities(question, [block for _, block in blocks], lexical, embed)
+    if max(lexical) <= 0 and max(similarity) <= 0:
+        return None  # nothing in the passages shares a word or a meaning with the question
     procedural = _PROCEDURAL.search(question) is not None
-    scored: list[tuple[float, _Unit]] = []
-    for index, passage in enumerate(passages):
-        units = _units(index, passage.content)
-        for unit in units:
-            coverage = weighted_coverage(terms, text_keys(unit.text))
-            if coverage <= 0:
-                continue
-            if unit.procedure:
-                # A long procedure covers many words by its length alone.
-                coverage *= PROCEDURE_MATCH if procedural else PROCEDURE_MISMATCH
-            score = (
-                coverage * (1 - NOVELTY_WEIGHT + NOVELTY_WEIGHT * _novelty(unit, question_keys))
-                + PASSAGE_BONUS / (index + 1)
-                + POSITION_BONUS * (1 - unit.position / max(len(units), 1))
-            )
-            scored.append((score, unit))
-    if not scored:
+    candidates = [
+        _Candidate(
+            index,
+            block,
+            (SIMILARITY_WEIGHT * similarity[position] + COVERAGE_WEIGHT * lexical[position])
+            * _novelty(block, question_keys)
+            + DOCUMENT_BONUS / (index + 1)
+            + (RETRIEVED_BONUS if retrieved.intersection(block.sources) else 0.0)
+            + (SECTION_BONUS if sections.intersection(block.sources) else 0.0)
+            + (PROCEDURE_BONUS if procedural and block.kind == "steps" else 0.0)
+            + (STEPS_BONUS if block.kind == "steps" else 0.0),
+        )
+        for position, (index, block) in enumerate(blocks)
+    ]
+    chosen = _choose(_anchored(candidates))
+    if not chosen:
         return None
-    chosen = _choose(scored)
-    return _render(chosen, passages)
+    return _render(chosen, chunks, passages)
+
+
+def _article_lines(chunks: Sequence[DocumentChunk]) -> list[Line]:
+    """A document's chunks as one run of lines: neighbouring chunks of a section merged
+    without the lines the chunker repeated, sections apart."""
+    lines: list[Line] = []
+    run: list[DocumentChunk] = []
+    for chunk in [*sorted(chunks, key=lambda chunk: chunk.ordinal), None]:
+        if run and (
+            chunk is None
+            or chunk.section != run[-1].section
+            or chunk.ordinal != run[-1].ordinal + 1
+        ):
+            if lines:
+                lines.append(("#", None))  # a new section ends any paragraph or structure
+            lines.extend(merge_chunks([(c.chunk_id, c.content) for c in run]))
+            run = []
+        if chunk is not None:
+            run.append(chunk)
+    return lines
 
 
 async def stream_text(text: str, on_token: TokenSink) -> None:
@@ -116,127 +174,201 @@ async def stream_text(text: str, on_token: TokenSink) -> None:
         await on_token(piece)
 
 
-def clean(text: str) -> str:
-    """Passage text as a visitor should read it: no HTML, link syntax or admonition tags."""
-    text = _HTML.sub("", text)
-    text = _MARKDOWN_LINK.sub(lambda match: match.group(1), text)
-    text = _ADMONITION.sub("", text)
-    text = _EMPHASIS.sub(lambda match: match.group(2), text)
-    return " ".join(text.split())
+def lead() -> str:
+    """What the answer opens with, streamed as soon as the judge has decided to answer."""
+    return EXTRACTIVE_LEAD + "\n\n"
 
 
-def _units(passage_index: int, content: str) -> list[_Unit]:
-    """Split a passage into sentences and numbered procedures, in reading order. Bulleted
-    items stay single units (each is usually a fact of its own)."""
-    units: list[_Unit] = []
-    steps: list[str] = []
+async def _similarities(
+    question: str, blocks: Sequence[Block], lexical: Sequence[float], embed: Embed | None
+) -> list[float]:
+    """Cosine similarity of the question and each block; the blocks with the fewest key
+    terms beyond ``MAX_EMBEDDED`` (and every block without ``embed``) get 0."""
+    similarity = [0.0] * len(blocks)
+    if embed is None:
+        return similarity
+    order = sorted(range(len(blocks)), key=lambda position: -lexical[position])[:MAX_EMBEDDED]
+    vectors = await embed([question, *(_embedding_text(blocks[position]) for position in order)])
+    query = vectors[0]
+    for position, vector in zip(order, vectors[1:], strict=True):
+        similarity[position] = _cosine(query, vector)
+    return similarity
 
-    def flush_steps() -> None:
-        if steps:
-            numbered = [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
-            units.append(
-                _Unit(passage_index, len(units), "\n".join(numbered[:MAX_PROCEDURE_STEPS]), True)
-            )
-            steps.clear()
 
-    for block in _blocks(content):
-        item = _LIST_ITEM.match(block)
-        if item is not None and item.group(1) is not None:
-            steps.append(clean(block[item.end() :]))
+def _embedding_text(block: Block) -> str:
+    return block.plain
+
+
+def _cosine(left: Sequence[float], right: Sequence[float]) -> float:
+    dot = sum(a * b for a, b in zip(left, right, strict=True))
+    norm = math.sqrt(sum(a * a for a in left)) * math.sqrt(sum(b * b for b in right))
+    return dot / norm if norm else 0.0
+
+
+def _novelty(block: Block, question_keys: frozenset[str]) -> float:
+    """1 for a block whose key terms are all new to the question, down to 1 - NOVELTY_WEIGHT
+    for one that only repeats the question."""
+    own = {term.key for term in key_terms(block.plain)}
+    new = len(own - question_keys) / len(own) if own else 0.0
+    return 1 - NOVELTY_WEIGHT + NOVELTY_WEIGHT * new
+
+
+def _anchored(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The blocks of the most relevant passage's document, unless another document has a
+    block clearly better than all of them: an answer quotes one article where it can."""
+    own = [c for c in candidates if c.document_index == 0]
+    others = [c for c in candidates if c.document_index != 0]
+    if not own:
+        return candidates
+    best_own = max(c.score for c in own)
+    if others and max(c.score for c in others) > best_own + ANCHOR_MARGIN:
+        return candidates
+    return own
+
+
+def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
+    ranked = sorted(candidates, key=lambda candidate: -candidate.score)
+    best = ranked[0]
+    if best.score <= 0:
+        return []
+    chosen = [best]
+    words = best.block.words
+    following = _next_block(candidates, best)
+    # What follows the best match in its section is usually the answer to it: a problem
+    # described, then its fix. "... is suggested below:" means nothing without it.
+    # A procedure, list or table nearly as close as the best sentence is quoted with it,
+    # whatever its length: it is more often the answer than the sentence is.
+    structure = next(
+        (c for c in ranked[1:] if c.block.structure and c.score >= best.score * STRUCTURE_FLOOR),
+        None,
+    )
+    if not best.block.structure and structure is not None:
+        chosen.append(structure)
+        words += structure.block.words
+    for candidate in _read_on(candidates, best):
+        if candidate in chosen:
             continue
-        flush_steps()
-        if item is not None:
-            text = clean(block[item.end() :])
-            if text and not _INSTRUCTION_TO_ASSISTANT.search(text):
-                units.append(_Unit(passage_index, len(units), text))
-            continue
-        if block.lstrip().startswith("#"):
-            continue  # a heading: the section path already says it
-        for sentence in _SENTENCE_END.split(clean(block)):
-            if sentence and not _INSTRUCTION_TO_ASSISTANT.search(sentence):
-                units.append(_Unit(passage_index, len(units), sentence))
-    flush_steps()
-    # A procedure that contains an injected step is dropped whole.
-    return [
-        unit
-        for unit in units
-        if not (unit.procedure and _INSTRUCTION_TO_ASSISTANT.search(unit.text))
-    ]
-
-
-def _novelty(unit: _Unit, question_keys: frozenset[str]) -> float:
-    """The share of the unit's key terms the question does not already contain."""
-    own = {term.key for term in key_terms(unit.text)}
-    return len(own - question_keys) / len(own) if own else 0.0
-
-
-def _blocks(content: str) -> list[str]:
-    """Lines grouped into paragraphs, except that each list item is a block of its own (its
-    wrapped continuation lines included)."""
-    blocks: list[str] = []
-    for line in content.splitlines():
-        if not line.strip():
-            blocks.append("")
-        elif _LIST_ITEM.match(line) or not blocks or not blocks[-1]:
-            blocks.append(line.strip())
-        else:
-            blocks[-1] = f"{blocks[-1]} {line.strip()}"
-    return [block for block in blocks if block]
-
-
-def _choose(scored: list[tuple[float, _Unit]]) -> list[_Unit]:
-    ranked = sorted(scored, key=lambda item: -item[0])
-    best = ranked[0][0]
-    chosen: list[_Unit] = []
-    budget = MAX_UNITS
-    for score, unit in ranked:
-        if unit.cost > budget:
-            continue
-        if chosen and score < best * RELATIVE_FLOOR and len(chosen) >= MIN_UNITS:
+        if words >= WINDOW_WORDS and not best.block.text.endswith(":"):
             break
-        chosen.append(unit)
-        budget -= unit.cost
-        if budget <= 0:
+        if len(chosen) > 1 and words + candidate.block.words > MAX_WORDS:
             break
+        chosen.append(candidate)
+        words += candidate.block.words
+    for candidate in ranked[1:]:
+        if len(chosen) >= MAX_BLOCKS:
+            break
+        if candidate in chosen:
+            continue
+        bonus = NEIGHBOUR_BONUS if candidate is following else 0.0
+        if candidate.score + bonus < best.score * RELATIVE_FLOOR and words >= MIN_WORDS:
+            continue
+        if candidate.score < best.score * SHORT_FLOOR:
+            continue
+        if words + candidate.block.words > MAX_WORDS or _repeats(candidate, chosen):
+            continue
+        chosen.append(candidate)
+        words += candidate.block.words
     return chosen
 
 
-def _render(chosen: list[_Unit], passages: Sequence[RetrievedPassage]) -> ExtractiveAnswer:
-    """Group the quoted units by passage (the passage of the best unit first), keep each
-    passage's reading order, and cite each group with the next number."""
+def _read_on(candidates: Sequence[_Candidate], of: _Candidate) -> list[_Candidate]:
+    """The blocks after ``of`` in its section, in reading order."""
+    return sorted(
+        (
+            c
+            for c in candidates
+            if c.document_index == of.document_index
+            and c.block.part == of.block.part
+            and c.block.position > of.block.position
+        ),
+        key=lambda c: c.block.position,
+    )
+
+
+def _next_block(candidates: Sequence[_Candidate], of: _Candidate) -> _Candidate | None:
+    """The block right after a sentence, in the same passage."""
+    if of.block.structure:
+        return None
+    for candidate in candidates:
+        if (
+            candidate.document_index == of.document_index
+            and candidate.block.position == of.block.position + 1
+        ):
+            return candidate
+    return None
+
+
+def _repeats(candidate: _Candidate, chosen: Sequence[_Candidate]) -> bool:
+    """Neighbouring passages share text: a block already quoted is not quoted twice."""
+    return any(
+        candidate.block.plain in other.block.plain or other.block.plain in candidate.block.plain
+        for other in chosen
+    )
+
+
+def _render(
+    chosen: list[_Candidate],
+    chunks: Mapping[uuid.UUID, DocumentChunk],
+    passages: Sequence[RetrievedPassage],
+) -> ExtractiveAnswer:
+    """Group the quoted blocks by document (the document of the best block first), keep
+    each document's reading order, and cite each group with the chunks its text came from."""
     order: list[int] = []
-    for unit in chosen:
-        if unit.passage_index not in order:
-            order.append(unit.passage_index)
+    for candidate in chosen:
+        if candidate.document_index not in order:
+            order.append(candidate.document_index)
+    documents = list(dict.fromkeys(passage.document_id for passage in passages))
+    by_document = {passage.document_id: passage for passage in passages}
     paragraphs: list[str] = []
     citations: list[Citation] = []
-    for number, passage_index in enumerate(order, start=1):
-        units = sorted(
-            (unit for unit in chosen if unit.passage_index == passage_index),
-            key=lambda unit: unit.position,
+    numbers: dict[Hashable, int] = {}
+    for document_index in order:
+        blocks = sorted(
+            (c.block for c in chosen if c.document_index == document_index),
+            key=lambda block: block.position,
         )
-        paragraphs.append(f"{_join(units)} [{number}]")
-        passage = passages[passage_index]
-        citations.append(
-            Citation(
-                number=number,
-                chunk_id=passage.chunk_id,
-                document_id=passage.document_id,
-                title=passage.title,
-                section=passage.section,
-                source_url=passage.source_url,
+        passage = by_document[documents[document_index]]
+        sources = list(dict.fromkeys(s for block in blocks for s in block.sources)) or [
+            passage.chunk_id
+        ]
+        for source in sources:
+            if source in numbers:
+                continue
+            numbers[source] = len(numbers) + 1
+            chunk = chunks.get(source) if isinstance(source, uuid.UUID) else None
+            citations.append(
+                Citation(
+                    number=numbers[source],
+                    chunk_id=chunk.chunk_id if chunk else passage.chunk_id,
+                    document_id=passage.document_id,
+                    title=passage.title,
+                    section=chunk.section if chunk else passage.section,
+                    source_url=passage.source_url,
+                )
             )
+        marks = "".join(f"[{numbers[source]}]" for source in sources)
+        paragraphs.append(f"{_join(blocks)} {marks}")
+    source_url = by_document[documents[order[0]]].source_url
+    if source_url:
+        paragraphs.append(READ_MORE.format(url=source_url))
+    return ExtractiveAnswer(
+        text="\n\n".join(paragraphs),
+        citations=citations,
+        sentences=len(chosen),
+        structures=sum(candidate.block.structure for candidate in chosen),
+    )
+
+
+def _join(blocks: list[Block]) -> str:
+    """Sentences of one paragraph run on; a structure, or a new paragraph, starts on a line
+    of its own."""
+    text = blocks[0].text
+    for previous, block in itertools.pairwise(blocks):
+        same_paragraph = (
+            not previous.structure
+            and not block.structure
+            and previous.paragraph == block.paragraph
+            and previous.text[-1:] in ".!?"
         )
-    text = EXTRACTIVE_LEAD + "\n\n" + "\n\n".join(paragraphs)
-    return ExtractiveAnswer(text=text, citations=citations, sentences=len(chosen))
-
-
-def _join(units: list[_Unit]) -> str:
-    """Sentences run on; a procedure, or a line that is not a sentence (a heading-like line,
-    an error message), stands on lines of its own."""
-    text = units[0].text
-    for previous, unit in itertools.pairwise(units):
-        whole_lines = unit.procedure or previous.procedure or previous.text[-1:] not in ".!?"
-        separator = "\n" if whole_lines else " "
-        text = f"{text}{separator}{unit.text}"
+        text = f"{text}{' ' if same_paragraph else chr(10) * 2}{block.text}"
     return text

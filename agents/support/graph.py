@@ -20,7 +20,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from agents.support.context import SupportContext
-from agents.support.extractive import compose_answer, stream_text
+from agents.support.extractive import compose_answer, lead, stream_text
 from agents.support.generative import (
     ModelJudgement,
     cited_passages,
@@ -106,11 +106,20 @@ async def retrieve(state: SupportState, runtime: Runtime[SupportContext]) -> Sup
 
 async def judge(state: SupportState, runtime: Runtime[SupportContext]) -> SupportUpdate:
     context = runtime.context
-    grounding = assess(state.query, state.passages, context.grounding)
+    rarity = None
+    if context.reader is not None and state.passages:
+        rarity = await context.reader.rarity(state.turn.org_id)
+    grounding = assess(
+        state.query,
+        state.passages,
+        context.grounding,
+        rarity=rarity,
+        operating_point=state.turn.operating_point,
+    )
     trail = {"grounding": grounding.figures()}
     keyless = _keyless_verdict(grounding)
     if context.chat_model is None or not state.passages:
-        return {"verdict": keyless, "trail": {**trail, "judge": "keyless"}}
+        return {"verdict": keyless, "rarity": rarity, "trail": {**trail, "judge": "keyless"}}
     judgement = await judge_with_model(
         context.chat_model,
         state.turn.organization_name,
@@ -149,21 +158,36 @@ async def answer(state: SupportState, runtime: Runtime[SupportContext]) -> Suppo
             "text": text,
             "citations": cited_passages(text, passages),
         }
-    extract = compose_answer(state.query, passages)
+    # The judge has decided to answer: the lead goes out at once, the quote once composed.
+    opening = lead()
+    await stream_text(opening, context.on_token)
+    documents = None
+    if context.reader is not None:
+        documents = await context.reader.documents(
+            state.turn.org_id, list(dict.fromkeys(p.document_id for p in passages))
+        )
+    extract = await compose_answer(
+        state.query,
+        passages,
+        documents=documents,
+        rarity=state.rarity,
+        embed=context.reader.embed if context.reader is not None else None,
+    )
     if extract is None:
-        return await _hand_off(
+        handed = await _hand_off(
             context,
             "unanswered",
-            "no sentence of the passages shares a key term",
+            "nothing in the passages could be quoted",
             spoken=state.turn.spoken,
         )
+        return {**handed, "text": opening + str(handed.get("text", ""))}
     await stream_text(extract.text, context.on_token)
     return {
         "decision": Decision.ANSWER,
         "reason": verdict.reason,
-        "text": extract.text,
+        "text": opening + extract.text,
         "citations": extract.citations,
-        "trail": {"quoted_sentences": extract.sentences},
+        "trail": {"quoted_blocks": extract.sentences, "quoted_structures": extract.structures},
     }
 
 

@@ -1,49 +1,112 @@
 """The keyless answerability judge: do the retrieved passages answer the question?
 
-Raw cosine similarity alone does not separate answerable from unanswerable customer questions:
-a question about a product the help center never covers ("can my board use the Helium
-network?") lands close to passages about the neighbouring product. So three signals are
-combined into one score:
+Raw cosine similarity alone does not separate answerable from unanswerable customer
+questions: a question about a product the help center never covers ("can my board use the
+Helium network?") lands close to passages about the neighbouring product, and a question
+whose intent is covered can carry words the help center never uses (a city, a board
+variant, a time of day). So a small model decides, fitted on labelled questions
+(``bench/calibrate.py``, coefficients in ``answerability.json``): logistic regression over
+features computed from the passages and the knowledge base's vocabulary (:data:`FEATURES`):
 
 - ``top_score``: the best passage's cosine similarity (the embedding's opinion);
-- ``coverage``: the share of the question's key terms (``terms.py``: stopwords and chat words
-  removed, lightly stemmed, codes and versions weighted 2.5x) that appear in the top passages'
-  text, title or section: a passage cannot answer about "PayPal" without saying "PayPal";
-- ``document_margin``: how far the best document is ahead of the next one, capped, because a
-  clear winner is a better sign than several documents that are all a little related.
+- ``document_margin``: how far the best document is ahead of the next one, capped;
+- ``coverage``: the share of the question's key terms (``terms.py``), weighted by how rare
+  they are in the knowledge base, found in the top passages; terms the knowledge base never
+  uses are left out, so an incidental word cannot sink a question whose intent is covered;
+- ``best_coverage``: the same, in the single best-covering passage (the intent in one place);
+- ``unknown_share``: the weight of the question's terms the knowledge base never uses, as a
+  share of all its terms' weight (a question mostly about something absent is not answered);
+- ``agreement``: the share of the top passages that come from the best document;
+- ``codes_missing``: the share of the question's codes and versions ("E-999") that no
+  passage names, weighted by how much of the question they are;
+- ``missing_rare``: how rare the rarest term is that the knowledge base knows but no passage
+  contains (a question about its one mention of "PROFINET" is about that, not the rest);
+- ``block_coverage``: the rarity-weighted coverage of the best single sentence or structure
+  of the top passages (the answer has to be somewhere in one piece).
 
-``score = top_score + 0.3 * coverage + min(document_margin, 0.1)``, answerable when
-``score >= 0.72``. Two rules come before the score: a short question whose only codes
-("E-999") appear in no passage is not answerable, and a vague question (fewer than three key
+The model gives the probability that the passages answer the question. The turn answers when
+it reaches the operating point: the calibrated default, or the organization's own ("answer
+more" lowers it, "hand off more" raises it). The decision trail records the features, the
+probability and the operating point. Before the model, one rule: a vague question (few key
 terms) whose top documents are about equally close is answered with a clarifying question.
-
-Calibration (November 2026, ``all-MiniLM-L6-v2-int8``, vector retrieval, k=5): on the 85
-questions of ``bench/questions/arduino_help_center.yaml`` over its 414-article corpus, 80% of
-answerable questions are answered and 76% of unanswerable ones declined (the top score alone,
-at its best threshold, manages 80% and 72%, or 65% and 92%); on the Lumen fixture questions
-(``tests/integration/support_agent_questions.yaml``), 91% answered and 85% declined. The
-misses are near-misses on purpose: a question about a product or figure the help center names
-but does not answer ("the price in euros").
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from typing import Any
 
 from agents.knowledge.retrieval import RetrievedPassage
-from agents.support.terms import Term, key_terms, text_keys, weighted_coverage
+from agents.support.reading import read_blocks
+from agents.support.terms import Rarity, Term, key_terms, rare_coverage, text_keys
+
+RELEVANCE_COVERAGE_WEIGHT = 0.3  # passages to answer from: score plus this much coverage
+
+
+FEATURES = (
+    "top_score",
+    "document_margin",
+    "coverage",
+    "best_coverage",
+    "unknown_share",
+    "agreement",
+    "codes_missing",
+    "missing_rare",
+    "block_coverage",
+)
+MODEL_FILE = "answerability.json"
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """Logistic regression over :data:`FEATURES`: ``p = 1 / (1 + exp(-(w . x + b)))``."""
+
+    version: str
+    coefficients: tuple[float, ...]
+    intercept: float
+    operating_point: float  # the calibrated default: answer when p reaches it
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(
+            weight * features[name]
+            for weight, name in zip(self.coefficients, FEATURES, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 60.0), -60.0)))
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> AnswerabilityModel:
+        if tuple(document["features"]) != FEATURES:
+            raise ValueError(
+                f"{MODEL_FILE} was fitted on {document['features']}, the judge computes {FEATURES}"
+            )
+        return cls(
+            version=str(document["version"]),
+            coefficients=tuple(float(value) for value in document["coefficients"]),
+            intercept=float(document["intercept"]),
+            operating_point=float(document["operating_point"]),
+        )
+
+
+@functools.cache
+def fitted_model() -> AnswerabilityModel:
+    """The coefficients shipped in the package (``answerability.json``)."""
+    source = resources.files("agents.support").joinpath(MODEL_FILE).read_text()
+    return AnswerabilityModel.from_document(json.loads(source))
 
 
 @dataclass(frozen=True)
 class GroundingPolicy:
-    """The judge's thresholds; the defaults are the calibrated ones (module docstring)."""
+    """How the judge reads the passages; the model and its operating point come from
+    ``answerability.json`` unless given."""
 
-    threshold: float = 0.72
-    coverage_weight: float = 0.3
-    margin_cap: float = 0.1
+    model: AnswerabilityModel | None = None  # None: the fitted model
+    margin_cap: float = 0.15
     passages_considered: int = 5
     # Clarify instead of answering: few key terms, and the top documents about equally close.
     vague_max_terms: int = 2
@@ -53,79 +116,117 @@ class GroundingPolicy:
     answer_passages: int = 3
     answer_score_window: float = 0.12
 
+    @property
+    def answerability(self) -> AnswerabilityModel:
+        return self.model or fitted_model()
+
 
 @dataclass(frozen=True)
 class Grounding:
     answerable: bool
     clarify: bool  # vague and ambiguous: ask which topic is meant
     reason: str
-    score: float
-    top_score: float
-    coverage: float
-    passage_margin: float  # best passage minus the second
-    document_margin: float  # best document minus the second, uncapped
+    probability: float  # the model's probability that the passages answer the question
+    operating_point: float  # answered when probability reaches this
+    features: dict[str, float]
     terms: tuple[Term, ...]
-    missing_terms: tuple[str, ...]
+    missing_terms: tuple[str, ...]  # key terms found in no considered passage
+    unknown_terms: tuple[str, ...] = ()  # key terms the knowledge base never uses
+    model_version: str = ""
     relevant: tuple[RetrievedPassage, ...] = ()  # to answer from, most relevant first
     competing_titles: tuple[str, ...] = field(default=())  # for a clarifying question
+
+    @property
+    def top_score(self) -> float:
+        return self.features.get("top_score", 0.0)
+
+    @property
+    def coverage(self) -> float:
+        return self.features.get("coverage", 0.0)
 
     def figures(self) -> dict[str, Any]:
         """The numbers behind the decision, for the decision trail."""
         return {
             "answerable": self.answerable,
             "clarify": self.clarify,
-            "score": round(self.score, 4),
-            "top_score": round(self.top_score, 4),
-            "coverage": round(self.coverage, 4),
-            "passage_margin": round(self.passage_margin, 4),
-            "document_margin": round(self.document_margin, 4),
+            "score": round(self.probability, 4),
+            "operating_point": round(self.operating_point, 4),
+            **{name: round(value, 4) for name, value in self.features.items()},
+            "model": self.model_version,
             "terms": [term.surface for term in self.terms],
             "missing_terms": list(self.missing_terms),
+            "unknown_terms": list(self.unknown_terms),
             "relevant_chunk_ids": [str(passage.chunk_id) for passage in self.relevant],
         }
 
 
 def assess(
-    question: str, passages: Sequence[RetrievedPassage], policy: GroundingPolicy | None = None
+    question: str,
+    passages: Sequence[RetrievedPassage],
+    policy: GroundingPolicy | None = None,
+    *,
+    rarity: Rarity | None = None,
+    operating_point: float | None = None,
 ) -> Grounding:
-    """Judge whether ``passages`` (as retrieved, best first) answer ``question``."""
+    """Judge whether ``passages`` (as retrieved, best first) answer ``question``.
+
+    ``rarity`` is the knowledge base's vocabulary (without it every term weighs the same and
+    counts as known); ``operating_point`` overrides the calibrated one."""
     policy = policy or GroundingPolicy()
+    rarity = rarity or Rarity()
+    model = policy.answerability
+    point = model.operating_point if operating_point is None else operating_point
     terms = tuple(key_terms(question))
     considered = list(passages[: policy.passages_considered])
+    unknown = tuple(term.surface for term in terms if not rarity.known(term))
     if not terms:
-        return replace(_declined(terms, "the message has no key terms"), clarify=True)
+        return replace(
+            _declined(terms, "the message has no key terms", point, model.version), clarify=True
+        )
     if not considered:
-        return _declined(terms, "no passage was retrieved")
+        return _declined(terms, "no passage was retrieved", point, model.version)
     keys = {passage.chunk_id: _passage_keys(passage) for passage in considered}
     every_key = frozenset().union(*keys.values())
-    scores = sorted((passage.score for passage in considered), reverse=True)
-    top_score = scores[0]
-    passage_margin = top_score - scores[1] if len(scores) > 1 else top_score
     documents = _documents_by_score(considered)
+    top_score = max(passage.score for passage in considered)
     document_margin = documents[0][1] - documents[1][1] if len(documents) > 1 else top_score
-    coverage = weighted_coverage(terms, every_key)
-    score = (
-        top_score
-        + policy.coverage_weight * coverage
-        + min(max(document_margin, 0.0), policy.margin_cap)
-    )
+    features = {
+        "top_score": top_score,
+        "document_margin": min(max(document_margin, 0.0), policy.margin_cap),
+        "coverage": rare_coverage(terms, every_key, rarity),
+        "best_coverage": max(
+            rare_coverage(terms, keys[passage.chunk_id], rarity) for passage in considered[:3]
+        ),
+        "unknown_share": _unknown_share(terms, rarity),
+        "agreement": sum(p.document_id == documents[0][0] for p in considered) / len(considered),
+        "codes_missing": _codes_missing(terms, every_key),
+        "missing_rare": _missing_rare(terms, every_key, rarity),
+        "block_coverage": max(
+            (
+                rare_coverage(terms, text_keys(block.plain), rarity)
+                for passage in considered[:3]
+                for block in read_blocks(passage.content)
+            ),
+            default=0.0,
+        ),
+    }
+    probability = model.probability(features)
     base = Grounding(
         answerable=False,
         clarify=False,
         reason="",
-        score=score,
-        top_score=top_score,
-        coverage=coverage,
-        passage_margin=passage_margin,
-        document_margin=document_margin,
+        probability=probability,
+        operating_point=point,
+        features=features,
         terms=terms,
         missing_terms=tuple(term.surface for term in terms if term.key not in every_key),
+        unknown_terms=unknown,
+        model_version=model.version,
     )
     summary = (
-        f"score {score:.2f} (top {top_score:.2f}, coverage {coverage:.2f}, "
-        f"document margin {document_margin:.2f})"
+        f"p {probability:.2f} (top {top_score:.2f}, coverage {features['coverage']:.2f}, "
+        f"unknown {features['unknown_share']:.2f}, document margin {document_margin:.2f})"
     )
-
     if (
         len(terms) <= policy.vague_max_terms
         and len(documents) > 1
@@ -139,35 +240,33 @@ def assess(
             reason=f"vague question: {titles[0]!r} and {titles[1]!r} are about equally close",
             competing_titles=titles,
         )
-    unmatched_codes = _unmatched_codes(terms, every_key)
-    if unmatched_codes:
-        return replace(
-            base, reason=f"{', '.join(unmatched_codes)} appears in no passage; {summary}"
-        )
-    if score < policy.threshold:
+    if probability < point:
         missing = base.missing_terms
         missing_note = f"; not found: {', '.join(missing[:6])}" if missing else ""
-        return replace(base, reason=f"{summary} is below {policy.threshold}{missing_note}")
+        return replace(
+            base, reason=f"{summary} is below the operating point {point:.2f}{missing_note}"
+        )
     return replace(
         base,
         answerable=True,
-        reason=f"{summary} reaches {policy.threshold}",
-        relevant=_relevant(considered, terms, keys, policy),
+        reason=f"{summary} reaches the operating point {point:.2f}",
+        relevant=_relevant(considered, terms, keys, policy, rarity),
     )
 
 
-def _declined(terms: tuple[Term, ...], reason: str) -> Grounding:
+def _declined(
+    terms: tuple[Term, ...], reason: str, operating_point: float, version: str
+) -> Grounding:
     return Grounding(
         answerable=False,
         clarify=False,
         reason=reason,
-        score=0.0,
-        top_score=0.0,
-        coverage=0.0,
-        passage_margin=0.0,
-        document_margin=0.0,
+        probability=0.0,
+        operating_point=operating_point,
+        features={},
         terms=terms,
         missing_terms=tuple(term.surface for term in terms),
+        model_version=version,
     )
 
 
@@ -187,18 +286,27 @@ def _title(passages: Sequence[RetrievedPassage], document_id: uuid.UUID) -> str:
     return next(p.title for p in passages if p.document_id == document_id)
 
 
-def _unmatched_codes(terms: Sequence[Term], keys: frozenset[str]) -> list[str]:
-    """Codes of a question that is mostly about them, when no passage names any of them.
+def _unknown_share(terms: Sequence[Term], rarity: Rarity) -> float:
+    """The share of the question's weight in terms the knowledge base never uses."""
+    total = sum(rarity.weight(term) for term in terms)
+    unknown = sum(rarity.weight(term) for term in terms if not rarity.known(term))
+    return unknown / total if total else 0.0
 
-    A long message that mentions a version in passing ("on ubuntu 22.04 ...") is not refused
-    for it: only when the codes carry at least half the question's weight."""
-    codes = [term for term in terms if term.exact]
-    if not codes or any(term.key in keys for term in codes):
-        return []
+
+def _missing_rare(terms: Sequence[Term], keys: frozenset[str], rarity: Rarity) -> float:
+    """How rare the rarest known term is that no passage contains, 0..1 (1: a term the
+    knowledge base uses once; 0: every known term is found)."""
+    ceiling = math.log(1 + max(rarity.chunks, 1))
+    missing = [rarity.idf(term) for term in terms if rarity.known(term) and term.key not in keys]
+    return min(max(missing, default=0.0) / ceiling, 1.0) if rarity.chunks else 0.0
+
+
+def _codes_missing(terms: Sequence[Term], keys: frozenset[str]) -> float:
+    """How much of the question is codes that no passage names: the missing codes' share
+    of the question's weight, 0 when every code is found."""
     total = sum(term.weight for term in terms)
-    if sum(term.weight for term in codes) * 2 < total:
-        return []
-    return [term.surface.upper() for term in codes]
+    missing = sum(term.weight for term in terms if term.exact and term.key not in keys)
+    return missing / total if total else 0.0
 
 
 def _relevant(
@@ -206,14 +314,15 @@ def _relevant(
     terms: Sequence[Term],
     keys: dict[uuid.UUID, frozenset[str]],
     policy: GroundingPolicy,
+    rarity: Rarity,
 ) -> tuple[RetrievedPassage, ...]:
     """The passages to answer from: close to the top score and sharing key terms, ranked by
     score plus coverage (the same blend as the judge), at most ``answer_passages``."""
     top = max(passage.score for passage in passages)
 
     def merit(passage: RetrievedPassage) -> float:
-        return passage.score + policy.coverage_weight * weighted_coverage(
-            terms, keys[passage.chunk_id]
+        return passage.score + RELEVANCE_COVERAGE_WEIGHT * rare_coverage(
+            terms, keys[passage.chunk_id], rarity
         )
 
     ranked = sorted(passages, key=merit, reverse=True)
@@ -222,7 +331,7 @@ def _relevant(
         if len(chosen) >= policy.answer_passages:
             break
         if top - passage.score <= policy.answer_score_window and (
-            weighted_coverage(terms, keys[passage.chunk_id]) > 0
+            rare_coverage(terms, keys[passage.chunk_id], rarity) > 0
         ):
             chosen.append(passage)
     return tuple(chosen)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from agents.knowledge.retrieval import RetrievedPassage
 
-PROMPT_VERSION = "support-2026-12-02.1"
+PROMPT_VERSION = "support-2026-12-02.2"
 
 _TAG = re.compile(r"<(\s*/?\s*passages?\b)", re.IGNORECASE)
 
@@ -91,6 +91,7 @@ JUDGE_TOOL: dict[str, object] = {
 # -- what the visitor sees (both paths) -----------------------------------------------------
 
 EXTRACTIVE_LEAD = "Here's what I found in our help center:"
+READ_MORE = "[Read the full article]({url})"
 
 HANDOFF_TEXT = {
     "requested": (

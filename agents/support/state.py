@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypedDict
 
 from agents.knowledge.retrieval import RetrievedPassage
+from agents.support.terms import Rarity
 from agents.support.turn import Citation, Decision, TurnInput
 
 
@@ -36,6 +37,7 @@ class SupportState:
     query: str = ""  # what was searched for: the question, or the previous message + it
     passages: list[RetrievedPassage] = field(default_factory=list)
     verdict: Verdict | None = None
+    rarity: Rarity | None = None  # the knowledge base's vocabulary, when the judge read it
     decision: Decision | None = None
     reason: str = ""
     text: str = ""  # everything streamed to the visitor
@@ -49,6 +51,7 @@ class SupportUpdate(TypedDict, total=False):
     query: str
     passages: list[RetrievedPassage]
     verdict: Verdict
+    rarity: Rarity | None
     decision: Decision
     reason: str
     text: str

@@ -10,9 +10,10 @@ Hyphens are dropped when matching, so "Wi-Fi" meets "wifi".
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 EXACT_WEIGHT = 2.5  # an exact token counts as much as two and a half ordinary words
 
@@ -158,3 +159,63 @@ def _is_exact(raw: str, *, shouting: bool) -> bool:
 def _is_noise(word: str) -> bool:
     """Single letters and lone punctuation-like tokens carry no meaning of their own."""
     return len(word) < 2 and not word.isdigit()
+
+
+@dataclass(frozen=True)
+class Rarity:
+    """How rare each word is in one organization's knowledge base: a term the knowledge
+    base uses in few chunks says more about what a question is about than one it uses
+    everywhere ("arduino"), and a term it never uses (a city, a time of day) cannot be
+    looked up at all. Built from :class:`agents.knowledge.retrieval.Vocabulary`."""
+
+    chunks: int = 0  # 0: nothing is known, every term is known and weighs the same
+    frequencies: Mapping[str, int] = field(default_factory=dict)  # key -> chunks using it
+
+    @classmethod
+    def of(cls, chunks: int, words: Mapping[str, int]) -> Rarity:
+        frequencies: dict[str, int] = {}
+        for word, count in words.items():
+            for key in {stem(word), _normalise(word)}:
+                if key:
+                    frequencies[key] = min(chunks, frequencies.get(key, 0) + count)
+        return cls(chunks=chunks, frequencies=frequencies)
+
+    def frequency(self, term: Term) -> int:
+        """Chunks that use the term; for a compound code ("stk500_getsync") that the parser
+        split, the rarest of its parts."""
+        if not self.chunks:
+            return 1
+        found = self.frequencies.get(term.key)
+        if found:
+            return found
+        parts = [part for part in _JOINERS.split(term.surface) if part]
+        if len(parts) > 1:
+            counts = [self.frequencies.get(_normalise(part), 0) for part in parts]
+            return min(counts)
+        return 0
+
+    def known(self, term: Term) -> bool:
+        return self.frequency(term) > 0
+
+    def idf(self, term: Term) -> float:
+        """ln(1 + chunks / frequency); a term never used gets the largest value."""
+        if not self.chunks:
+            return 1.0
+        return math.log(1 + self.chunks / max(self.frequency(term), 1))
+
+    def weight(self, term: Term) -> float:
+        return term.weight * self.idf(term)
+
+
+def rare_coverage(terms: Iterable[Term], keys: frozenset[str], rarity: Rarity) -> float:
+    """The share of the known terms' rarity-weighted weight found in ``keys``, 0..1."""
+    total = 0.0
+    found = 0.0
+    for term in terms:
+        if not rarity.known(term):
+            continue
+        weight = rarity.weight(term)
+        total += weight
+        if term.key in keys:
+            found += weight
+    return found / total if total else 0.0
