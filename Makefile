@@ -19,11 +19,12 @@ DASHBOARD_SOURCES := $(shell find dashboard/src -type f 2>/dev/null) dashboard/i
 
 install: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-nodeps.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -r requirements-nodeps.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
@@ -86,7 +87,8 @@ e2e: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Re-resolve the pinned dependencies after changing pyproject.toml.
+# Re-resolve the pinned dependencies after changing pyproject.toml (requirements-nodeps.lock
+# is pinned by hand: its packages are installed without their declared dependencies).
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra piper --python-version 3.11 --no-header \
 		--annotation-style line -o requirements.lock

@@ -52,7 +52,10 @@ async def judge_with_model(
 ) -> ModelJudgement | None:
     """The model's verdict on the passages, or ``None`` when it did not call the function
     with valid arguments (the caller falls back to the keyless judge)."""
-    bound = model.bind_tools([JUDGE_TOOL], tool_choice=JUDGE_TOOL_NAME)
+    # Forced as "required" with the one tool rather than by the tool's name: the same single
+    # call on OpenAI, and the form llama.cpp's server honours (it rejects a named tool_choice,
+    # an object, and falls back to "auto", where nothing makes the model call the function).
+    bound = model.bind_tools([JUDGE_TOOL], tool_choice="required", parallel_tool_calls=False)
     messages: list[BaseMessage] = [
         SystemMessage(judge_prompt(organization)),
         HumanMessage(question_message(passages, question)),

@@ -156,7 +156,8 @@ async def test_answer_tokens_arrive_in_order_and_citations_map_to_passages(
     judge_request, answer_request = fake.chat_requests()
     assert judge_request.authorization == f"Bearer {API_KEY}"
     assert [tool["function"]["name"] for tool in judge_request.body["tools"]] == [JUDGE_TOOL_NAME]
-    assert judge_request.body["tool_choice"]["function"]["name"] == JUDGE_TOOL_NAME
+    assert judge_request.body["tool_choice"] == "required"  # the one tool, forced
+    assert judge_request.body["parallel_tool_calls"] is False
     assert answer_request.body["stream"] is True
     assert "tools" not in answer_request.body
 
