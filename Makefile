@@ -14,7 +14,7 @@ DASHBOARD_INDEX := dashboard/dist/index.html
 DASHBOARD_SOURCES := $(shell find dashboard/src -type f 2>/dev/null) dashboard/index.html \
 	dashboard/vite.config.ts dashboard/tsconfig.json
 
-.PHONY: up test lint typecheck unit integration e2e bench lock clean install widget widget-check \
+.PHONY: calibrate up test lint typecheck unit integration e2e bench lock clean install widget widget-check \
 	dashboard dashboard-check dashboard-types
 
 install: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
@@ -86,6 +86,11 @@ e2e: $(STAMP) $(WIDGET_JS) $(DASHBOARD_INDEX)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Refit the keyless answerability judge (agents/support/answerability.json) on the labelled
+# questions; needs PERCEPTRON_CORPUS_DIR.
+calibrate: $(STAMP)
+	$(BIN)/python -m bench.calibrate
 
 # Re-resolve the pinned dependencies after changing pyproject.toml (requirements-nodeps.lock
 # is pinned by hand: its packages are installed without their declared dependencies).

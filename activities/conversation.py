@@ -42,6 +42,7 @@ from core.models import (
     MessageStatus,
     Organization,
 )
+from core.organization_settings import OrganizationSettings
 
 log = get_logger(__name__)
 
@@ -274,6 +275,11 @@ class ConversationActivities:
             dissatisfaction=request.dissatisfaction,
             organization_name=organization.name if organization else "the company",
             spoken=await self._spoken(session, conversation),
+            operating_point=(
+                OrganizationSettings.of(organization.settings, organization.id).answer_threshold
+                if organization
+                else None
+            ),
         )
 
     async def _spoken(self, session: Any, conversation: Conversation | None) -> bool:

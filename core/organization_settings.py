@@ -221,6 +221,14 @@ class OrganizationSettings(BaseModel):
     )
     widget: WidgetBranding = Field(default_factory=WidgetBranding)
     telephony: TelephonySettings = Field(default_factory=TelephonySettings)
+    answer_threshold: float | None = Field(
+        default=None,
+        ge=0.05,
+        le=0.95,
+        description="the keyless judge answers when its probability that the knowledge base "
+        "answers reaches this (lower: answer more, higher: hand off more); none: the "
+        "calibrated default",
+    )
     # A stored origin list that did not validate: the widget then refuses every site (fail
     # closed) rather than reading the damaged list as "empty: any site".
     _origins_unreadable: bool = PrivateAttr(default=False)

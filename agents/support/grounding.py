@@ -94,10 +94,25 @@ class AnswerabilityModel:
 
 
 @functools.cache
+def _fitted_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        resources.files("agents.support").joinpath(MODEL_FILE).read_text()
+    )
+    return document
+
+
 def fitted_model() -> AnswerabilityModel:
     """The coefficients shipped in the package (``answerability.json``)."""
-    source = resources.files("agents.support").joinpath(MODEL_FILE).read_text()
-    return AnswerabilityModel.from_document(json.loads(source))
+    return AnswerabilityModel.from_document(_fitted_document())
+
+
+def calibration_curve() -> list[dict[str, float]]:
+    """What operating points mean on the held-out test questions: for each threshold, the
+    share of answerable questions answered and of unanswerable ones declined."""
+    return [
+        {key: float(value) for key, value in point.items()}
+        for point in _fitted_document().get("operating_points", [])
+    ]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import col, select
 
+from agents.support.grounding import calibration_curve, fitted_model
 from api.deps import OrgAdmin, OrgMember, OrgSessionDep, StateDep
 from api.responses import MEMBER_ERRORS
 from core.models import ApiKey, Member, Organization, Role
@@ -20,12 +21,27 @@ from services.accounts import audit_entry, create_api_key, may_grant
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["organizations"], responses=MEMBER_ERRORS)
 
 
+class AnsweringPoint(BaseModel):
+    threshold: float
+    answered: float = Field(description="share of answerable test questions answered")
+    declined: float = Field(description="share of unanswerable test questions declined")
+
+
 class OrganizationPublic(BaseModel):
     id: uuid.UUID
     name: str
     public_key: str = Field(description="The widget's public key, for the embed snippet")
     settings: dict[str, Any]
     created_at: datetime
+    calibrated_answer_threshold: float = Field(
+        default_factory=lambda: fitted_model().operating_point,
+        description="The keyless judge's calibrated operating point (settings.answer_threshold "
+        "overrides it)",
+    )
+    answering_curve: list[AnsweringPoint] = Field(
+        default_factory=lambda: [AnsweringPoint(**point) for point in calibration_curve()],
+        description="What each operating point did on the held-out test questions",
+    )
 
 
 class OrganizationUpdate(BaseModel):

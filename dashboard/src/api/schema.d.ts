@@ -1477,6 +1477,21 @@ export interface components {
             /** Time Zone */
             time_zone: string;
         };
+        /** AnsweringPoint */
+        AnsweringPoint: {
+            /**
+             * Answered
+             * @description share of answerable test questions answered
+             */
+            answered: number;
+            /**
+             * Declined
+             * @description share of unanswerable test questions declined
+             */
+            declined: number;
+            /** Threshold */
+            threshold: number;
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /** Name */
@@ -2536,6 +2551,16 @@ export interface components {
         };
         /** OrganizationPublic */
         OrganizationPublic: {
+            /**
+             * Answering Curve
+             * @description What each operating point did on the held-out test questions
+             */
+            answering_curve?: components["schemas"]["AnsweringPoint"][];
+            /**
+             * Calibrated Answer Threshold
+             * @description The keyless judge's calibrated operating point (settings.answer_threshold overrides it)
+             */
+            calibrated_answer_threshold?: number;
             /**
              * Created At
              * Format: date-time

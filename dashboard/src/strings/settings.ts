@@ -75,6 +75,16 @@ export const settingsStrings = {
     handoff: "Hand-off timeout (minutes)",
     handoffHint:
       "A visitor waiting for a person gets the fallback message after this long (1 minute to 7 days).",
+    answering: "When the assistant answers",
+    answeringHint:
+      "Without a language model, the assistant answers when it is this sure that the help center covers the question; otherwise it hands the conversation to your team.",
+    answerMore: "Answer more",
+    handOffMore: "Hand off more",
+    threshold: "Confidence needed to answer",
+    calibrated: (value: string) => `Calibrated default: ${value}`,
+    useCalibrated: "Use the calibrated default",
+    measured: (answered: string, declined: string) =>
+      `On held-out test questions, this answered ${answered} of the answerable ones and handed off ${declined} of those the help center does not cover.`,
   },
 
   members: {
