@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "answers": answers.run,
     "turns": turns.run,
     "turns-concurrent": turns.run_concurrent,
+    "turns-keyless": turns.run_keyless,
     "widget": widget.run,
     "dashboard": dashboard.run,
     "purge": purge.run,

@@ -1,105 +1,128 @@
-"""`answers`: how well the keyless agent answers customers, on the help-center question set.
+"""`answers`: how well the keyless agent answers customers, measured through the simulator.
 
-The corpus is ingested through the real pipeline, then each question of
-``bench/questions/arduino_help_center.yaml`` goes through the product's ``SupportAgent`` with
-no language model (the extractive responder and its grounding check). For answerable
-questions: the share answered with every key fact in the answer text, answered from the right
-article (first citation), answered but missing a fact, and declined (handed off or asked to
-clarify). For unanswerable ones: the share correctly declined and the share wrongly answered.
+The corpus is ingested through the real pipeline, then the labelled questions of
+``bench/questions/arduino/`` run through a ``SimulationWorkflow`` (``services/simulations.py``)
+with the product's keyless ``SupportAgent``: the same workflow, activities and scoring
+(``agents/support/evaluation.py``) an organization's own simulations use. Reported per split
+(``fit``: the questions the answerer and the judge were tuned on; ``test``: never tuned on):
+
+- answerable questions answered with every key fact and a first citation of a right article;
+- answerable questions answered at all, and from a right article;
+- unanswerable questions declined (handed off or asked to clarify);
+- answers with a sentence that none of its cited passages holds (should be 0).
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Sequence
+from typing import Any
 
-import yaml
-
-from agents.knowledge.retrieval import Retriever
-from agents.support.agent import SupportAgent
-from agents.support.turn import Decision, TurnInput
-from bench.corpus import (
-    MISSING_CORPUS,
-    QUESTIONS,
-    Article,
-    corpus_articles,
-    ingest_articles,
-    load_questions,
-)
+from activities.simulation import LabelledQuestion as SimulatedQuestion
+from bench.corpus import MISSING_CORPUS, Article, LabelledQuestion, corpus_articles
+from bench.corpus import ingest_articles, load_labelled
 from bench.framework import BenchResult, Metric, Options
 from bench.stack import running_stack
 from core.settings import Settings
+from services.simulations import simulate_questions
 
 NAME = "answers"
 
 
-async def _ignore(_: str) -> None:
-    return None
+def _as_simulated(question: LabelledQuestion) -> SimulatedQuestion:
+    return SimulatedQuestion(
+        id=question.id,
+        question=question.text,
+        history=list(question.history),
+        articles=[path.rsplit("/", 1)[-1] for path in question.articles],
+        facts=list(question.facts),
+        why=question.why or None,
+    )
 
 
-def _unanswerable() -> list[str]:
-    document = yaml.safe_load(QUESTIONS.read_text())
-    return [str(item["question"]) for item in document.get("unanswerable", [])]
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.lower().replace("**", "").replace("`", "").split())
+def _figures(prefix: str, cases: Sequence[tuple[LabelledQuestion, dict[str, Any]]]) -> list[Metric]:
+    answerable = [(q, a) for q, a in cases if q.answerable]
+    unanswerable = [(q, a) for q, a in cases if not q.answerable]
+    answered = [(q, a) for q, a in answerable if a.get("decision") == "answer"]
+
+    def scores(answer: dict[str, Any]) -> dict[str, Any]:
+        return answer.get("scores") or {}
+
+    with_facts = sum(
+        1 for _, a in answered if scores(a).get("all_facts") and scores(a).get("right_article")
+    )
+    right_article = sum(1 for _, a in answered if scores(a).get("right_article"))
+    declined = sum(1 for _, a in unanswerable if a.get("decision") != "answer")
+    unsupported = sum(
+        1
+        for _, a in cases
+        if a.get("decision") == "answer" and scores(a).get("unsupported_sentences")
+    )
+    every_answer = sum(1 for _, a in cases if a.get("decision") == "answer")
+    return [
+        Metric(f"{prefix}answered_with_key_facts", _share(with_facts, len(answerable)), "share"),
+        Metric(f"{prefix}answerable_answered", _share(len(answered), len(answerable)), "share"),
+        Metric(
+            f"{prefix}answered_from_right_article",
+            _share(right_article, len(answerable)),
+            "share",
+        ),
+        Metric(
+            f"{prefix}unanswerable_declined", _share(declined, len(unanswerable)), "share"
+        ),
+        Metric(
+            f"{prefix}answers_with_unsupported_sentences",
+            _share(unsupported, every_answer),
+            "share",
+        ),
+    ]
 
 
 async def measure(articles: Sequence[Article]) -> BenchResult:
     available = {article.path for article in articles}
-    answerable = [q for q in load_questions() if set(q.articles) & available]
-    unanswerable = _unanswerable()
+    questions = [
+        q for q in load_labelled() if not q.answerable or set(q.articles) & available
+    ]
     async with running_stack() as stack:
         org_id = await stack.create_organization("Arduino help center")
         run = await ingest_articles(stack.knowledge, stack.session_maker, org_id, articles)
-        agent = SupportAgent(Retriever(stack.session_maker, stack.embedder), None)
-
-        async def ask(text: str) -> tuple[Decision, str, list[uuid.UUID]]:
-            outcome = await agent.run_turn(
-                TurnInput(org_id=org_id, conversation_id=uuid.uuid4(), question=text), _ignore
-            )
-            return outcome.decision, outcome.text, [c.document_id for c in outcome.citations]
-
-        with_facts = right_article = missing_fact = declined = 0
-        for question in answerable:
-            decision, text, cited = await ask(question.text)
-            if decision is not Decision.ANSWER:
-                declined += 1
-                continue
-            if cited and run.paths.get(cited[0]) in question.articles:
-                right_article += 1
-            answer = _normalise(text)
-            if all(_normalise(fact) in answer for fact in question.facts):
-                with_facts += 1
-            else:
-                missing_fact += 1
-        correctly_declined = wrongly_answered = 0
-        for text in unanswerable:
-            decision, _, _ = await ask(text)
-            if decision is Decision.ANSWER:
-                wrongly_answered += 1
-            else:
-                correctly_declined += 1
-    total, negatives = len(answerable) or 1, len(unanswerable) or 1
-    metrics = [
-        Metric("answered_with_key_facts", with_facts / total, "share"),
-        Metric("answered_from_right_article", right_article / total, "share"),
-        Metric("answered_missing_a_fact", missing_fact / total, "share"),
-        Metric("answerable_declined", declined / total, "share"),
-        Metric("unanswerable_correctly_declined", correctly_declined / negatives, "share"),
-        Metric("unanswerable_wrongly_answered", wrongly_answered / negatives, "share"),
-    ]
+        report = await simulate_questions(
+            stack.session_maker,
+            stack.temporal,
+            stack.settings,
+            org_id,
+            [_as_simulated(question) for question in questions],
+        )
+    by_id = {result.case_key: result.after or {} for result in report.results}
+    cases = [(q, by_id.get(q.id, {})) for q in questions]
+    missing = [q.id for q, answer in cases if not answer]
+    metrics = _figures("test_", [(q, a) for q, a in cases if q.split == "test"])
+    metrics += _figures("fit_", [(q, a) for q, a in cases if q.split == "fit"])
+    for question, answer in cases:
+        if question.split == "test" and question.answerable:
+            scores = answer.get("scores") or {}
+            if answer.get("decision") != "answer" or not scores.get("all_facts"):
+                print(
+                    f"     - {question.id}: {answer.get('decision')}, facts "
+                    f"{scores.get('facts_found')}/{scores.get('facts_total')}",
+                    flush=True,
+                )
     return BenchResult(
         name=NAME,
         metrics=metrics,
         parameters={
-            "answerable_questions": len(answerable),
-            "unanswerable_questions": len(unanswerable),
+            "questions": len(questions),
+            "test_questions": sum(q.split == "test" for q in questions),
+            "unanswerable_questions": sum(not q.answerable for q in questions),
             "documents": len(articles),
             "chunks": run.chunks,
-            "responder": "extractive-v1 (no language model)",
+            "cases_without_result": len(missing),
+            "simulation": str(report.simulation.id),
+            "responder": "extractive-v2 (no language model), through SimulationWorkflow",
         },
     )
 

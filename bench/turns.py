@@ -45,12 +45,14 @@ import math
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
+import yaml
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
@@ -76,6 +78,7 @@ from core.models import (
 from core.settings import Settings
 from services.conversations import Conversations
 from tests.fakes.openai import DEFAULT_CHAT_REPLY, FakeOpenAI, ScriptedReply
+from tests.fixtures.documents import load_articles
 from workflows.conversation import ConversationInput, ConversationWorkflow, VisitorMessage
 
 API_KEY = "sk-bench-turns"
@@ -289,6 +292,8 @@ class Conversation:
     stream: EventStream
     timeout: float = TURN_TIMEOUT_SECONDS  # for one turn, from its POST to message.done
     turns: list[TurnTiming] = field(default_factory=list)
+    check: Callable[[dict[str, Any], str], None] | None = None  # None: the scripted answer
+    decisions: list[str] = field(default_factory=list)  # each turn's decision, in order
 
     async def say(self, text: str) -> TurnTiming:
         """Post a visitor message and follow its turn on the stream until message.done."""
@@ -326,7 +331,8 @@ class Conversation:
                 first_token = first_token or event.at
                 streamed.append(str(event.data.get("text", "")))
             elif event.type == "message.done":
-                _check_answer(event.data, "".join(streamed))
+                (self.check or _check_answer)(event.data, "".join(streamed))
+                self.decisions.append(str(event.data.get("decision")))
                 if first_token is None or turn_started is None:
                     raise RuntimeError("message.done arrived without turn.started and a token")
                 timing = TurnTiming(
@@ -807,3 +813,96 @@ async def report_progress(chats: Sequence[Conversation], started: float) -> None
 
 def run_concurrent(options: Options) -> BenchResult:
     return asyncio.run(measure_concurrent(options.repeat or DEFAULT_CONVERSATIONS))
+
+
+# -- `turns-keyless` -------------------------------------------------------------------------
+
+KEYLESS_QUESTIONS = (
+    Path(__file__).resolve().parents[1] / "tests" / "integration" / "support_agent_questions.yaml"
+)
+
+
+def _check_streamed(done: dict[str, Any], streamed: str) -> None:
+    if done.get("content") != streamed:
+        raise RuntimeError("the streamed text differs from the stored answer")
+
+
+async def measure_keyless(turns: int) -> BenchResult:
+    """The keyless agent through the real stack: the local embedding model, the Lumen fixture
+    articles, and their answerable questions (each once, in turn) posted through the API; the
+    first token and message.done of each answered turn, from the POST."""
+    questions = [
+        str(item["question"])
+        for item in yaml.safe_load(KEYLESS_QUESTIONS.read_text())["answerable"]
+    ]
+    update: dict[str, Any] = {
+        "visitor_messages_per_minute": UNLIMITED,
+        "new_visitors_per_minute": UNLIMITED,
+        "visitor_conversations_per_hour": UNLIMITED,
+        "address_conversations_per_hour": UNLIMITED,
+        "seed_demo": False,
+    }
+    async with (
+        running_stack(settings_update=update) as stack,
+        serving_api(stack.settings, stack.embedder) as api_url,
+    ):
+        org_id = await stack.create_organization("Lumen")
+        for article in load_articles():
+            await stack.knowledge.add_file(
+                org_id, f"{article.slug}.md", "text/markdown", article.markdown.encode()
+            )
+        deadline = time.monotonic() + 120
+        while True:
+            async with org_session(stack.session_maker, org_id) as session:
+                documents = (await session.exec(select(KnowledgeDocument))).all()
+                organization = await session.get(Organization, org_id)
+            if sum(d.status is DocumentStatus.READY for d in documents) == len(load_articles()):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError("the fixture articles were not ready in time")
+            await asyncio.sleep(0.1)
+        assert organization is not None
+        timings: list[TurnTiming] = []
+        decisions: list[str] = []
+        async with http_client(api_url) as client:
+            async with conversation(client, organization.public_key) as warm:
+                warm.check = _check_streamed
+                for text in questions[:WARMUP_TURNS]:
+                    await warm.say(text)
+            load_before = load_average()
+            number = 0
+            while number < turns:
+                async with conversation(client, organization.public_key) as chat:
+                    chat.check = _check_streamed
+                    for _ in range(min(MESSAGES_PER_CONVERSATION, turns - number)):
+                        timings.append(await chat.say(questions[number % len(questions)]))
+                        number += 1
+                    decisions += chat.decisions
+            load_after = load_average()
+    answered = [t for t, d in zip(timings, decisions, strict=True) if d == "answer"]
+    first = [t.first_token * 1000 for t in answered]
+    done = [t.done * 1000 for t in answered]
+    return BenchResult(
+        name="turns-keyless",
+        metrics=[
+            Metric("first_token_p50", p50(first), "ms"),
+            Metric("first_token_p95", p95(first), "ms"),
+            Metric("done_p50", p50(done), "ms"),
+            Metric("done_p95", p95(done), "ms"),
+            Metric("answered_share", len(answered) / max(len(timings), 1), "share"),
+        ],
+        parameters={
+            "turns": len(timings),
+            "answered_turns": len(answered),
+            "agent": "keyless SupportAgent (extractive responder, fitted judge)",
+            "embeddings": "local all-MiniLM-L6-v2 int8",
+            "knowledge": "the Lumen fixture articles (8)",
+            "load_before": load_before,
+            "load_after": load_after,
+        },
+        samples={"first_token_ms": first, "done_ms": done},
+    )
+
+
+def run_keyless(options: Options) -> BenchResult:
+    return asyncio.run(measure_keyless(options.repeat or 100))
