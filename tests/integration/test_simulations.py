@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,6 +37,7 @@ from core.models import (
     Message,
     MessageRole,
     Role,
+    Simulation,
     SimulationResult,
 )
 from core.settings import Settings
@@ -593,7 +597,6 @@ async def test_a_conversation_deleted_takes_its_simulation_results_with_it(
 ) -> None:
     """Results copy conversation text: erasure and retention, which delete conversations,
     delete them too (ON DELETE CASCADE)."""
-    from core.models import Simulation
     from tests.factories import create_organization
 
     organization = await create_organization(session_maker)
@@ -619,3 +622,93 @@ async def test_a_conversation_deleted_takes_its_simulation_results_with_it(
         conversation = await session.get(Conversation, conversation_id)
         await session.delete(conversation)
     assert await count(session_maker, organization.id, SimulationResult) == 0
+
+
+# -- `perceptron simulate` ------------------------------------------------------------------
+
+PERCEPTRON = str(Path(sys.executable).parent / "perceptron")
+
+QUESTION_FILE = """\
+# The format of bench/questions/arduino/*.yaml
+questions:
+- id: factory-reset
+  split: fit
+  question: how do I reset my lamp to factory settings?
+  articles:
+  - Hardware/factory-reset.md
+  facts:
+  - 12 seconds
+- id: shipping-to-antarctica
+  split: test
+  question: do you ship lamps to research stations in Antarctica?
+  why: the articles cover no shipping
+"""
+
+
+async def perceptron(settings: Settings, *args: str) -> tuple[int, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.resolved_database_url,
+        "TEMPORAL_ADDRESS": settings.resolved_temporal_address,
+        "PERCEPTRON_TEMPORAL_CONFIG": str(settings.temporal_config),
+        "PERCEPTRON_DATA_DIR": str(settings.data_dir),
+        "COLUMNS": "120",
+    }
+    process = await asyncio.create_subprocess_exec(
+        PERCEPTRON,
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+@pytest.mark.usefixtures("worker")
+async def test_the_simulate_command_runs_a_question_file_and_prints_the_summary(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, tmp_path: Path
+) -> None:
+    async with api.client() as client:
+        kb = await lumen(client, settings, session_maker)
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(QUESTION_FILE)
+
+    code, output = await perceptron(
+        settings, "simulate", "--org", "lumen", "--questions", str(questions), "--k", "2"
+    )
+
+    assert code == 0, output
+    assert "decided right" in output
+    assert "2 of 2 cases run, 0 failed" in output
+    assert "2 labelled" in output
+    assert f"/api/orgs/{kb.org_id}/simulations/" in output
+    async with org_session(session_maker, kb.org_id) as session:
+        (stored,) = (await session.exec(select(Simulation))).all()
+    assert stored.candidate == {"k": 2}
+    assert stored.summary["decided_right_after"] == 2
+
+
+async def test_the_simulate_command_refuses_bad_input_with_the_reason(
+    settings: Settings, session_maker: SessionMaker, tmp_path: Path
+) -> None:
+    await owner_headers(settings, session_maker, "Lumen")
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(QUESTION_FILE)
+    out_of_range = await perceptron(
+        settings,
+        "simulate",
+        "--org",
+        "Lumen",
+        "--questions",
+        str(questions),
+        "--operating-point",
+        "1.5",
+    )
+    no_source = await perceptron(settings, "simulate", "--org", "Lumen")
+    unknown = await perceptron(settings, "simulate", "--org", "Nobody", "--conversations", "3")
+    assert out_of_range[0] == no_source[0] == unknown[0] == 2
+    assert "less than or equal to 0.95" in out_of_range[1]
+    assert "--questions FILE.yaml or --conversations N" in no_source[1]
+    assert "no organization named 'Nobody'" in unknown[1]
