@@ -25,7 +25,7 @@ from services import simulations
 router = APIRouter(prefix="/api/orgs/{org_id}", tags=["simulations"], responses=MEMBER_ERRORS)
 
 
-class Progress(BaseModel):
+class SimulationProgressPublic(BaseModel):
     done: int = Field(description="cases run (failed ones included)")
     total: int
 
@@ -35,7 +35,7 @@ class SimulationPublic(BaseModel):
     status: SimulationStatus
     source: dict[str, Any] = Field(description="where the cases come from")
     candidate: dict[str, Any] = Field(description="the change tried")
-    progress: Progress
+    progress: SimulationProgressPublic
     failed: int = Field(description="cases that could not be run, each with its error")
     summary: dict[str, Any] = Field(
         description="counts over the run: changes, decisions and scores before and after, "
@@ -52,13 +52,13 @@ class SimulationPage(BaseModel):
     total: int
 
 
-class CitationPublic(BaseModel):
+class SimulationCitation(BaseModel):
     number: int | None = None
     document_id: str | None = None
     title: str | None = None
 
 
-class ScoresPublic(BaseModel):
+class SimulationScores(BaseModel):
     decided_right: bool
     facts_found: int
     facts_total: int
@@ -67,17 +67,17 @@ class ScoresPublic(BaseModel):
     unsupported_sentences: list[str]
 
 
-class AnswerPublic(BaseModel):
+class SimulationAnswer(BaseModel):
     decision: str | None = None
     text: str = ""
-    citations: list[CitationPublic] = Field(default_factory=list)
+    citations: list[SimulationCitation] = Field(default_factory=list)
     reason: str | None = None
     model: str | None = None
     prompt_version: str | None = None
-    scores: ScoresPublic | None = None
+    scores: SimulationScores | None = None
 
 
-class ResultPublic(BaseModel):
+class SimulationResultPublic(BaseModel):
     seq: int
     case_key: str
     conversation_id: uuid.UUID | None
@@ -87,15 +87,15 @@ class ResultPublic(BaseModel):
     labels: dict[str, Any]
     status: CaseStatus
     error: str | None
-    before: AnswerPublic | None = Field(description="the recorded answer, or the current one")
-    after: AnswerPublic | None = Field(description="with the candidate change")
+    before: SimulationAnswer | None = Field(description="the recorded answer, or the current one")
+    after: SimulationAnswer | None = Field(description="with the candidate change")
     diff: str | None = Field(description="a unified line diff of the two answers")
     decision_changed: bool
     text_changed: bool
 
 
-class ResultPage(BaseModel):
-    items: list[ResultPublic]
+class SimulationResultPage(BaseModel):
+    items: list[SimulationResultPublic]
     total: int
 
 
@@ -106,7 +106,7 @@ async def start_simulation(
     started = await simulations.start_simulation(
         state.session_maker, state.temporal, state.settings, principal, body
     )
-    return _public(started, Progress(done=0, total=started.total))
+    return _public(started, SimulationProgressPublic(done=0, total=started.total))
 
 
 @router.get("/simulations")
@@ -117,7 +117,9 @@ async def list_simulations(
         state.session_maker, principal.org_id, limit, offset
     )
     return SimulationPage(
-        items=[_public(row, Progress(done=row.done, total=row.total)) for row in rows],
+        items=[
+            _public(row, SimulationProgressPublic(done=row.done, total=row.total)) for row in rows
+        ],
         total=total,
     )
 
@@ -128,7 +130,7 @@ async def get_simulation(
 ) -> SimulationPublic:
     found = await simulations.get_simulation(state.session_maker, principal.org_id, simulation_id)
     progress = await simulations.progress(state.temporal, found)
-    return _public(found, Progress(done=progress.done, total=progress.total))
+    return _public(found, SimulationProgressPublic(done=progress.done, total=progress.total))
 
 
 @router.get("/simulations/{simulation_id}/results")
@@ -138,11 +140,11 @@ async def list_results(
     state: StateDep,
     limit: PageSize = 50,
     offset: Offset = 0,
-) -> ResultPage:
+) -> SimulationResultPage:
     rows, total = await simulations.simulation_results(
         state.session_maker, principal.org_id, simulation_id, limit, offset
     )
-    return ResultPage(items=[_result(row) for row in rows], total=total)
+    return SimulationResultPage(items=[_result(row) for row in rows], total=total)
 
 
 @router.delete("/simulations/{simulation_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -155,7 +157,7 @@ async def delete_simulation(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _public(simulation: Simulation, progress: Progress) -> SimulationPublic:
+def _public(simulation: Simulation, progress: SimulationProgressPublic) -> SimulationPublic:
     return SimulationPublic(
         id=simulation.id,
         status=simulation.status,
@@ -171,8 +173,8 @@ def _public(simulation: Simulation, progress: Progress) -> SimulationPublic:
     )
 
 
-def _result(row: SimulationResult) -> ResultPublic:
-    return ResultPublic(
+def _result(row: SimulationResult) -> SimulationResultPublic:
+    return SimulationResultPublic(
         seq=row.seq,
         case_key=row.case_key,
         conversation_id=row.conversation_id,
@@ -182,8 +184,8 @@ def _result(row: SimulationResult) -> ResultPublic:
         labels=row.labels,
         status=row.status,
         error=row.error,
-        before=AnswerPublic.model_validate(row.before) if row.before else None,
-        after=AnswerPublic.model_validate(row.after) if row.after else None,
+        before=SimulationAnswer.model_validate(row.before) if row.before else None,
+        after=SimulationAnswer.model_validate(row.after) if row.after else None,
         diff=row.diff,
         decision_changed=row.decision_changed,
         text_changed=row.text_changed,

@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 from temporalio.client import Client
 
-from activities.simulation import AgentSetup
+from activities.simulation import AgentSetup, Candidate, LabelledQuestion
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.agent import SupportAgent
@@ -39,8 +39,10 @@ from core.models import (
     Role,
     Simulation,
     SimulationResult,
+    SimulationStatus,
 )
 from core.settings import Settings
+from services.simulations import simulate_questions
 from tests.conftest import RunningApi
 from tests.factories import member_headers
 from tests.fixtures.documents import article
@@ -712,3 +714,28 @@ async def test_the_simulate_command_refuses_bad_input_with_the_reason(
     assert "less than or equal to 0.95" in out_of_range[1]
     assert "--questions FILE.yaml or --conversations N" in no_source[1]
     assert "no organization named 'Nobody'" in unknown[1]
+
+
+@pytest.mark.usefixtures("worker")
+async def test_the_benchmarks_simulate_a_question_set_and_get_every_result(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, temporal_client: Client
+) -> None:
+    async with api.client() as client:
+        kb = await lumen(client, settings, session_maker)
+    report = await simulate_questions(
+        session_maker,
+        temporal_client,
+        settings,
+        kb.org_id,
+        [
+            LabelledQuestion.model_validate(RESET_QUESTION),
+            LabelledQuestion.model_validate(UNANSWERABLE),
+        ],
+        Candidate(k=2),
+        within=60,
+    )
+    assert report.simulation.status is SimulationStatus.COMPLETED
+    assert report.simulation.summary["decided_right_after"] == 2
+    assert [result.case_key for result in report.results] == ["factory-reset", "shipping-to-mars"]
+    assert report.results[0].after is not None
+    assert report.results[0].after["scores"]["all_facts"] is True
