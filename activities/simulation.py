@@ -35,6 +35,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from agents.knowledge.retrieval import SearchMode
+from agents.support.context import DISSATISFACTION_HANDOFF
 from agents.support.evaluation import Labels, Score, score
 from agents.support.extractive import EXTRACTIVE_MODEL
 from agents.support.turn import Decision, HistoryMessage, TurnInput, TurnOutcome, TurnRunner
@@ -404,6 +405,11 @@ class SimulationActivities:
             history=[HistoryMessage(role=m["role"], content=m["content"]) for m in case.history],
             organization_name=organization,
             spoken=bool(recorded and recorded.get("spoken")),
+            dissatisfaction=(
+                DISSATISFACTION_HANDOFF
+                if recorded and recorded.get("route") == "dissatisfied"
+                else 0
+            ),
         )
         labels = _labels(case.labels)
         if recorded is None:
@@ -571,11 +577,11 @@ async def _question_cases(
             select(KnowledgeDocument.id, KnowledgeDocument.title, KnowledgeDocument.filename)
         )
     ).all()
-    names: dict[str, uuid.UUID] = {}
+    # A name two documents share (the same file name in two folders) matches both.
+    names: dict[str, list[uuid.UUID]] = {}
     for document_id, title, filename in documents:
-        for name in _names(title, filename):
-            names.setdefault(name, document_id)
-        names[str(document_id)] = document_id
+        for name in dict.fromkeys([str(document_id), *_names(title, filename)]):
+            names.setdefault(name, []).append(document_id)
     unmatched: list[str] = []
     rows = []
     for seq, question in enumerate(cases.questions):
@@ -584,8 +590,7 @@ async def _question_cases(
             found = next((names[n] for n in _label_names(label) if n in names), None)
             if found is None:
                 unmatched.append(label)
-            elif str(found) not in matched:
-                matched.append(str(found))
+            matched += [str(d) for d in found or [] if str(d) not in matched]
         rows.append(
             _row(
                 ref,
@@ -704,6 +709,9 @@ def _recorded(answer: Message, *, spoken: bool) -> dict[str, Any]:
         "model": answer.model,
         "prompt_version": answer.prompt_version,
         "message_id": str(answer.id),
+        # How the recorded turn was routed: "dissatisfied" (the visitor had been unhappy
+        # with answers in a row) is replayed, so the candidate sees the same turn.
+        "route": answer.trail.get("route"),
         "spoken": spoken,
         "scores": None,
     }

@@ -240,7 +240,7 @@ async def test_recorded_conversations_are_rerun_with_the_recorded_answer_as_befo
 
 
 async def recorded_conversation(
-    maker: SessionMaker, org_id: uuid.UUID, document_id: str
+    maker: SessionMaker, org_id: uuid.UUID, document_id: str, route: str = "retrieve"
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """A conversation as the turn activity stores one: an earlier exchange, then a question
     answered with a decision trail."""
@@ -285,7 +285,7 @@ async def recorded_conversation(
                         "source_url": None,
                     }
                 ],
-                trail={"decision": "answer", "reason": "recorded"},
+                trail={"decision": "answer", "reason": "recorded", "route": route},
                 model="recorded-model",
                 prompt_version="support-2026-01-01.1",
                 reply_to_id=question.id,
@@ -442,6 +442,39 @@ async def test_the_real_agents_decision_follows_the_candidates_operating_point(
 
 async def _ignore(_: str) -> None:
     return None
+
+
+async def test_a_dissatisfied_turn_is_replayed_as_one_and_no_cases_fail_the_run_clearly(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+    embedder: LocalMiniLMEmbedder,
+) -> None:
+    org_id, owner = await owner_headers(settings, session_maker)
+    await recorded_conversation(session_maker, org_id, str(uuid.uuid4()), route="dissatisfied")
+    async with (
+        threshold_workers(temporal_client, settings, session_maker, embedder) as agents,
+        api.client() as client,
+    ):
+        replayed = await client.post(
+            f"/api/orgs/{org_id}/simulations",
+            json={"source": {"kind": "conversations", "last": 1}},
+            headers=owner,
+        )
+        future = await client.post(
+            f"/api/orgs/{org_id}/simulations",
+            json={"source": {"kind": "conversations", "since": "2999-01-01T00:00:00"}},
+            headers=owner,
+        )
+        done = await finished(client, org_id, owner, replayed.json()["id"])
+        empty = await finished(client, org_id, owner, future.json()["id"])
+    assert done["status"] == "completed"
+    assert [turn.dissatisfaction for _, turn in agents.turns] == [2]
+    assert empty["status"] == "failed"
+    assert empty["failure_reason"] == (
+        "no cases: the conversations chosen have no answered visitor message"
+    )
 
 
 # -- the API: roles, organizations, bad input, deletion -----------------------------------
