@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 from temporalio.client import Client
@@ -25,9 +26,10 @@ from activities.simulation import AgentSetup, Candidate, LabelledQuestion
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.agent import SupportAgent
-from agents.support.prompts import PROMPT_VERSION
+from agents.support.prompts import JUDGE_TOOL_NAME, PROMPT_VERSION
 from agents.support.turn import Citation, Decision, TokenSink, TurnInput, TurnOutcome
 from core.db import SessionMaker, org_session
+from core.encryption import DataKeys
 from core.ids import simulation_id
 from core.models import (
     AuditLogEntry,
@@ -43,9 +45,11 @@ from core.models import (
 )
 from core.settings import Settings
 from services.simulations import simulate_questions
-from tests.conftest import RunningApi
+from tests.conftest import RunningApi, serve
 from tests.factories import member_headers
+from tests.fakes.openai import FakeOpenAI
 from tests.fixtures.documents import article
+from tests.integration.conftest import FAKE_OPENAI_KEY
 from tests.integration.knowledge_helpers import ingest, owner_headers, record_history
 from workflows.worker import build_workers
 
@@ -772,3 +776,65 @@ async def test_the_benchmarks_simulate_a_question_set_and_get_every_result(
     assert [result.case_key for result in report.results] == ["factory-reset", "shipping-to-mars"]
     assert report.results[0].after is not None
     assert report.results[0].after["scores"]["all_facts"] is True
+
+
+async def test_a_model_candidate_runs_the_configured_chat_model_under_its_name(
+    settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+    embedder: LocalMiniLMEmbedder,
+    keyring: DataKeys,
+    fake: FakeOpenAI,
+    fake_openai: tuple[FakeOpenAI, str],
+) -> None:
+    keyed = settings.model_copy(
+        update={"openai_api_key": SecretStr(FAKE_OPENAI_KEY), "openai_base_url": fake_openai[1]}
+    )
+    for _ in ("before", "after"):
+        fake.reply_tool_call(
+            JUDGE_TOOL_NAME,
+            {
+                "answerable": True,
+                "needs_clarification": False,
+                "reason": "scripted",
+                "passage_ids": [1],
+            },
+        )
+        fake.reply_text(
+            "Press and hold the brightness dial on the base for 12 seconds [1]. "
+            "The lamp then sings a song [1]."
+        )
+    async with contextlib.AsyncExitStack() as stack:
+        for built in build_workers(
+            temporal_client, keyed, session_maker, embedder=embedder, keyring=keyring
+        ):
+            await stack.enter_async_context(built)
+        api = await stack.enter_async_context(serve(keyed, embedder))
+        async with api.client() as client:
+            kb = await lumen(client, keyed, session_maker)
+            started = await client.post(
+                f"/api/orgs/{kb.org_id}/simulations",
+                json={
+                    "source": {"kind": "questions", "questions": [RESET_QUESTION]},
+                    "candidate": {"model": "fake-gpt-2"},
+                },
+                headers=kb.owner,
+            )
+            assert started.status_code == 202, started.text
+            done = await finished(client, kb.org_id, kb.owner, started.json()["id"])
+            (case,) = await results(client, kb.org_id, kb.owner, started.json()["id"])
+
+    assert done["status"] == "completed", done
+    assert case["status"] == "done", case["error"]
+    assert case["before"]["model"] == keyed.llm_model
+    assert case["after"]["model"] == "fake-gpt-2"
+    assert [request.body["model"] for request in fake.chat_requests()] == [
+        keyed.llm_model,
+        keyed.llm_model,
+        "fake-gpt-2",
+        "fake-gpt-2",
+    ]
+    # A model writes its own words: a sentence counts when the passage holds its key terms.
+    scores = case["after"]["scores"]
+    assert scores["all_facts"] is True
+    assert scores["unsupported_sentences"] == ["The lamp then sings a song."]
