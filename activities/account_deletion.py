@@ -45,6 +45,8 @@ from core.models import (
     PhoneNumber,
     PrivacyRequest,
     SignInLink,
+    Simulation,
+    SimulationResult,
     TelephonyAccount,
     WidgetEvent,
 )
@@ -103,6 +105,9 @@ class StatusChange:
 # The organization's tables in purge order per store: children before parents, so every row
 # is counted by its own table rather than vanishing in a cascade.
 CONVERSATION_TABLES: list[tuple[str, type[SQLModel]]] = [
+    # Simulation results copy conversation text: they go first, then their simulations.
+    ("simulation_results", SimulationResult),
+    ("simulations", Simulation),
     ("conversation_events", ConversationEvent),
     ("messages", Message),
     ("calls", Call),

@@ -39,6 +39,7 @@ from core.models import (
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
+    SimulationResult,
     WidgetEvent,
 )
 from core.storage import FileStorage, recording_key
@@ -266,6 +267,13 @@ class ContactErasureActivities:
                 col(Call.conversation_id).in_(conversations),
             )
             stores: list[tuple[str, Any, Any]] = [
+                # Simulation results copy the contact's messages (they would go with the
+                # conversations anyway: counted here on their own).
+                (
+                    "simulation_results",
+                    SimulationResult,
+                    col(SimulationResult.conversation_id).in_(conversations),
+                ),
                 (
                     "widget_events",
                     WidgetEvent,

@@ -52,6 +52,8 @@ from core.models import (
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
+    Simulation,
+    SimulationResult,
     WidgetEvent,
 )
 from core.storage import FileStorage, recording_key
@@ -235,6 +237,40 @@ AUDIT_COLUMNS = _columns(
     AuditLogEntry.details,
     AuditLogEntry.created_at,
 )
+# Simulations the organization ran, and their results (which copy conversation text).
+SIMULATION_COLUMNS = _columns(
+    Simulation.id,
+    Simulation.status,
+    Simulation.source,
+    Simulation.candidate,
+    Simulation.total,
+    Simulation.done,
+    Simulation.failed,
+    Simulation.summary,
+    Simulation.failure_reason,
+    Simulation.created_by,
+    Simulation.created_at,
+    Simulation.finished_at,
+)
+SIMULATION_RESULT_COLUMNS = _columns(
+    SimulationResult.id,
+    SimulationResult.simulation_id,
+    SimulationResult.seq,
+    SimulationResult.case_key,
+    SimulationResult.conversation_id,
+    SimulationResult.message_id,
+    SimulationResult.question,
+    SimulationResult.history,
+    SimulationResult.labels,
+    SimulationResult.status,
+    SimulationResult.error,
+    SimulationResult.before,
+    SimulationResult.after,
+    SimulationResult.diff,
+    SimulationResult.decision_changed,
+    SimulationResult.text_changed,
+    SimulationResult.finished_at,
+)
 # The organization's profile: never its widget secret (nor the public key, which is no
 # personal data and no use outside the product).
 ORGANIZATION_COLUMNS = _columns(
@@ -261,6 +297,8 @@ def organization_tables() -> list[_Table]:
         _Table("knowledge_sources", KNOWLEDGE_SOURCE_COLUMNS),
         _Table("knowledge_documents", KNOWLEDGE_DOCUMENT_COLUMNS),
         _Table("audit_log", AUDIT_COLUMNS),
+        _Table("simulations", SIMULATION_COLUMNS),
+        _Table("simulation_results", SIMULATION_RESULT_COLUMNS),
     ]
 
 

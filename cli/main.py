@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -267,6 +268,46 @@ def ingest(
     settings = _settings()
     _require_database(settings)
     code = asyncio.run(run_ingest(settings, sources, org, site=site, wait=wait))
+    raise typer.Exit(code)
+
+
+@app.command()
+def simulate(
+    org: Annotated[str, typer.Option(help="The organization's id or name")],
+    questions: Annotated[
+        Path | None,
+        typer.Option(help="A labelled question set (YAML, as bench/questions/arduino/*.yaml)"),
+    ] = None,
+    conversations: Annotated[
+        int | None, typer.Option(help="Re-run the last N conversations instead")
+    ] = None,
+    operating_point: Annotated[
+        float | None, typer.Option(help="The keyless judge's threshold, 0.05..0.95")
+    ] = None,
+    k: Annotated[int | None, typer.Option(help="Passages retrieved per turn")] = None,
+    search_mode: Annotated[str | None, typer.Option(help="vector or hybrid")] = None,
+    responder: Annotated[
+        str | None, typer.Option(help="keyless, or model (needs OPENAI_API_KEY)")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="The chat model's name")] = None,
+) -> None:
+    """Try a change on questions or past conversations: nothing is sent to any visitor."""
+    from cli.simulate import run_simulate
+
+    settings = _settings()
+    _require_database(settings)
+    candidate = {
+        "operating_point": operating_point,
+        "k": k,
+        "search_mode": search_mode,
+        "responder": responder,
+        "model": model,
+    }
+    code = asyncio.run(
+        run_simulate(
+            settings, org, questions=questions, conversations=conversations, candidate=candidate
+        )
+    )
     raise typer.Exit(code)
 
 

@@ -52,12 +52,16 @@ def data_export_id(org_id: uuid.UUID, request_id: uuid.UUID) -> str:
     return f"export-{org_id}-{request_id}"
 
 
+def simulation_id(org_id: uuid.UUID, simulation: uuid.UUID) -> str:
+    return f"simulate-{org_id}-{simulation}"
+
+
 RETENTION_SCHEDULE_ID = "retention-sweep"
 
 # Workflow-id prefixes whose payloads are the organization's data (encrypted with its key).
 # Everything else (account deletion, platform schedules) uses the platform key.
 _ORGANIZATION_WORKFLOW = re.compile(
-    r"^(?:ingest|sync|reembed|conversation|erase|export)-"
+    r"^(?:ingest|sync|reembed|conversation|erase|export|simulate)-"
     r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 )
 

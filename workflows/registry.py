@@ -9,6 +9,7 @@ from workflows.data_export import DataExportWorkflow
 from workflows.ingest_document import IngestDocumentWorkflow
 from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.retention_sweep import RetentionSweepWorkflow
+from workflows.simulation import SimulationWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
@@ -21,6 +22,7 @@ ALL_WORKFLOWS: list[type] = [
     MemberDeletionWorkflow,
     ReembedKnowledgeWorkflow,
     RetentionSweepWorkflow,
+    SimulationWorkflow,
     SyncKnowledgeSourceWorkflow,
     SystemCheckWorkflow,
 ]

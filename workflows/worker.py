@@ -19,8 +19,9 @@ from activities.data_export import DataExportActivities
 from activities.knowledge import IngestionLimits, KnowledgeActivities
 from activities.knowledge_sources import KnowledgeSourceActivities
 from activities.retention import RetentionActivities
+from activities.simulation import AgentFactory, AgentSetup, Responder, SimulationActivities
 from activities.system import SystemActivities
-from agents.knowledge.retrieval import Retriever
+from agents.knowledge.retrieval import Retriever, SearchMode
 from agents.providers.embeddings import Embedder, create_embedder
 from agents.support.turn import TurnRunner
 from core.db import SessionMaker
@@ -37,6 +38,7 @@ from workflows.data_export import DataExportWorkflow
 from workflows.ingest_document import IngestDocumentWorkflow
 from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.retention_sweep import RetentionSweepWorkflow
+from workflows.simulation import SimulationWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
 
@@ -51,9 +53,11 @@ def build_workers(
     storage: FileStorage | None = None,
     agent: TurnRunner | None = None,
     keyring: DataKeys | None = None,
+    simulation_agents: AgentFactory | None = None,
 ) -> list[Worker]:
     """One worker per task queue. Tests pass ``task_queue_override`` to run every workflow
-    on one queue of their own."""
+    on one queue of their own. Simulations always run the real support agent (built per
+    candidate by ``simulation_agents``), whatever ``agent`` answers conversations."""
     queues = settings.temporal.task_queues
     storage = storage or create_storage(settings)
     embedder = embedder or create_embedder(settings)
@@ -75,6 +79,10 @@ def build_workers(
     sources = KnowledgeSourceActivities(
         session_maker, settings.fetch_timeout_seconds, settings.private_urls_allowed
     )
+    simulations = SimulationActivities(
+        session_maker,
+        simulation_agents or SupportAgents(settings, session_maker, embedder),
+    )
     interceptors = [ActivityLoggingInterceptor()]
     assignments: dict[str, tuple[list[type], list[Callable[..., Any]]]] = {
         queues.system: ([SystemCheckWorkflow], [system.check_database]),
@@ -87,8 +95,14 @@ def build_workers(
                 conversation.mark_interrupted,
             ],
         ),
+        # Simulations are batch work like ingestion: they never queue behind live turns.
         queues.ingestion: (
-            [IngestDocumentWorkflow, SyncKnowledgeSourceWorkflow, ReembedKnowledgeWorkflow],
+            [
+                IngestDocumentWorkflow,
+                SyncKnowledgeSourceWorkflow,
+                ReembedKnowledgeWorkflow,
+                SimulationWorkflow,
+            ],
             [
                 knowledge.prepare_document,
                 knowledge.embed_chunks,
@@ -96,6 +110,10 @@ def build_workers(
                 knowledge.stale_documents,
                 sources.refresh_source_pages,
                 sources.mark_source_synced,
+                simulations.prepare_cases,
+                simulations.run_cases,
+                simulations.finish_simulation,
+                simulations.fail_simulation,
             ],
         ),
     }
@@ -187,3 +205,30 @@ def _support_agent(
     from agents.support.agent import SupportAgent
 
     return SupportAgent(Retriever(session_maker, embedder), create_chat_model(settings))
+
+
+class SupportAgents:
+    """The support agent for a simulation's setup: the worker's own (its k, search mode and
+    chat model) unless the setup changes one of them. A model is only built when a key is
+    configured; the API refuses a model candidate without one."""
+
+    def __init__(self, settings: Settings, session_maker: SessionMaker, embedder: Embedder) -> None:
+        self._settings = settings
+        self._session_maker = session_maker
+        self._embedder = embedder
+
+    def __call__(self, setup: AgentSetup) -> TurnRunner:
+        from agents.providers.llm import create_chat_model
+        from agents.support.agent import SupportAgent
+        from agents.support.context import DEFAULT_K
+
+        settings = self._settings
+        if setup.model is not None:
+            settings = settings.model_copy(update={"llm_model": setup.model})
+        chat_model = None if setup.responder is Responder.KEYLESS else create_chat_model(settings)
+        if setup.responder is Responder.MODEL and chat_model is None:
+            raise RuntimeError("no chat model is configured (OPENAI_API_KEY)")
+        retriever = Retriever(
+            self._session_maker, self._embedder, default_mode=setup.search_mode or SearchMode.VECTOR
+        )
+        return SupportAgent(retriever, chat_model, k=setup.k or DEFAULT_K)

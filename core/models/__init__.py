@@ -41,6 +41,12 @@ from core.models.privacy import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
 )
+from core.models.simulation import (
+    CaseStatus,
+    Simulation,
+    SimulationResult,
+    SimulationStatus,
+)
 from core.models.telephony import NumberSource, PhoneNumber, TelephonyAccount
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "AuditLogEntry",
     "Call",
     "CallOutcome",
+    "CaseStatus",
     "Channel",
     "Contact",
     "Conversation",
@@ -78,6 +85,9 @@ __all__ = [
     "Role",
     "SavedReply",
     "SignInLink",
+    "Simulation",
+    "SimulationResult",
+    "SimulationStatus",
     "SourceKind",
     "TelephonyAccount",
     "WidgetEvent",

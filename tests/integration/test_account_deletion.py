@@ -59,6 +59,8 @@ from core.models import (
     PrivacyRequest,
     PrivacyRequestKind,
     Role,
+    Simulation,
+    SimulationResult,
     SourceKind,
     TelephonyAccount,
     WidgetEvent,
@@ -772,6 +774,8 @@ PLANTED_TABLES = [
     "audit_log",
     "phone_numbers",
     "telephony_accounts",
+    "simulations",
+    "simulation_results",
 ]
 
 
@@ -852,6 +856,20 @@ async def plant(
                 conversation_id=call_conversation.id,
                 role=MessageRole.VISITOR,
                 content="Transcript: my lamp blinks amber.",
+            )
+        )
+        # A simulation of that conversation, with the result that copies its text.
+        simulation = Simulation(org_id=org_id, workflow_id=f"simulate-{org_id}-planted")
+        session.add(simulation)
+        await session.flush()
+        session.add(
+            SimulationResult(
+                org_id=org_id,
+                simulation_id=simulation.id,
+                seq=0,
+                case_key="planted",
+                conversation_id=call_conversation.id,
+                question="Transcript: my lamp blinks amber.",
             )
         )
         for kind in ("widget.opened", "page.viewed"):

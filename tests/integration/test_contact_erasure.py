@@ -31,6 +31,8 @@ from core.models import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
     Role,
+    Simulation,
+    SimulationResult,
 )
 from core.settings import Settings
 from core.storage import create_storage, recording_key
@@ -62,6 +64,7 @@ ERASED_STORES = (
     "conversation_events",
     "calls",
     "widget_events",
+    "simulation_results",
 )
 SECONDS = 1 / 86400  # a grace period of one second, in the setting's days
 
@@ -191,6 +194,9 @@ async def _contact_rows(maker: SessionMaker, customer: Customer) -> dict[str, in
         ),
         "calls": "SELECT count(*) FROM calls WHERE contact_id = :contact",
         "widget_events": "SELECT count(*) FROM widget_events WHERE contact_id = :contact",
+        "simulation_results": (
+            "SELECT count(*) FROM simulation_results WHERE conversation_id = ANY(:conversations)"
+        ),
     }
     async with platform_session(maker) as session:
         connection = await session.connection()
@@ -208,6 +214,25 @@ async def _contact_rows(maker: SessionMaker, customer: Customer) -> dict[str, in
             )
             for store, query in queries.items()
         }
+
+
+async def _simulated(maker: SessionMaker, org_id: uuid.UUID, *customers: Customer) -> None:
+    """A simulation with a result for each customer's first conversation (a copy of it)."""
+    async with org_session(maker, org_id) as session:
+        simulation = Simulation(org_id=org_id, workflow_id=f"simulate-{org_id}-test")
+        session.add(simulation)
+        await session.flush()
+        for seq, customer in enumerate(customers):
+            session.add(
+                SimulationResult(
+                    org_id=org_id,
+                    simulation_id=simulation.id,
+                    seq=seq,
+                    case_key=f"case-{seq}",
+                    conversation_id=customer.conversation_ids[0],
+                    question="a copy of the customer's question",
+                )
+            )
 
 
 async def _tables_holding(maker: SessionMaker, needle: str) -> list[str]:
@@ -310,6 +335,8 @@ async def test_erasure_by_id_removes_exactly_that_contacts_data_everywhere(
         }
         for call_id in recorded.values():
             await record_call(storage, session_maker, shop.org_id, call_id, seed=phrase)
+        # A simulation re-ran the customer's and the neighbour's conversations.
+        await _simulated(session_maker, shop.org_id, customer, neighbour)
         before = await _counts(session_maker, shop.org_id)
         other_before = await _counts(session_maker, other_shop.org_id)
         expected = await _contact_rows(session_maker, customer)
@@ -347,6 +374,7 @@ async def test_erasure_by_id_removes_exactly_that_contacts_data_everywhere(
     assert expected["conversation_notes"] == 1
     assert expected["calls"] == 1
     assert expected["widget_events"] == 2
+    assert expected["simulation_results"] == 1
     assert await _contact_rows(session_maker, customer) == dict.fromkeys(ERASED_STORES, 0)
     assert deleted["workflows_terminated"] == 1  # the other one had ended already
     assert deleted["workflow_histories"] == 2

@@ -2,12 +2,12 @@
 lives, delete the organization, and look for it everywhere afterwards.
 
 Planted in: a contact (email), a visitor message and so the conversation workflow's payloads,
-the assistant's answer, a knowledge document, its chunk and its stored file, a widget event,
-a phone call (the canary phone calling) and its recording (audio bytes found in no other
-file), and a log call (which must redact the email and the phone, as Twilio posts it too).
-After the AccountDeletionWorkflow (grace period of a few seconds, on the real dev server) the
-canary must be in no row of any table, no file under the data folder, no captured log line,
-and no decryptable Temporal payload.
+the assistant's answer, a simulation's result (which copies both), a knowledge document, its
+chunk and its stored file, a widget event, a phone call (the canary phone calling) and its
+recording (audio bytes found in no other file), and a log call (which must redact the email
+and the phone, as Twilio posts it too). After the AccountDeletionWorkflow (grace period of a
+few seconds, on the real dev server) the canary must be in no row of any table, no file under
+the data folder, no captured log line, and no decryptable Temporal payload.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from core.models import Call, Organization
 from core.payload_codec import payloads_in, unseal
 from core.settings import Settings
 from core.storage import create_storage
+from services.simulations import wait_for_simulation
 from tests.conftest import RunningApi
 from tests.integration.call_helpers import record_call
 from tests.integration.conversation_helpers import configure, new_visitor, read_events, turn_done
@@ -186,6 +187,14 @@ async def test_the_canary_is_found_nowhere_after_the_organization_is_deleted(
                 visitor.headers,
                 turn_done,
             )
+            # A simulation of the conversation: its result copies the visitor's question.
+            simulated = await client.post(
+                f"/api/orgs/{org_id}/simulations",
+                json={"source": {"kind": "conversations", "conversation_ids": [conversation_id]}},
+                headers=headers,
+            )
+            assert simulated.status_code == 202, simulated.text
+            await wait_for_simulation(session_maker, org_id, uuid.UUID(simulated.json()["id"]))
             tracked = await client.post(
                 "/api/widget/events",
                 json={
@@ -224,7 +233,14 @@ async def test_the_canary_is_found_nowhere_after_the_organization_is_deleted(
 
             # The canary is really planted: in the database, the files, Temporal.
             planted = rows_holding(_psycopg_url(settings), needles)
-            for table in ("contacts", "messages", "knowledge_chunks", "widget_events", "calls"):
+            for table in (
+                "contacts",
+                "messages",
+                "knowledge_chunks",
+                "widget_events",
+                "calls",
+                "simulation_results",
+            ):
                 assert any(key.startswith(f"{table}:") for key in planted), (table, planted)
             assert f"calls:{phone}" in planted
             assert files_holding(settings.storage_dir, needles)

@@ -44,6 +44,9 @@ from core.models import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
     Role,
+    Simulation,
+    SimulationResult,
+    SimulationStatus,
     SourceKind,
     TelephonyAccount,
     WidgetEvent,
@@ -70,6 +73,8 @@ TABLES = [
     "knowledge_sources",
     "knowledge_documents",
     "audit_log",
+    "simulations",
+    "simulation_results",
 ]
 CONTACT_TABLES = [
     "contacts",
@@ -91,6 +96,8 @@ MODELS: dict[str, Any] = {
     "knowledge_sources": KnowledgeSource,
     "knowledge_documents": KnowledgeDocument,
     "audit_log": AuditLogEntry,
+    "simulations": Simulation,
+    "simulation_results": SimulationResult,
 }
 
 
@@ -201,6 +208,31 @@ async def seed_organization(maker: SessionMaker, org_id: uuid.UUID) -> SeededTel
                 to_number=number.number,
                 status="in-progress",
                 stream_token_hash=telephony.stream_token_hash,
+            )
+        )
+        simulation = Simulation(
+            org_id=org_id,
+            status=SimulationStatus.COMPLETED,
+            source={"kind": "questions", "questions": 1},
+            candidate={"k": 3},
+            summary={"cases": 1},
+            workflow_id=f"simulate-{org_id}-seeded",
+        )
+        session.add(simulation)
+        await session.flush()
+        session.add(
+            SimulationResult(
+                org_id=org_id,
+                simulation_id=simulation.id,
+                seq=0,
+                case_key="warranty",
+                question="How long is the warranty?",
+                labels={"answerable": True, "facts": ["two years"]},
+                before={"decision": "handoff", "text": "A person will help."},
+                after={"decision": "answer", "text": "Two years. [1]"},
+                diff="-A person will help.\n+Two years. [1]",
+                decision_changed=True,
+                text_changed=True,
             )
         )
         source = KnowledgeSource(org_id=org_id, kind=SourceKind.URL, url="https://help.example/")

@@ -1099,6 +1099,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org_id}/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Simulations */
+        get: operations["list_simulations_api_orgs__org_id__simulations_get"];
+        put?: never;
+        /** Start Simulation */
+        post: operations["start_simulation_api_orgs__org_id__simulations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/simulations/{simulation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Simulation */
+        get: operations["get_simulation_api_orgs__org_id__simulations__simulation_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Simulation */
+        delete: operations["delete_simulation_api_orgs__org_id__simulations__simulation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/simulations/{simulation_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Results */
+        get: operations["list_results_api_orgs__org_id__simulations__simulation_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org_id}/telephony": {
         parameters: {
             query?: never;
@@ -1654,6 +1707,35 @@ export interface components {
             /** Transfer Target */
             transfer_target: string | null;
         };
+        /**
+         * Candidate
+         * @description The change tried. Anything left out stays as the organization has it now; the
+         *     knowledge base is always the one it has now.
+         */
+        Candidate: {
+            /**
+             * K
+             * @description passages retrieved per turn
+             */
+            k?: number | null;
+            /**
+             * Model
+             * @description the chat model's name
+             */
+            model?: string | null;
+            /**
+             * Operating Point
+             * @description the keyless judge's threshold: higher hands off more, lower answers more
+             */
+            operating_point?: number | null;
+            responder?: components["schemas"]["Responder"] | null;
+            search_mode?: components["schemas"]["SearchMode"] | null;
+        };
+        /**
+         * CaseStatus
+         * @enum {string}
+         */
+        CaseStatus: "pending" | "done" | "failed";
         /** CauseCount */
         CauseCount: {
             /**
@@ -1763,6 +1845,26 @@ export interface components {
             updated_at: string;
             /** Verified */
             verified: boolean;
+        };
+        /**
+         * ConversationCases
+         * @description Recorded conversations: by id, or the last ``last`` ones, or a date range (of the
+         *     questions), or both of those.
+         */
+        ConversationCases: {
+            /** Conversation Ids */
+            conversation_ids?: string[] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "conversations";
+            /** Last */
+            last?: number | null;
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
         };
         /** ConversationDetail */
         ConversationDetail: {
@@ -2404,6 +2506,31 @@ export interface components {
              */
             questions: number;
         };
+        /**
+         * LabelledQuestion
+         * @description One question of a labelled set, as in ``bench/questions``: articles that answer it and
+         *     facts a right answer holds, or ``why`` the knowledge does not answer it.
+         */
+        LabelledQuestion: {
+            /**
+             * Articles
+             * @description document ids, file names or titles of the articles that answer it
+             */
+            articles?: string[];
+            /** Facts */
+            facts?: string[];
+            /**
+             * History
+             * @description earlier visitor messages
+             */
+            history?: string[];
+            /** Id */
+            id?: string | null;
+            /** Question */
+            question: string;
+            /** Why */
+            why?: string | null;
+        };
         /** LegalHoldPublic */
         LegalHoldPublic: {
             /** Reason */
@@ -2739,6 +2866,16 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** QuestionCases */
+        QuestionCases: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "questions";
+            /** Questions */
+            questions: components["schemas"]["LabelledQuestion"][];
+        };
         /** ReceiptPublic */
         ReceiptPublic: {
             /** Cancelled At */
@@ -2802,6 +2939,11 @@ export interface components {
              */
             resolved_by_ai_share: number | null;
         };
+        /**
+         * Responder
+         * @enum {string}
+         */
+        Responder: "keyless" | "model";
         /** ResponseTimes */
         ResponseTimes: {
             /** @description Handoff to the first operator message */
@@ -2904,6 +3046,168 @@ export interface components {
             /** Query */
             query: string;
         };
+        /** SimulationAnswer */
+        SimulationAnswer: {
+            /** Citations */
+            citations?: components["schemas"]["SimulationCitation"][];
+            /** Decision */
+            decision?: string | null;
+            /** Model */
+            model?: string | null;
+            /** Prompt Version */
+            prompt_version?: string | null;
+            /** Reason */
+            reason?: string | null;
+            scores?: components["schemas"]["SimulationScores"] | null;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+        };
+        /** SimulationCitation */
+        SimulationCitation: {
+            /** Document Id */
+            document_id?: string | null;
+            /** Number */
+            number?: number | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** SimulationPage */
+        SimulationPage: {
+            /** Items */
+            items: components["schemas"]["SimulationPublic"][];
+            /** Total */
+            total: number;
+        };
+        /** SimulationProgressPublic */
+        SimulationProgressPublic: {
+            /**
+             * Done
+             * @description cases run (failed ones included)
+             */
+            done: number;
+            /** Total */
+            total: number;
+        };
+        /** SimulationPublic */
+        SimulationPublic: {
+            /**
+             * Candidate
+             * @description the change tried
+             */
+            candidate: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Failed
+             * @description cases that could not be run, each with its error
+             */
+            failed: number;
+            /** Failure Reason */
+            failure_reason: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            progress: components["schemas"]["SimulationProgressPublic"];
+            /**
+             * Source
+             * @description where the cases come from
+             */
+            source: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["SimulationStatus"];
+            /**
+             * Summary
+             * @description counts over the run: changes, decisions and scores before and after, and the article labels no document matched (unmatched_articles)
+             */
+            summary: {
+                [key: string]: unknown;
+            };
+        };
+        /** SimulationRequest */
+        SimulationRequest: {
+            candidate?: components["schemas"]["Candidate"];
+            /** Source */
+            source: components["schemas"]["QuestionCases"] | components["schemas"]["ConversationCases"];
+        };
+        /** SimulationResultPage */
+        SimulationResultPage: {
+            /** Items */
+            items: components["schemas"]["SimulationResultPublic"][];
+            /** Total */
+            total: number;
+        };
+        /** SimulationResultPublic */
+        SimulationResultPublic: {
+            /** @description with the candidate change */
+            after: components["schemas"]["SimulationAnswer"] | null;
+            /** @description the recorded answer, or the current one */
+            before: components["schemas"]["SimulationAnswer"] | null;
+            /** Case Key */
+            case_key: string;
+            /** Conversation Id */
+            conversation_id: string | null;
+            /** Decision Changed */
+            decision_changed: boolean;
+            /**
+             * Diff
+             * @description a unified line diff of the two answers
+             */
+            diff: string | null;
+            /** Error */
+            error: string | null;
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Labels */
+            labels: {
+                [key: string]: unknown;
+            };
+            /** Message Id */
+            message_id: string | null;
+            /** Question */
+            question: string;
+            /** Seq */
+            seq: number;
+            status: components["schemas"]["CaseStatus"];
+            /** Text Changed */
+            text_changed: boolean;
+        };
+        /** SimulationScores */
+        SimulationScores: {
+            /** All Facts */
+            all_facts: boolean;
+            /** Decided Right */
+            decided_right: boolean;
+            /** Facts Found */
+            facts_found: number;
+            /** Facts Total */
+            facts_total: number;
+            /** Right Article */
+            right_article: boolean | null;
+            /** Unsupported Sentences */
+            unsupported_sentences: string[];
+        };
+        /**
+         * SimulationStatus
+         * @enum {string}
+         */
+        SimulationStatus: "pending" | "running" | "completed" | "failed";
         /**
          * SourceKind
          * @enum {string}
@@ -9416,6 +9720,401 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    list_simulations_api_orgs__org_id__simulations_get: {
+        parameters: {
+            query?: {
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip (narrow the filters to go deeper) */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationPage"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    start_simulation_api_orgs__org_id__simulations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationPublic"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    get_simulation_api_orgs__org_id__simulations__simulation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationPublic"];
+                };
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    delete_simulation_api_orgs__org_id__simulations__simulation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                simulation_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the credential is unknown, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Signed in, but not allowed here (another organization, a role below the one needed, or a site not on the allowed origins) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No such resource in the caller's organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is in a state that does not allow this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The input does not match the spec, or a value is refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidInput"];
+                };
+            };
+            /** @description A dependency (the database, Temporal) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    list_results_api_orgs__org_id__simulations__simulation_id__results_get: {
+        parameters: {
+            query?: {
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip (narrow the filters to go deeper) */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                simulation_id: string;
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationResultPage"];
+                };
             };
             /** @description Not signed in, or the credential is unknown, expired or revoked */
             401: {
