@@ -19,8 +19,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from activities.simulation import LabelledQuestion as SimulatedQuestion
-from bench.corpus import MISSING_CORPUS, Article, LabelledQuestion, corpus_articles
-from bench.corpus import ingest_articles, load_labelled
+from bench.corpus import (
+    MISSING_CORPUS,
+    Article,
+    LabelledQuestion,
+    corpus_articles,
+    ingest_articles,
+    load_labelled,
+)
 from bench.framework import BenchResult, Metric, Options
 from bench.stack import running_stack
 from core.settings import Settings
@@ -71,9 +77,7 @@ def _figures(prefix: str, cases: Sequence[tuple[LabelledQuestion, dict[str, Any]
             _share(right_article, len(answerable)),
             "share",
         ),
-        Metric(
-            f"{prefix}unanswerable_declined", _share(declined, len(unanswerable)), "share"
-        ),
+        Metric(f"{prefix}unanswerable_declined", _share(declined, len(unanswerable)), "share"),
         Metric(
             f"{prefix}answers_with_unsupported_sentences",
             _share(unsupported, every_answer),
@@ -84,9 +88,7 @@ def _figures(prefix: str, cases: Sequence[tuple[LabelledQuestion, dict[str, Any]
 
 async def measure(articles: Sequence[Article]) -> BenchResult:
     available = {article.path for article in articles}
-    questions = [
-        q for q in load_labelled() if not q.answerable or set(q.articles) & available
-    ]
+    questions = [q for q in load_labelled() if not q.answerable or set(q.articles) & available]
     async with running_stack() as stack:
         org_id = await stack.create_organization("Arduino help center")
         run = await ingest_articles(stack.knowledge, stack.session_maker, org_id, articles)

@@ -177,7 +177,8 @@ class Retriever:
                     text(
                         "SELECT word, ndoc FROM ts_stat(format("
                         "'SELECT search_vector FROM knowledge_chunks "
-                        "WHERE org_id = %L AND embedding_model = %L', CAST(:org AS text), CAST(:model AS text)))"
+                        "WHERE org_id = %L AND embedding_model = %L', "
+                        "CAST(:org AS text), CAST(:model AS text)))"
                     ),
                     {"org": str(org_id), "model": self._embedder.model_name},
                 )

@@ -7,7 +7,7 @@ import uuid
 
 from agents.knowledge.retrieval import RetrievedPassage
 from agents.support.evaluation import Labels, answer_sentences, normalise, score
-from agents.support.extractive import compose_answer
+from agents.support.extractive import compose_answer, lead
 from agents.support.prompts import EXTRACTIVE_LEAD, HANDOFF_TEXT
 from agents.support.turn import Decision
 
@@ -52,11 +52,13 @@ def test_normalising_drops_markers_emphasis_and_typographic_apostrophes() -> Non
     )
 
 
-def test_an_extractive_answer_from_the_right_article_scores_every_fact_and_no_gap() -> None:
-    extract = compose_answer("How do I factory reset my lamp?", [_passage(RESET_ARTICLE, RESET)])
+async def test_an_extractive_answer_from_the_right_article_scores_every_fact_and_no_gap() -> None:
+    extract = await compose_answer(
+        "How do I factory reset my lamp?", [_passage(RESET_ARTICLE, RESET)]
+    )
     assert extract is not None
     result = score(
-        extract.text,
+        lead() + extract.text,
         Decision.ANSWER,
         [citation.document_id for citation in extract.citations],
         [RESET_ARTICLE],

@@ -201,7 +201,8 @@ def test_words_the_knowledge_base_never_uses_do_not_sink_a_covered_question() ->
 
     covered, incidental = judged(plain, passages), judged(chatty, passages)
 
-    assert covered.answerable and incidental.answerable, incidental.reason
+    assert covered.answerable, covered.reason
+    assert incidental.answerable, incidental.reason
     assert incidental.features["coverage"] == covered.features["coverage"] == 1.0
     assert {"munich", "raspbian"} <= set(incidental.unknown_terms)
 
@@ -326,7 +327,9 @@ async def test_a_sentence_is_quoted_with_the_list_it_introduces() -> None:
 
 
 async def test_the_article_is_read_beyond_the_retrieved_chunk_and_each_chunk_is_cited() -> None:
-    first = passage(RESET_STEPS.split("\n\n")[0], 0.6, document=RESET, title="Reset your lamp")
+    first = passage(
+        RESET_STEPS.split("\n\n", maxsplit=1)[0], 0.6, document=RESET, title="Reset your lamp"
+    )
     rest = DocumentChunk(uuid.uuid4(), 1, "", "\n\n".join(RESET_STEPS.split("\n\n")[1:]))
     head = DocumentChunk(first.chunk_id, 0, "", first.content)
 
