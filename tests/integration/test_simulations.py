@@ -26,6 +26,7 @@ from activities.simulation import AgentSetup, Candidate, LabelledQuestion
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.agent import SupportAgent
+from agents.support.extractive import EXTRACTIVE_MODEL
 from agents.support.prompts import JUDGE_TOOL_NAME, PROMPT_VERSION
 from agents.support.turn import Citation, Decision, TokenSink, TurnInput, TurnOutcome
 from core.db import SessionMaker, org_session
@@ -166,7 +167,7 @@ async def test_a_labelled_question_set_gives_before_after_and_scores(
     assert reset["labels"]["articles"] == [kb.documents["factory-reset"]]
     for side in ("before", "after"):
         answer = reset[side]
-        assert answer["model"] == "extractive-v1"
+        assert answer["model"] == EXTRACTIVE_MODEL
         assert answer["prompt_version"] == PROMPT_VERSION
         assert answer["decision"] == "answer"
         assert answer["citations"][0]["document_id"] == kb.documents["factory-reset"]
@@ -233,7 +234,7 @@ async def test_recorded_conversations_are_rerun_with_the_recorded_answer_as_befo
     assert before["citations"] == [
         {"number": 1, "document_id": kb.documents["factory-reset"], "title": "Factory reset"}
     ]
-    assert case["after"]["model"] == "extractive-v1"
+    assert case["after"]["model"] == EXTRACTIVE_MODEL
     assert case["after"]["prompt_version"] == PROMPT_VERSION
     assert case["text_changed"] is True
     assert case["diff"].startswith("--- before\n+++ after")
