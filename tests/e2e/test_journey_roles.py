@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.async_api import Browser, BrowserContext, expect
 
-from core.db import SessionMaker
-from core.models import Role
+from core.db import SessionMaker, org_session
+from core.models import Organization, Role
 from tests.conftest import RunningApi
 from tests.e2e.browser import Problems, assert_accessible, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
@@ -147,14 +147,25 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     # Conversation timeouts: the server's bounds, then a saved value.
     await page.get_by_role("link", name="Conversations").click()
     await expect(page).to_have_url(f"{api.url}/dashboard/settings/conversations")
+    timeouts = page.get_by_role("form", name="Conversations")
     await page.get_by_test_id("idle-timeout").fill("0")
-    await page.get_by_role("button", name="Save").click()
-    await expect(page.get_by_role("alert")).to_contain_text("idle_timeout_seconds")
+    await timeouts.get_by_role("button", name="Save").click()
+    await expect(timeouts.get_by_role("alert")).to_contain_text("idle_timeout_seconds")
     _only_refusals(problems, 422)
     await page.get_by_test_id("idle-timeout").fill("45")
     await page.get_by_test_id("handoff-timeout").fill("10")
-    await page.get_by_role("button", name="Save").click()
-    await expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    await timeouts.get_by_role("button", name="Save").click()
+    await expect(timeouts.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    # The judge's operating point: a slider, saved and read back from the organization.
+    answering = page.get_by_role("form", name="When the assistant answers")
+    await expect(answering.get_by_test_id("answering-measured")).to_contain_text("held-out")
+    await answering.get_by_test_id("answer-threshold").fill("0.8")
+    await answering.get_by_role("button", name="Save").click()
+    await expect(answering.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    async with org_session(session_maker, organization.id) as session:
+        stored = await session.get(Organization, organization.id)
+    assert stored is not None
+    assert stored.settings["answer_threshold"] == 0.8
     await assert_accessible(page, "settings-conversations")
 
     # Members: invite an admin; the one-time link is shown once.
