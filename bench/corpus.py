@@ -83,22 +83,7 @@ def corpus_articles(corpus_dir: Path, limit: int | None = None) -> list[Article]
 
 def load_labelled(folder: Path = QUESTION_SET) -> list[LabelledQuestion]:
     """Every labelled question of the set, file by file (sorted), in file order."""
-    questions: list[LabelledQuestion] = []
-    for file in sorted(folder.glob("*.yaml")):
-        document = yaml.safe_load(file.read_text()) or {}
-        for item in document.get("questions", []):
-            questions.append(
-                LabelledQuestion(
-                    id=str(item["id"]),
-                    split=str(item["split"]),
-                    text=str(item["question"]),
-                    history=tuple(str(text) for text in item.get("history", [])),
-                    articles=tuple(str(path) for path in item.get("articles", [])),
-                    facts=tuple(str(fact) for fact in item.get("facts", [])),
-                    why=str(item.get("why", "")),
-                    exact_token=bool(item.get("exact_token", False)),
-                )
-            )
+    questions = [q for file in sorted(folder.glob("*.yaml")) for q in _labelled(file)]
     ids = [question.id for question in questions]
     if len(set(ids)) != len(ids):
         raise ValueError(f"question ids repeat in {folder}")
@@ -110,18 +95,26 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
     default), as the retrieval benchmark and the corpus suite read them."""
     return [
         Question(q.text, q.articles, q.facts, q.exact_token)
-        for q in load_labelled_file(path)
+        for q in _labelled(path)
         if q.answerable
     ]
 
 
-def load_labelled_file(path: Path) -> list[LabelledQuestion]:
-    return [q for q in load_labelled(path.parent) if q.id in _ids(path)]
-
-
-def _ids(path: Path) -> set[str]:
-    document = yaml.safe_load(path.read_text()) or {}
-    return {str(item["id"]) for item in document.get("questions", [])}
+def _labelled(file: Path) -> list[LabelledQuestion]:
+    document = yaml.safe_load(file.read_text()) or {}
+    return [
+        LabelledQuestion(
+            id=str(item["id"]),
+            split=str(item["split"]),
+            text=str(item["question"]),
+            history=tuple(str(text) for text in item.get("history", [])),
+            articles=tuple(str(path) for path in item.get("articles", [])),
+            facts=tuple(str(fact) for fact in item.get("facts", [])),
+            why=str(item.get("why", "")),
+            exact_token=bool(item.get("exact_token", False)),
+        )
+        for item in document.get("questions", [])
+    ]
 
 
 def _items(node: yaml.Node | None) -> list[yaml.Node]:

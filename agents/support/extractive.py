@@ -188,15 +188,11 @@ async def _similarities(
     if embed is None:
         return similarity
     order = sorted(range(len(blocks)), key=lambda position: -lexical[position])[:MAX_EMBEDDED]
-    vectors = await embed([question, *(_embedding_text(blocks[position]) for position in order)])
+    vectors = await embed([question, *(blocks[position].plain for position in order)])
     query = vectors[0]
     for position, vector in zip(order, vectors[1:], strict=True):
         similarity[position] = _cosine(query, vector)
     return similarity
-
-
-def _embedding_text(block: Block) -> str:
-    return block.plain
 
 
 def _cosine(left: Sequence[float], right: Sequence[float]) -> float:

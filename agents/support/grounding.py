@@ -101,8 +101,9 @@ def _fitted_document() -> dict[str, Any]:
     return document
 
 
+@functools.cache
 def fitted_model() -> AnswerabilityModel:
-    """The coefficients shipped in the package (``answerability.json``)."""
+    """The coefficients shipped in the package (``answerability.json``), read once."""
     return AnswerabilityModel.from_document(_fitted_document())
 
 
@@ -150,14 +151,6 @@ class Grounding:
     model_version: str = ""
     relevant: tuple[RetrievedPassage, ...] = ()  # to answer from, most relevant first
     competing_titles: tuple[str, ...] = field(default=())  # for a clarifying question
-
-    @property
-    def top_score(self) -> float:
-        return self.features.get("top_score", 0.0)
-
-    @property
-    def coverage(self) -> float:
-        return self.features.get("coverage", 0.0)
 
     def figures(self) -> dict[str, Any]:
         """The numbers behind the decision, for the decision trail."""
