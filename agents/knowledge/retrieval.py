@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from agents.providers.embeddings import Embedder
 from core.db import SessionMaker, org_session
 from core.models import KnowledgeChunk, KnowledgeDocument
+from core.recent import ORGANIZATIONS_CACHED, Recent
 
 RRF_K = 60
 CANDIDATES = 40  # per ranking, before fusion
@@ -143,7 +144,9 @@ class Retriever:
         self._default_mode = default_mode
         self._ef_search = ef_search
         # org -> (the table's stamp, when it was last checked, the vocabulary)
-        self._vocabularies: dict[uuid.UUID, tuple[tuple[int, str], float, Vocabulary]] = {}
+        self._vocabularies: Recent[uuid.UUID, tuple[tuple[int, str], float, Vocabulary]] = Recent(
+            ORGANIZATIONS_CACHED
+        )
 
     async def embed_texts(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit vectors of ``texts`` in the passages' vector space."""
@@ -168,7 +171,7 @@ class Retriever:
             ).one()
             stamp = (int(row[0]), str(row[1]))
             if cached is not None and cached[0] == stamp:
-                self._vocabularies[org_id] = (stamp, now, cached[2])
+                self._vocabularies.put(org_id, (stamp, now, cached[2]))
                 return cached[2]
             # ts_stat takes its query as text; the organization id is a UUID (hex and dashes
             # only) and the model name is bound through quote_literal.
@@ -184,7 +187,7 @@ class Retriever:
                 )
             ).all()
         vocabulary = Vocabulary(chunks=stamp[0], words={str(w): int(n) for w, n in rows})
-        self._vocabularies[org_id] = (stamp, now, vocabulary)
+        self._vocabularies.put(org_id, (stamp, now, vocabulary))
         return vocabulary
 
     async def documents(

@@ -4,7 +4,6 @@ never read from the environment inside a node."""
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -15,6 +14,7 @@ from agents.knowledge.retrieval import DocumentChunk, RetrievedPassage, Vocabula
 from agents.support.grounding import GroundingPolicy
 from agents.support.terms import Rarity
 from agents.support.turn import TokenSink
+from core.recent import ORGANIZATIONS_CACHED, Recent
 
 DEFAULT_K = 5
 EMBEDDING_CACHE = 20_000  # sentence vectors kept across turns (about 30 MB)
@@ -50,9 +50,8 @@ class CachedReader:
 
     def __init__(self, reader: KnowledgeReader, embeddings: int = EMBEDDING_CACHE) -> None:
         self._reader = reader
-        self._rarity: dict[uuid.UUID, tuple[Vocabulary, Rarity]] = {}
-        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
-        self._capacity = embeddings
+        self._rarity: Recent[uuid.UUID, tuple[Vocabulary, Rarity]] = Recent(ORGANIZATIONS_CACHED)
+        self._vectors: Recent[str, list[float]] = Recent(embeddings)
 
     async def rarity(self, org_id: uuid.UUID) -> Rarity:
         vocabulary = await self._reader.vocabulary(org_id)
@@ -60,7 +59,7 @@ class CachedReader:
         if cached is not None and cached[0] is vocabulary:
             return cached[1]
         rarity = Rarity.of(vocabulary.chunks, vocabulary.words)
-        self._rarity[org_id] = (vocabulary, rarity)
+        self._rarity.put(org_id, (vocabulary, rarity))
         return rarity
 
     async def documents(
@@ -70,16 +69,17 @@ class CachedReader:
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         missing = list(dict.fromkeys(text for text in texts if text not in self._vectors))
+        vectors: dict[str, list[float]] = {}
         if missing:
-            for text, vector in zip(missing, await self._reader.embed_texts(missing), strict=True):
-                self._vectors[text] = vector
-        found = []
-        for text in texts:
-            self._vectors.move_to_end(text)
-            found.append(self._vectors[text])
-        while len(self._vectors) > self._capacity:
-            self._vectors.popitem(last=False)
-        return found
+            vectors = dict(zip(missing, await self._reader.embed_texts(missing), strict=True))
+        for text in dict.fromkeys(texts):
+            if text not in vectors:
+                cached = self._vectors.get(text)
+                assert cached is not None  # present when ``missing`` was computed
+                vectors[text] = cached
+        for text, vector in vectors.items():
+            self._vectors.put(text, vector)
+        return [vectors[text] for text in texts]
 
 
 @dataclass(frozen=True)
