@@ -41,10 +41,8 @@ from bench.corpus import (
     corpus_articles,
     ingest_articles,
     load_labelled,
-    status_counts,
 )
 from bench.stack import running_stack
-from core.models import DocumentStatus
 from core.settings import Settings
 from tests.fixtures.documents import load_articles
 
@@ -116,16 +114,9 @@ async def features_of(
         await ingest_articles(stack.knowledge, stack.session_maker, org_id, articles)
         found = await _features(agent, org_id, arduino)
         lumen_id = await stack.create_organization("Lumen")
-        for article in load_articles():
-            await stack.knowledge.add_file(
-                lumen_id, f"{article.slug}.md", "text/markdown", article.markdown.encode()
-            )
-        ready = 0
-        while ready < len(load_articles()):
-            await asyncio.sleep(0.2)
-            ready = (await status_counts(stack.session_maker, lumen_id)).get(
-                DocumentStatus.READY, 0
-            )
+        await stack.ingest_files(
+            lumen_id, {f"{article.slug}.md": article.markdown for article in load_articles()}
+        )
         return found + await _features(agent, lumen_id, lumen)
 
 
@@ -194,12 +185,9 @@ def fit(
             "declined": round(test_declined, 3),
         },
         "operating_points": [
-            {
-                "threshold": float(t),
-                "answered": round(rates(test_probability, labels[~on_fit], float(t))[0], 3),
-                "declined": round(rates(test_probability, labels[~on_fit], float(t))[1], 3),
-            }
+            {"threshold": float(t), "answered": round(answered, 3), "declined": round(declined, 3)}
             for t in THRESHOLDS[::5]
+            for answered, declined in [rates(test_probability, labels[~on_fit], float(t))]
         ],
     }
 

@@ -15,6 +15,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 
 import psutil
 import uvicorn
+from sqlmodel import select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -32,9 +34,9 @@ from api.app import create_app
 from cli.embedded.postgres import EmbeddedPostgres
 from cli.embedded.temporal import dev_server_args, temporal_cli
 from cli.migrate import upgrade
-from core.db import SessionMaker, create_engine, create_session_maker, platform_session
+from core.db import SessionMaker, create_engine, create_session_maker, org_session, platform_session
 from core.logging import configure_logging
-from core.models import Organization
+from core.models import DocumentStatus, KnowledgeDocument, Organization
 from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.storage import FileStorage, create_storage
@@ -106,6 +108,26 @@ class Stack:
 
     async def create_organization(self, name: str = "Bench") -> uuid.UUID:
         return await create_organization(self.session_maker, name)
+
+    async def ingest_files(
+        self, org_id: uuid.UUID, files: Mapping[str, str], within: float = 120.0
+    ) -> None:
+        """Add Markdown ``files`` (name to text) through the real ingestion and wait until
+        every one is ready; a failed one raises with its reason."""
+        for name, markdown in files.items():
+            await self.knowledge.add_file(org_id, name, "text/markdown", markdown.encode())
+        deadline = time.monotonic() + within
+        while True:
+            async with org_session(self.session_maker, org_id) as session:
+                documents = (await session.exec(select(KnowledgeDocument))).all()
+            failed = [d for d in documents if d.status is DocumentStatus.FAILED]
+            if failed:
+                raise RuntimeError(f"a document failed to ingest: {failed[0].failure_reason}")
+            if sum(d.status is DocumentStatus.READY for d in documents) >= len(files):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the knowledge base was not ready within {within:.0f}s")
+            await asyncio.sleep(0.1)
 
 
 @contextlib.asynccontextmanager

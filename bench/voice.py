@@ -78,12 +78,12 @@ from bench.framework import BenchResult, Metric, Options, Parameter, p50
 from bench.stack import Stack, load_average, running_stack, serving_api
 from bench.turns import (
     JUDGEMENT,
+    KNOWLEDGE,
     UNLIMITED,
     EventStream,
     InstantModel,
     Setup,
     StreamEvent,
-    ingest_knowledge,
     p95,
     update_with_start_round_trips,
 )
@@ -699,7 +699,7 @@ async def measure_voice(turns: int) -> BenchResult:
                 description = speech_stack(settings).description
                 spoken = utterance(QUESTION, Path(folder))
                 org = await phone_org(stack, api_url)
-                await ingest_knowledge(stack, org.org_id)
+                await stack.ingest_files(org.org_id, KNOWLEDGE, within=60.0)
                 setup = Setup(stack, model, api_url, org.org_id, org.public_key)
                 stream = EventStream(client, f"/api/orgs/{org.org_id}/inbox/events", org.headers)
                 await stream.open()
