@@ -195,6 +195,52 @@ describe("the conversation view", () => {
     expect(await screen.findByText("Refund approved")).toBeTruthy();
   });
 
+  it("shows the answer being written from token events, then the stored message in its place", async () => {
+    const state = { joined: false, notes: [], done: false };
+    const stored = message("m4", "assistant", "Lamps ship in two days.", "2026-01-05T10:03:00Z");
+    renderWith(
+      routes,
+      {
+        ...answers(state),
+        [`GET /api/orgs/${ORG}/conversations/${A}`]: () => {
+          const body = detail(false);
+          return json(state.done ? { ...body, messages: [...body.messages, stored] } : body);
+        },
+      },
+      `/inbox/${A}`,
+    );
+    await screen.findByTestId("why");
+    const stream = FakeEventSource.opened.find((source) => source.url.endsWith(`/conversations/${A}/events`));
+    expect(stream?.url).toBe(`/api/orgs/${ORG}/conversations/${A}/events`);
+    const turn = "00000000-0000-0000-0000-0000000000f1";
+    const token = (id: number, text: string) =>
+      act(() => stream!.emit("token", { id, type: "token", conversation_id: A, data: { turn_id: turn, text } }));
+
+    token(10, "Lamps ship ");
+    const draft = await screen.findByTestId("draft");
+    expect(draft.textContent).toContain("The AI is answering");
+    expect(draft.textContent).toContain("Lamps ship ");
+    token(11, "in two days.");
+    await waitFor(() => expect(screen.getByTestId("draft").textContent).toContain("Lamps ship in two days."));
+    // Still a draft: the transcript has only the three stored messages.
+    expect(screen.getAllByTestId("message")).toHaveLength(3);
+
+    state.done = true;
+    act(() =>
+      stream!.emit("message.done", {
+        id: 12,
+        type: "message.done",
+        conversation_id: A,
+        data: { ...stored, turn_id: turn, decision: "answer" },
+      }),
+    );
+    await waitFor(() => expect(screen.getAllByTestId("message")).toHaveLength(4));
+    expect(screen.queryByTestId("draft")).toBeNull();
+    const last = screen.getAllByTestId("message")[3]!;
+    expect(last.getAttribute("data-role")).toBe("assistant");
+    expect(last.textContent).toContain("Lamps ship in two days.");
+  });
+
   it("inserts a saved reply with / and the arrow keys, and closes the list with Esc", async () => {
     renderWith(routes, answers({ joined: true, notes: [] }), `/inbox/${A}`);
     const box = (await screen.findByTestId("reply-text")) as HTMLTextAreaElement;

@@ -169,7 +169,7 @@ export function ConversationView({ me, conversationId }: { me: Me; conversationI
               ),
             )}
             {Object.entries(drafts).map(([turn, draft]) => (
-              <li key={turn} className="message role-assistant draft">
+              <li key={turn} className="message role-assistant draft" data-testid="draft">
                 <span className="author">{strings.conversation.aiAnswering}</span>
                 <p>{draft}</p>
               </li>
