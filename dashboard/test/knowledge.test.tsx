@@ -85,6 +85,35 @@ describe("the knowledge screen", () => {
     expect(deleted.headers.get(CSRF_HEADER)).toBe("token-1");
   });
 
+  it("re-ingests a document with a POST and shows it being read again", async () => {
+    let items = [doc("d1"), doc("d2", { title: "FAQ", source_type: "website", filename: null })];
+    const { requests } = renderWith(<Knowledge me={ME} />, {
+      ...CSRF,
+      [`GET ${BASE}/documents`]: () => json({ items, total: items.length }),
+      [`GET ${BASE}/sources`]: () => json([]),
+      [`POST ${BASE}/documents/d1/reingest`]: () => {
+        items = items.map((item) =>
+          item.id === "d1" ? { ...item, status: "processing", progress: { stage: "extracting", done: 0, total: 0 } } : item,
+        );
+        return json(items[0], 202);
+      },
+    });
+    const rows = await screen.findAllByTestId("document");
+    // A page of a followed website is re-read by its sync, not by hand.
+    expect(within(rows[1]!).queryByRole("button", { name: /Re-ingest/ })).toBeNull();
+    fireEvent.click(within(rows[0]!).getByRole("button", { name: "Re-ingest Factory reset" }));
+    await waitFor(() => expect(screen.getAllByTestId("document")[0]!.getAttribute("data-status")).toBe("processing"));
+    const row = screen.getAllByTestId("document")[0]!;
+    expect(row.textContent).toContain("Indexing");
+    expect((within(row).getByRole("button", { name: "Re-ingest Factory reset" }) as HTMLButtonElement).disabled).toBe(true);
+    const writes = requests.filter((request) => request.method !== "GET");
+    expect(writes.map((request) => `${request.method} ${new URL(request.url).pathname}`)).toEqual([
+      `POST ${BASE}/documents/d1/reingest`,
+    ]);
+    expect(writes[0]!.headers.get(CSRF_HEADER)).toBe("token-1");
+    expect(await writes[0]!.text()).toBe("");
+  });
+
   it("shows an operator the knowledge but none of the controls that change it", async () => {
     renderWith(<Knowledge me={{ ...ME, role: "operator" }} />, {
       [`GET ${BASE}/documents`]: () => json({ items: [doc("d1")], total: 1 }),

@@ -130,6 +130,75 @@ describe("the privacy pages", () => {
     expect(writes).toEqual([`/api/orgs/${ORG}/deletion`, `/api/orgs/${ORG}/deletion/cancel`]);
   });
 
+  it("erase a reported minor at once, after its own confirmation, and link the request", async () => {
+    const CONTACT = "00000000-0000-0000-0000-0000000000c1";
+    const REQUEST = "00000000-0000-0000-0000-0000000000f1";
+    const contact = {
+      id: CONTACT,
+      name: "Kim",
+      email: "kim@example.com",
+      external_id: null,
+      phone: null,
+      verified: false,
+      created_at: "2026-01-05T10:00:00Z",
+    };
+    const { requests } = renderWith(
+      routes("compliance"),
+      {
+        ...CSRF,
+        [`GET /api/orgs/${ORG}/contacts`]: () => json({ items: [contact], total: 1 }),
+        [`POST /api/orgs/${ORG}/contacts/${CONTACT}/report-minor`]: () =>
+          json(
+            {
+              id: REQUEST,
+              kind: "contact_erasure",
+              status: "running",
+              contact_id: CONTACT,
+              reason: "reported minor",
+              receipt: {},
+              requested_by_member_id: MEMBER,
+              workflow_id: null,
+              created_at: "2026-01-05T10:01:00Z",
+              completed_at: null,
+              downloaded_at: null,
+              expires_at: null,
+              failure_reason: null,
+              size_bytes: null,
+            },
+            202,
+          ),
+      },
+      "/privacy/erasure",
+    );
+    fireEvent.change(await screen.findByTestId("erasure-query"), { target: { value: "kim@example.com" } });
+    fireEvent.click(screen.getByRole("button", { name: s.erasure.search }));
+    const found = await screen.findByTestId("erasure-contact");
+    const search = requests.find((request) => new URL(request.url).pathname.endsWith("/contacts"))!;
+    expect(new URL(search.url).searchParams.get("email")).toBe("kim@example.com");
+
+    fireEvent.click(within(found).getByTestId("report-minor"));
+    // Nothing is erased before the confirmation, which says there is no grace period.
+    expect(requests.some((request) => request.method === "POST")).toBe(false);
+    expect(within(found).getByRole("group", { name: s.erasure.minorTitle }).textContent).toContain(s.erasure.minorBody);
+    const confirm = within(found).getByTestId("confirm-erase");
+    expect(confirm.textContent).toBe(s.erasure.minorConfirm);
+    fireEvent.click(confirm);
+
+    const done = await screen.findByTestId("erasure-done");
+    expect(done.textContent).toContain(s.erasure.done);
+    expect(done.textContent).toContain(s.status.running);
+    expect(within(done).getByRole("link", { name: s.erasure.viewRequest }).getAttribute("href")).toBe(
+      `/privacy/requests/${REQUEST}`,
+    );
+    expect(screen.queryByTestId("confirm-erase")).toBeNull();
+    const writes = requests.filter((request) => request.method === "POST");
+    expect(writes.map((request) => new URL(request.url).pathname)).toEqual([
+      `/api/orgs/${ORG}/contacts/${CONTACT}/report-minor`,
+    ]);
+    expect(writes[0]!.headers.get(CSRF_HEADER)).toBe("tok");
+    expect(await writes[0]!.text()).toBe("");
+  });
+
   it("filter the audit log by action, actor and dates, and page through it", async () => {
     const entry = (n: number) => ({
       id: `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`,

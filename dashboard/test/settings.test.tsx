@@ -164,6 +164,91 @@ describe("members", () => {
   });
 });
 
+describe("member changes", () => {
+  it("changes a member's role, removes a member after a confirm, and revokes an invitation", async () => {
+    let members = [
+      { id: "m1", name: "Olive", email: "olive@example.com", role: "owner", created_at: "2026-01-01T00:00:00Z" },
+      { id: "m2", name: "Otto", email: "otto@example.com", role: "operator", created_at: "2026-01-02T00:00:00Z" },
+      { id: "m3", name: "Ada", email: "ada@example.com", role: "operator", created_at: "2026-01-03T00:00:00Z" },
+    ];
+    const invitation = (id: string, email: string) => ({
+      id,
+      email,
+      role: "operator",
+      status: "pending",
+      created_at: "2026-01-03T00:00:00Z",
+      expires_at: "2026-01-10T00:00:00Z",
+      accepted_at: null,
+      revoked_at: null as string | null,
+    });
+    let invitations = [invitation("i1", "nia@example.com"), invitation("i2", "sam@example.com")];
+    const writes: { method: string; path: string; body: unknown }[] = [];
+    const record = async (request: Request) => {
+      const text = await request.text();
+      writes.push({ method: request.method, path: new URL(request.url).pathname, body: text ? JSON.parse(text) : null });
+    };
+    renderWith(
+      <App />,
+      {
+        "GET /api/me": () => json({ ...ME, member_id: "m1" }),
+        [`GET /api/orgs/${ORG}/members`]: () => json(members),
+        [`GET /api/orgs/${ORG}/invitations`]: () => json(invitations),
+        "GET /api/auth/csrf": () => json({ csrf_token: "t", header: "X-CSRF-Token" }),
+        [`PATCH /api/orgs/${ORG}/members/m2`]: async (request) => {
+          await record(request);
+          members = members.map((member) => (member.id === "m2" ? { ...member, role: "admin" } : member));
+          return json(members[1]);
+        },
+        [`DELETE /api/orgs/${ORG}/members/m3`]: async (request) => {
+          await record(request);
+          members = members.filter((member) => member.id !== "m3");
+          return new Response(null, { status: 204 });
+        },
+        [`DELETE /api/orgs/${ORG}/invitations/i1`]: async (request) => {
+          await record(request);
+          invitations = [{ ...invitations[0]!, status: "revoked", revoked_at: "2026-01-04T00:00:00Z" }, invitations[1]!];
+          return new Response(null, { status: 204 });
+        },
+      },
+      "/settings/members",
+    );
+    const rows = await screen.findAllByTestId("member-row");
+    expect(rows).toHaveLength(3);
+
+    const otto = within(rows[1]!).getByRole("combobox", { name: s.members.roleOf("Otto") }) as HTMLSelectElement;
+    expect(otto.value).toBe("operator");
+    fireEvent.change(otto, { target: { value: "admin" } });
+    await waitFor(() =>
+      expect(writes).toEqual([{ method: "PATCH", path: `/api/orgs/${ORG}/members/m2`, body: { role: "admin" } }]),
+    );
+    // The list is read again: the select shows the stored role.
+    await waitFor(() =>
+      expect(
+        (screen.getByRole("combobox", { name: s.members.roleOf("Otto") }) as HTMLSelectElement).value,
+      ).toBe("admin"),
+    );
+
+    const ada = screen.getAllByTestId("member-row")[2]!;
+    fireEvent.click(within(ada).getByRole("button", { name: s.members.remove }));
+    expect(writes).toHaveLength(1); // asked first
+    expect(within(ada).getByText(s.members.confirmRemove("Ada"))).toBeTruthy();
+    fireEvent.click(within(ada).getByRole("button", { name: s.members.confirm }));
+    await waitFor(() => expect(screen.getAllByTestId("member-row")).toHaveLength(2));
+    expect(writes[1]).toEqual({ method: "DELETE", path: `/api/orgs/${ORG}/members/m3`, body: null });
+    expect(screen.queryByText("ada@example.com")).toBeNull();
+
+    const pending = screen.getByTestId("invitations");
+    expect(within(pending).getAllByRole("listitem")).toHaveLength(2);
+    const nia = within(pending).getByText("nia@example.com").closest("li")!;
+    fireEvent.click(within(nia).getByRole("button", { name: s.members.revoke }));
+    await waitFor(() => expect(within(screen.getByTestId("invitations")).getAllByRole("listitem")).toHaveLength(1));
+    expect(writes[2]).toEqual({ method: "DELETE", path: `/api/orgs/${ORG}/invitations/i1`, body: null });
+    expect(screen.queryByText("nia@example.com")).toBeNull();
+    expect(screen.getByText("sam@example.com")).toBeTruthy();
+    expect(writes).toHaveLength(3);
+  });
+});
+
 describe("API keys", () => {
   it("shows a new key's secret once and revokes only after confirming", async () => {
     const deleted: string[] = [];
