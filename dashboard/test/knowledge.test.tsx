@@ -324,6 +324,44 @@ describe("the knowledge screen", () => {
     expect(asked.headers.get(CSRF_HEADER)).toBe("token-1");
   });
 
+  it("comes from a knowledge gap with its question: says what to add and has it ready to try", async () => {
+    const question = "Do you ship to Australia?";
+    const { requests } = renderWith(
+      <Knowledge me={ME} />,
+      {
+        ...CSRF,
+        [`GET ${BASE}/documents`]: () => json({ items: [], total: 0 }),
+        [`GET ${BASE}/sources`]: () => json([]),
+        [`POST ${BASE}/try`]: () =>
+          json({ decision: "handoff", reason: "nothing retrieved", answer: "", citations: [], passages: [], model: "extractive-v1" }),
+      },
+      `/knowledge?topic=${encodeURIComponent(question)}`,
+    );
+    const notice = await screen.findByTestId("knowledge-topic");
+    expect(notice.textContent).toBe("Add knowledge that answers: Do you ship to Australia?");
+    // Above the upload area.
+    expect(notice.compareDocumentPosition(screen.getByTestId("dropzone")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const box = screen.getByTestId("try-question") as HTMLTextAreaElement;
+    expect(box.value).toBe(question);
+    fireEvent.click(screen.getByTestId("try-submit"));
+    await screen.findByTestId("try-decision");
+    const asked = requests.find((r) => r.url.endsWith("/try"))!;
+    expect(await asked.json()).toEqual({ question });
+  });
+
+  it("shows no gap notice and an empty try box without a topic", async () => {
+    renderWith(
+      <Knowledge me={ME} />,
+      {
+        [`GET ${BASE}/documents`]: () => json({ items: [], total: 0 }),
+        [`GET ${BASE}/sources`]: () => json([]),
+      },
+      "/knowledge",
+    );
+    expect(((await screen.findByTestId("try-question")) as HTMLTextAreaElement).value).toBe("");
+    expect(screen.queryByTestId("knowledge-topic")).toBeNull();
+  });
+
   it("says when the assistant would hand off and shows a refusal from the API", async () => {
     let calls = 0;
     renderWith(<Knowledge me={ME} />, {

@@ -3,6 +3,7 @@
 // followed websites, and "try it". Controls a role may not use are not shown (the API
 // refuses them anyway). A lazy route: none of this is in the first load.
 import { type DragEvent, type FormEvent, useId, useRef, useState } from "react";
+import { useSearchParams } from "react-router";
 import { isManager } from "../access";
 import type { Me } from "../api/client";
 import {
@@ -31,6 +32,9 @@ const ACCEPT = ".pdf,.txt,.md,.markdown,.html,.htm,.docx,.csv";
 
 export default function Knowledge({ me }: { me: Me }) {
   const canManage = isManager(me.role);
+  // "Add knowledge" on a knowledge gap (Analytics) comes here with the gap's question.
+  const [params] = useSearchParams();
+  const topic = params.get("topic")?.trim() ?? "";
   return (
     <div className="knowledge">
       <div className="knowledge-main">
@@ -38,12 +42,17 @@ export default function Knowledge({ me }: { me: Me }) {
           <h1>{t.title}</h1>
           <p className="kb-hint">{t.intro}</p>
           {!canManage && <p className="notice">{t.documents.readOnly}</p>}
+          {topic && (
+            <p className="notice topic" data-testid="knowledge-topic">
+              {t.topic(topic)}
+            </p>
+          )}
         </header>
         {canManage && <Uploads orgId={me.org_id} />}
         <Documents orgId={me.org_id} canManage={canManage} />
         <Imports orgId={me.org_id} canManage={canManage} />
       </div>
-      <TryBox orgId={me.org_id} />
+      <TryBox key={topic} orgId={me.org_id} initialQuestion={topic} />
     </div>
   );
 }
@@ -532,9 +541,9 @@ function SourceRow({
 
 // -- try it ----------------------------------------------------------------------------------
 
-function TryBox({ orgId }: { orgId: string }) {
+function TryBox({ orgId, initialQuestion }: { orgId: string; initialQuestion: string }) {
   const trial = useTry(orgId);
-  const [question, setQuestion] = useState("");
+  const [question, setQuestion] = useState(initialQuestion);
   const fieldId = useId();
   const submit = (event?: FormEvent) => {
     event?.preventDefault();

@@ -5,6 +5,8 @@ const sentence = (text: string) => (text ? text[0]!.toUpperCase() + text.slice(1
 export const knowledge = {
   title: "Knowledge",
   intro: "What the assistant answers from. Upload files, import pages from the web, and try a question.",
+  /** From a knowledge gap in Analytics: the question the knowledge did not answer. */
+  topic: (question: string) => `Add knowledge that answers: ${question}`,
 
   upload: {
     title: "Upload files",
