@@ -5,10 +5,12 @@ with a real one-time link, and an axe-core accessibility scan."""
 from __future__ import annotations
 
 import shutil
+import struct
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,9 +89,64 @@ async def signed_in_page(
     return context, page, problems
 
 
-async def screenshot(page: Page, name: str) -> None:
+SCREENSHOT_MAX_HEIGHT = 12_000  # pixels: a longer page is cut there
+
+# How much content the page's scroll boxes hide below their fold: the most any one hides. A
+# box whose hidden part did not shrink when the viewport grew (a dialog's fixed max-height, a
+# table's horizontal scrollbar) does not grow with the viewport and is left out from then on.
+HIDDEN_OVERFLOW = """(first) => {
+    if (first) window.__hiddenOverflow = new WeakMap();
+    const seen = window.__hiddenOverflow;
+    let most = 0;
+    for (const box of document.querySelectorAll("*")) {
+        const scrolls = /auto|scroll/.test(getComputedStyle(box).overflowY);
+        if (!scrolls || box.clientHeight === 0) continue;
+        const hidden = box.scrollHeight - box.clientHeight;
+        const before = seen.get(box);
+        if (before === Infinity) continue;
+        if (before !== undefined && hidden >= before) {
+            seen.set(box, Infinity);
+            continue;
+        }
+        seen.set(box, hidden);
+        most = Math.max(most, hidden);
+    }
+    return most;
+}"""
+NEXT_FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    """The whole page as `name`.png. The dashboard's shell scrolls inside itself (its main
+    area, a settings page, the inbox's columns), where ``full_page`` sees only the viewport:
+    the viewport is made as tall as the content for the shot, then given back."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    height = size["height"] if size else 0
+    if size:
+        for attempt in range(4):
+            hidden = await page.evaluate(HIDDEN_OVERFLOW, attempt == 0)
+            if hidden <= 1 or height >= SCREENSHOT_MAX_HEIGHT:
+                break
+            height = min(height + hidden, SCREENSHOT_MAX_HEIGHT)
+            await page.set_viewport_size({"width": size["width"], "height": height})
+            await page.evaluate(NEXT_FRAME)
+    try:
+        await page.screenshot(path=str(path), full_page=True)
+    finally:
+        if size and height != size["height"]:
+            await page.set_viewport_size(size)
+            await page.evaluate(NEXT_FRAME)
+    return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """A PNG's width and height in pixels (from its IHDR chunk)."""
+    with path.open("rb") as file:
+        header = file.read(24)
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
 
 
 async def assert_accessible(page: Page, name: str) -> None:

@@ -13,7 +13,7 @@ from playwright.async_api import Browser, expect
 from core.db import SessionMaker
 from core.models import Role
 from tests.conftest import RunningApi
-from tests.e2e.browser import axe_violations, screenshot, signed_in_page
+from tests.e2e.browser import axe_violations, png_size, screenshot, signed_in_page
 from tests.factories import create_member, create_organization
 from tests.integration.conversation_helpers import new_visitor, read_events, turn_done
 
@@ -63,7 +63,14 @@ async def test_an_unanswered_question_shows_up_as_a_handoff_and_a_knowledge_gap(
     await expect(chart).to_have_attribute(
         "aria-label", re.compile(r"^1 conversation over 30 days; the busiest day was ")
     )
-    await screenshot(page, "analytics")
+    # The screenshot shows the whole report, knowledge gaps included, though the dashboard's
+    # main area scrolls inside the window.
+    shot = await screenshot(page, "analytics")
+    content_bottom = await page.locator("#main").evaluate(
+        "(main) => main.getBoundingClientRect().top + main.scrollHeight"
+    )
+    assert content_bottom > 800
+    assert png_size(shot)[1] >= content_bottom
     assert await axe_violations(page) == []
 
     # The last 7 days, on a tablet, in dark mode: the same figures, still accessible.
@@ -87,6 +94,10 @@ async def test_an_unanswered_question_shows_up_as_a_handoff_and_a_knowledge_gap(
     # "Add knowledge" leads to the Knowledge screen.
     await gap.get_by_test_id("gap-add").click()
     await expect(page).to_have_url(re.compile(r"/dashboard/knowledge\?topic=Do%20you%20sell"))
+    await expect(page.get_by_test_id("knowledge-topic")).to_have_text(
+        f"Add knowledge that answers: {QUESTION}"
+    )
+    await expect(page.get_by_test_id("try-question")).to_have_value(QUESTION)
     assert problems.seen == []
     assert [cookie["name"] for cookie in await context.cookies()] == ["perceptron_session"]
     await context.close()
