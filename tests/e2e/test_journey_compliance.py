@@ -3,7 +3,7 @@ API, worker, PostgreSQL and Temporal: request an organization export and downloa
 find a contact and ask for its erasure (then cancel it), start the organization's deletion
 (typed confirmation), put it on legal hold, release it and cancel it, and find every one of
 those actions in the audit log. Each page gets a screenshot and an axe scan, and so do the
-public landing and privacy-policy pages.
+public landing, privacy-policy and sign-up pages and the dashboard's signed-out screen.
 
 The compliance role may request and cancel a deletion (api/routes/account_deletion.py:
 owner or compliance), so one member walks the whole journey."""
@@ -20,11 +20,18 @@ from playwright.async_api import Browser, expect
 
 from core.db import SessionMaker, org_session
 from core.models import Contact, Role
+from core.settings import Settings
 from tests.conftest import RunningApi
 from tests.e2e.browser import assert_accessible, signed_in_page
 from tests.factories import create_member, create_organization
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker")]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    settings.signup = True  # so the public website has its sign-up form, scanned below
+    return settings
 
 
 @pytest.mark.usefixtures("built_dashboard")
@@ -190,6 +197,25 @@ async def test_a_compliance_member_exports_erases_deletes_cancels_and_reads_the_
     )
     await page.set_viewport_size({"width": 1280, "height": 860})
     await assert_accessible(page, "website-landing")
+    await page.get_by_role("link", name="Create an organization").first.click()
+    await expect(page).to_have_url(f"{api.url}/signup")
+    await expect(
+        page.get_by_role("heading", name="Create an organization", level=1)
+    ).to_be_visible()
+    await expect(page.get_by_label("Organization name")).to_be_visible()
+    await assert_accessible(page, "website-signup")
+
+    # Without a session the dashboard says how to sign in (its /api/me answers 401, which the
+    # console reports: this page's problems are not the journey's).
+    signed_out = await browser.new_context(viewport={"width": 1280, "height": 860})
+    anonymous = await signed_out.new_page()
+    await anonymous.goto(f"{api.url}/dashboard/")
+    await expect(
+        anonymous.get_by_role("heading", name="Sign in to the dashboard", level=1)
+    ).to_be_visible()
+    await expect(anonymous.get_by_text("perceptron sign-in-link")).to_be_visible()
+    await assert_accessible(anonymous, "dashboard-signed-out")
+    await signed_out.close()
 
     assert problems.seen == [], problems.seen
     assert [cookie["name"] for cookie in await context.cookies()] == ["perceptron_session"]
