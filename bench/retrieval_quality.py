@@ -1,7 +1,7 @@
 """`retrieval`: how often search finds the article that answers a customer's question.
 
 The help-center corpus is ingested through the real pipeline (``bench/stack.py``), then every
-answerable question of ``bench/questions/arduino_help_center.yaml`` is searched through the
+answerable question of ``bench/questions/arduino/`` is searched through the
 product's ``Retriever`` in each mode. A passage is a hit when its document is one of the
 question's articles. Hit@5 (a target passage in the top 5) and MRR@10 (1/rank of the first
 one, 0 beyond 10) are reported per mode, hybrid against vector as the ratio, also split into

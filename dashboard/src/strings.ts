@@ -17,7 +17,7 @@ export const strings = {
 
   signedOut: {
     title: "Sign in to the dashboard",
-    body: "You are not signed in, or your session has ended. Open the one-time sign-in link that `perceptron up` printed, or print a new one with:",
+    body: "You are not signed in, or your session has ended. Open the one-time sign-in link that “perceptron up” printed, or print a new one with:",
     command: "perceptron sign-in-link",
     reload: "I have signed in: reload",
   },

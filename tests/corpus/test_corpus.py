@@ -2,7 +2,7 @@
 
 Uploaded through the API, ingested by the real worker with the real local model (once for the
 module, see conftest.py), then searched with the question set of
-``bench/questions/arduino_help_center.yaml``. Thresholds sit a little below what was measured,
+``bench/questions/arduino/``. Thresholds sit a little below what was measured,
 so a regression in extraction, chunking, embedding or retrieval fails here, while the
 nondeterminism of concurrent ingestion (none expected: chunking is deterministic) does not.
 """
