@@ -473,12 +473,13 @@ class SimulationActivities:
         async with org_session(self._session_maker, ref.org_id) as session:
             rows = (
                 await session.exec(
-                    select(KnowledgeChunk.id, KnowledgeChunk.content).where(
+                    select(KnowledgeChunk.id, KnowledgeChunk.section, KnowledgeChunk.content).where(
                         col(KnowledgeChunk.id).in_(chunk_ids)
                     )
                 )
             ).all()
-        content = {row[0]: row[1] for row in rows}
+        # A passage is its section's heading and its text: an answer may quote the heading.
+        content = {row[0]: f"{row[1]}\n\n{row[2]}" if row[1] else row[2] for row in rows}
         return [content[chunk_id] for chunk_id in chunk_ids if chunk_id in content]
 
     async def _store_case(self, ref: SimulationRef, seq: int, values: dict[str, Any]) -> None:

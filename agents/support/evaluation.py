@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from agents.support.prompts import EXTRACTIVE_LEAD
+from agents.support.reading import clean
 from agents.support.terms import key_terms, text_keys, weighted_coverage
 from agents.support.turn import Decision
 
@@ -39,9 +40,6 @@ _MARKER = re.compile(r"\s*\[\d{1,3}\]")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _FULL_ARTICLE = re.compile(r"^\W*read the full article", re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML_TAG = re.compile(r"<!--.*?-->|</?[a-zA-Z][^>]*>", re.DOTALL)
-_EMPHASIS = re.compile(r"\*\*|__|`")
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def answer_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     for raw in body.splitlines():
         line = _MARKER.sub("", raw).strip()
-        if not line or _FULL_ARTICLE.match(line):
+        if not line or _FULL_ARTICLE.match(line) or line == "\u2026":  # a structure cut short
             continue
         item = _LIST_MARKER.sub("", line)
         sentences += [part.strip() for part in _SENTENCE_END.split(item) if part.strip()]
@@ -135,9 +133,8 @@ def unsupported_sentences(
 
 
 def _plain(passage: str) -> str:
-    """Passage text as an answer quotes it: no HTML, link syntax or emphasis markers, and
-    list numbering gone (a quoted procedure is numbered afresh)."""
-    passage = _HTML_TAG.sub("", passage)
-    passage = _MARKDOWN_LINK.sub(lambda match: match.group(1), passage)
-    passage = _EMPHASIS.sub("", passage)
-    return "\n".join(_LIST_MARKER.sub("", line) for line in passage.splitlines())
+    """Passage text as an answer quotes it (``reading.clean``: no HTML, images, link syntax,
+    attribute braces or emphasis markers; placeholders such as ``<port>`` kept), list
+    numbering gone (a quoted procedure is
+    numbered afresh)."""
+    return "\n".join(_LIST_MARKER.sub("", clean(line)) for line in passage.splitlines())

@@ -54,10 +54,11 @@ RELATIVE_FLOOR = 0.85  # a further block must score at least this share of the b
 ANCHOR_MARGIN = 0.15  # another article is quoted only when this much better
 MAX_BLOCKS = 6
 STRUCTURE_FLOOR = 0.9  # a structure this close to the best sentence is quoted too
-WINDOW_WORDS = 60  # what follows the best block in its section is quoted up to this length
-MIN_WORDS = 40  # below this, blocks down to SHORT_FLOOR are added: one sentence is rarely enough
+WINDOW_WORDS = 120  # what follows the best block in its section is quoted up to this length
+MIN_WORDS = 60  # below this, blocks down to SHORT_FLOOR are added: one sentence is rarely enough
 SHORT_FLOOR = 0.5
-MAX_WORDS = 130  # further blocks stop here; the best block is quoted whatever its length
+MAX_WORDS = 250  # further blocks stop here; the best block is quoted whatever its length
+READ_ACROSS_SECTIONS = False  # reading on from the best block may go into the next section
 MAX_EMBEDDED = 48  # blocks embedded per answer, the best by key terms first
 
 # Embeds texts as unit vectors (the retriever's model); None: key terms alone decide.
@@ -123,7 +124,7 @@ async def compose_answer(
         return None
     terms = key_terms(question)
     question_keys = frozenset(term.key for term in terms)
-    lexical = [rare_coverage(terms, text_keys(block.plain), rarity) for _, block in blocks]
+    lexical = [rare_coverage(terms, text_keys(_scored(block)), rarity) for _, block in blocks]
     similarity = await _similarities(question, [block for _, block in blocks], lexical, embed)
     if max(lexical) <= 0 and max(similarity) <= 0:
         return None  # nothing in the passages shares a word or a meaning with the question
@@ -159,8 +160,9 @@ def _article_lines(chunks: Sequence[DocumentChunk]) -> list[Line]:
             or chunk.section != run[-1].section
             or chunk.ordinal != run[-1].ordinal + 1
         ):
-            if lines:
-                lines.append(("#", None))  # a new section ends any paragraph or structure
+            if lines or run[0].section:
+                # A new section ends any paragraph or structure; its heading is read with it.
+                lines.append((f"# {run[0].section}", run[0].chunk_id))
             lines.extend(merge_chunks([(c.chunk_id, c.content) for c in run]))
             run = []
         if chunk is not None:
@@ -188,11 +190,17 @@ async def _similarities(
     if embed is None:
         return similarity
     order = sorted(range(len(blocks)), key=lambda position: -lexical[position])[:MAX_EMBEDDED]
-    vectors = await embed([question, *(blocks[position].plain for position in order)])
+    vectors = await embed([question, *(_scored(blocks[position]) for position in order)])
     query = vectors[0]
     for position, vector in zip(order, vectors[1:], strict=True):
         similarity[position] = _cosine(query, vector)
     return similarity
+
+
+def _scored(block: Block) -> str:
+    """What a block is scored by: its words under its section's heading, which often names
+    the case it answers ("Blinking at 1Hz", "Windows")."""
+    return f"{block.heading}: {block.plain}" if block.heading else block.plain
 
 
 def _cosine(left: Sequence[float], right: Sequence[float]) -> float:
@@ -268,13 +276,14 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _read_on(candidates: Sequence[_Candidate], of: _Candidate) -> list[_Candidate]:
-    """The blocks after ``of`` in its section, in reading order."""
+    """The blocks after ``of`` in its section (or its document, with ``READ_ACROSS_SECTIONS``),
+    in reading order."""
     return sorted(
         (
             c
             for c in candidates
             if c.document_index == of.document_index
-            and c.block.part == of.block.part
+            and (READ_ACROSS_SECTIONS or c.block.part == of.block.part)
             and c.block.position > of.block.position
         ),
         key=lambda c: c.block.position,
@@ -358,7 +367,7 @@ def _render(
 def _join(blocks: list[Block]) -> str:
     """Sentences of one paragraph run on; a structure, or a new paragraph, starts on a line
     of its own."""
-    text = blocks[0].text
+    text = _headed(blocks[0], None)
     for previous, block in itertools.pairwise(blocks):
         same_paragraph = (
             not previous.structure
@@ -366,5 +375,12 @@ def _join(blocks: list[Block]) -> str:
             and previous.paragraph == block.paragraph
             and previous.text[-1:] in ".!?"
         )
-        text = f"{text}{' ' if same_paragraph else chr(10) * 2}{block.text}"
+        text = f"{text}{' ' if same_paragraph else chr(10) * 2}{_headed(block, previous)}"
     return text
+
+
+def _headed(block: Block, previous: Block | None) -> str:
+    """A block under its section's heading, when it is the first quoted from that section."""
+    if not block.heading or (previous is not None and previous.part == block.part):
+        return block.text
+    return f"**{block.heading}**\n{block.text}"

@@ -31,13 +31,16 @@ from typing import Literal
 BlockKind = Literal["sentence", "steps", "list", "table"]
 
 MAX_STRUCTURE_ITEMS = 15  # beyond this a structure is cut, with an ellipsis
+LABEL_WORDS = 10  # a line this short above a structure, without a full stop, is its label
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*\u2022]\s+")
 _CELL_SEPARATOR = " | "
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[\u201c])")
 _ADMONITION = re.compile(r"\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_ATTRIBUTES = re.compile(r"\{[#.][^{}\s]*\}")  # {#anchor} and {.class} after a heading or link
 # Comments and common inline HTML; not every <word>, since help centers write placeholders
 # such as "<port>" or "<username>" that the visitor needs to see.
 _HTML = re.compile(
@@ -69,6 +72,7 @@ class Block:
     truncated: bool = False  # a structure longer than MAX_STRUCTURE_ITEMS, cut
     sources: tuple[Hashable, ...] = ()  # the chunks its lines came from, in order
     part: int = 0  # blocks under one heading (one section) share this number
+    heading: str = ""  # the heading of its section, if it has one
 
     @property
     def structure(self) -> bool:
@@ -96,10 +100,12 @@ class Block:
 
 
 def clean(text: str) -> str:
-    """Passage text as a visitor should read it: no HTML, link syntax, admonition tags or
-    emphasis markers, whitespace collapsed."""
+    """Passage text as a visitor should read it: no HTML, images, link syntax, attribute
+    braces, admonition tags or emphasis markers, whitespace collapsed."""
     text = _HTML.sub("", text)
+    text = _MARKDOWN_IMAGE.sub("", text)  # a screenshot's description is not an answer
     text = _MARKDOWN_LINK.sub(lambda match: match.group(1), text)
+    text = _ATTRIBUTES.sub("", text)
     text = _ADMONITION.sub("", text)
     text = _EMPHASIS.sub(lambda match: match.group(2), text)
     return " ".join(text.split())
@@ -168,6 +174,7 @@ class _Reader:
         self._source: Hashable = None
         self._written = 0  # the number the last numbered item was written with
         self._part = 0
+        self._heading = ""
 
     def feed(self, raw: str, source: Hashable = None) -> None:
         line = raw.strip()
@@ -180,7 +187,8 @@ class _Reader:
             self._end_paragraph()
             self._end_structure()
             self._part += 1
-            return  # a heading: the section path already says it
+            self._heading = clean(line.lstrip("#"))
+            return
         numbered = _NUMBERED.match(line)
         bullet = _BULLET.match(line)
         if _CELL_SEPARATOR in line and not numbered and not bullet:
@@ -235,6 +243,9 @@ class _Reader:
         if not self._paragraph:
             return ""
         sentences = _sentences(" ".join(self._paragraph))
+        if len(self._paragraph) == 1 and len(sentences) == 1 and _is_label(sentences[0]):
+            self._paragraph = []
+            return sentences[0]
         if not sentences or not sentences[-1].endswith(":"):
             return ""
         lead = sentences.pop()
@@ -256,6 +267,7 @@ class _Reader:
                     paragraph=paragraph,
                     sources=sources,
                     part=self._part,
+                    heading=self._heading,
                 )
             )
         self._paragraph = []
@@ -275,6 +287,7 @@ class _Reader:
                 truncated=truncated,
                 sources=tuple(self._structure_sources),
                 part=self._part,
+                heading=self._heading,
             )
         )
         self._kind, self._items, self._lead = None, [], ""
@@ -283,6 +296,12 @@ class _Reader:
     def finish(self) -> None:
         self._end_structure()
         self._end_paragraph()
+
+
+def _is_label(line: str) -> bool:
+    """A short line without a sentence's end right above a structure names it, as a
+    heading does ("Blinking at 1Hz", "Windows"): it is read with the structure."""
+    return len(line.split()) <= LABEL_WORDS and line[-1:] not in ".!?"
 
 
 def _add(sources: list[Hashable], source: Hashable) -> None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import uuid
 
 from agents.knowledge.retrieval import RetrievedPassage
-from agents.support.evaluation import Labels, answer_sentences, normalise, score
+from agents.support.evaluation import (
+    Labels,
+    answer_sentences,
+    normalise,
+    score,
+    unsupported_sentences,
+)
 from agents.support.extractive import compose_answer, lead
 from agents.support.prompts import EXTRACTIVE_LEAD, HANDOFF_TEXT
 from agents.support.turn import Decision
@@ -94,6 +100,21 @@ def test_a_quoted_link_and_numbered_step_are_found_in_the_passage() -> None:
     ]
     result = score(text, Decision.ANSWER, [RESET], [RESET_ARTICLE], RESET_LABELS)
     assert result.unsupported_sentences == []
+
+
+def test_headings_placeholders_and_a_cut_structure_are_found_in_the_passage() -> None:
+    passage = (
+        "Status light > Blinking\n\n- Open the folder{#folder} "
+        "![the folder](folder.png)\n- Run `cd <folder name>` on <COM port>."
+    )
+    text = (
+        f"{EXTRACTIVE_LEAD}\n\n**Status light > Blinking**\n- Open the folder\n"
+        "- Run cd <folder name> on <COM port>.\n\u2026 [1]"
+    )
+    assert unsupported_sentences(text, [passage]) == []
+    assert unsupported_sentences(text.replace("Blinking", "Off"), [passage]) == [
+        "**Status light > Off**"
+    ]
 
 
 def test_a_model_answer_is_supported_by_key_terms_not_wording() -> None:

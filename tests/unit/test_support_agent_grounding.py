@@ -26,6 +26,7 @@ from agents.support.grounding import (
     fitted_model,
 )
 from agents.support.prompts import EXTRACTIVE_LEAD
+from agents.support.reading import read_blocks
 from agents.support.terms import Rarity, key_terms, stem, text_keys, weighted_coverage
 
 RESET = uuid.uuid4()
@@ -391,6 +392,43 @@ def test_markup_is_dropped_but_placeholders_stay() -> None:
         "avrdude: can't open device <port>"
     )
     assert clean("[!NOTE] Pair first.") == "Pair first."
+
+
+async def test_the_section_heading_names_the_case_and_is_quoted_with_it() -> None:
+    document = uuid.uuid4()
+    off = DocumentChunk(
+        uuid.uuid4(), 0, "Status light > Off", "- Charging\n- Powered from the battery"
+    )
+    blinking = DocumentChunk(
+        uuid.uuid4(), 1, "Status light > Blinking", "- Charge suspended\n- Temperature fault"
+    )
+    retrieved = passage(blinking.content, 0.6, document=document, section=blinking.section)
+    retrieved = replace(retrieved, chunk_id=blinking.chunk_id)
+
+    answer = await compose_answer(
+        "the status light keeps blinking, what is wrong?",
+        [retrieved],
+        documents={document: [off, blinking]},
+    )
+
+    assert answer is not None
+    assert "**Status light > Blinking**\n- Charge suspended\n- Temperature fault" in answer.text
+    assert answer.text.index("Blinking") < answer.text.index("Charge suspended")
+
+
+def test_a_short_label_above_a_list_is_read_with_it() -> None:
+    blocks = read_blocks("Supported systems\n\n- Windows 10\n- macOS 12\n\nIt runs offline.")
+
+    assert [(block.kind, block.lead) for block in blocks] == [
+        ("list", "Supported systems"),
+        ("sentence", ""),
+    ]
+
+
+def test_images_and_attribute_braces_are_not_quoted() -> None:
+    assert clean("Daisy chaining{#daisy} ![A board](board.png) see [the driver](x){.link}") == (
+        "Daisy chaining see the driver"
+    )
 
 
 async def test_no_shared_key_term_means_no_extract() -> None:
