@@ -20,6 +20,7 @@ _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)\s]+)\)")
 _BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _LINE_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|>\s*)", re.MULTILINE)
+_BREADCRUMB = re.compile(r"\s+>\s+")
 _WORD = re.compile(r"\w+")
 _LIST_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|No|St)\.|\b[A-Z]\.)$")
@@ -35,6 +36,7 @@ def speakable(text: str) -> str:
     text = _BARE_URL.sub("the link in the chat", text)
     text = _LINE_MARK.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
+    text = _BREADCRUMB.sub(", ", text)  # a section path ("Status light > Blinking")
     return re.sub(r"\s+", " ", text).strip()
 
 

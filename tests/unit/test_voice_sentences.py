@@ -83,3 +83,7 @@ def test_the_vocabulary_prompt_is_a_short_list_of_the_terms() -> None:
     assert len(long) <= PROMPT_CHARACTERS + 1
     assert long.endswith(".")
     assert "Article number 1," in long
+
+
+def test_a_section_path_is_read_as_a_pause_not_as_greater_than() -> None:
+    assert speakable("**Status light > Blinking**") == "Status light, Blinking"
