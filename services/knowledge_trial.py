@@ -9,17 +9,19 @@ the agent retrieved. Nothing is stored: no conversation, no message, no event.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 
-from agents.knowledge.retrieval import RetrievedPassage
+from agents.knowledge.retrieval import DocumentChunk, RetrievedPassage, Vocabulary
 from agents.support.agent import SupportAgent
-from agents.support.context import PassageSearch
+from agents.support.context import KnowledgeReader, PassageSearch
 from agents.support.turn import Citation, Decision, LLMUnavailableError, TurnInput
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
 from core.models import Organization
+from core.organization_settings import OrganizationSettings
 
 log = get_logger(__name__)
 
@@ -47,6 +49,26 @@ class _RecordingSearch:
         return found
 
 
+class _RecordingReader(_RecordingSearch):
+    """A recording retriever that also reads whole articles and the knowledge base's
+    vocabulary, as the conversation turn's does: the keyless answerer needs both."""
+
+    def __init__(self, retriever: KnowledgeReader) -> None:
+        super().__init__(retriever)  # type: ignore[arg-type]
+        self._reader = retriever
+
+    async def vocabulary(self, org_id: uuid.UUID) -> Vocabulary:
+        return await self._reader.vocabulary(org_id)
+
+    async def documents(
+        self, org_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[DocumentChunk]]:
+        return await self._reader.documents(org_id, document_ids)
+
+    async def embed_texts(self, texts: Sequence[str]) -> list[list[float]]:
+        return await self._reader.embed_texts(texts)
+
+
 class KnowledgeTrial:
     """One per process: holds the retriever and the chat model the worker's agent uses."""
 
@@ -63,13 +85,22 @@ class KnowledgeTrial:
     async def ask(self, org_id: uuid.UUID, question: str) -> Trial:
         async with org_session(self._session_maker, org_id) as session:
             organization = await session.get(Organization, org_id)
-        recorder = _RecordingSearch(self._retriever)
+        recorder = (
+            _RecordingReader(self._retriever)
+            if isinstance(self._retriever, KnowledgeReader)
+            else _RecordingSearch(self._retriever)
+        )
         agent = SupportAgent(recorder, self._chat_model)  # the graph compiles in ~5 ms
         turn = TurnInput(
             org_id=org_id,
             conversation_id=uuid.uuid4(),  # never stored: there is no conversation
             question=question,
             organization_name=organization.name if organization else "the company",
+            operating_point=(
+                OrganizationSettings.of(organization.settings, organization.id).answer_threshold
+                if organization
+                else None
+            ),
         )
 
         async def discard(_: str) -> None:

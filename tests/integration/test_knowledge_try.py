@@ -13,6 +13,10 @@ from typing import Any
 import pytest
 from sqlmodel import func, select
 
+from agents.knowledge.retrieval import Retriever
+from agents.providers.embeddings import LocalMiniLMEmbedder
+from agents.support.agent import SupportAgent
+from agents.support.turn import TurnInput
 from core.db import SessionMaker, org_session
 from core.models import Conversation, ConversationEvent, Message, Role
 from core.settings import Settings
@@ -20,6 +24,7 @@ from tests.conftest import RunningApi
 from tests.factories import bearer, create_member, session_token
 from tests.fakes.website import Website
 from tests.fixtures.documents import html_of, load_articles, pdf_of
+from tests.integration.conversation_helpers import configure
 from tests.integration.knowledge_helpers import ingest, owner_headers
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -96,6 +101,36 @@ async def test_try_hands_off_what_the_knowledge_does_not_cover_and_when_asked_fo
     assert "person" in person["reason"]
     assert person["passages"] == []
     assert await _rows(session_maker, org_id) == (0, 0, 0)
+
+
+async def test_try_answers_as_a_conversation_turn_does_at_the_organizations_operating_point(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    embedder: LocalMiniLMEmbedder,
+) -> None:
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        for slug in ("factory-reset", "firmware-errors"):
+            markdown = ARTICLES[slug].markdown.encode()
+            await ingest(client, org_id, headers, f"{slug}.md", markdown)
+
+    tried = await _try(api, org_id, headers, QUESTION)
+    # The conversation turn's agent: the retriever that also reads whole articles.
+    agent = SupportAgent(Retriever(session_maker, embedder), None)
+
+    async def discard(_: str) -> None:
+        return None
+
+    turn = await agent.run_turn(
+        TurnInput(org_id=org_id, conversation_id=uuid.uuid4(), question=QUESTION), discard
+    )
+    assert tried["decision"] == turn.decision.value == "answer"
+    assert tried["answer"] == turn.text
+    assert [c["chunk_id"] for c in tried["citations"]] == [str(c.chunk_id) for c in turn.citations]
+
+    await configure(session_maker, org_id, answer_threshold=0.95)  # "hand off more"
+    assert (await _try(api, org_id, headers, QUESTION))["decision"] != "answer"
 
 
 async def test_try_is_scoped_validated_and_rate_limited(
