@@ -81,7 +81,8 @@ class ExtractiveAnswer:
 
 @dataclass(frozen=True)
 class _Candidate:
-    document_index: int
+    document_index: int  # the document's place among the passages it was chosen from
+    document_id: uuid.UUID
     block: Block
     score: float
 
@@ -93,18 +94,44 @@ async def compose_answer(
     documents: Mapping[uuid.UUID, Sequence[DocumentChunk]] | None = None,
     rarity: Rarity | None = None,
     embed: Embed | None = None,
+    also: Sequence[tuple[str, Sequence[RetrievedPassage]]] = (),
 ) -> ExtractiveAnswer | None:
     """The cited extract answering ``question`` from ``passages`` (most relevant first), or
     ``None`` when nothing in them can be quoted.
 
     ``documents`` holds the chunks of the passages' documents (each read whole when given,
     else the passages alone); ``rarity`` weighs the question's terms; ``embed`` scores by
-    meaning."""
-    rarity = rarity or Rarity()
+    meaning. ``also`` holds the further questions of the same message, each with its own
+    passages: each is answered in its turn, the length shared between them."""
+    asked = [(question, passages), *also]
+    share = 1.0 / len(asked)
+    chosen: list[_Candidate] = []
+    chunks: dict[uuid.UUID, DocumentChunk] = {}
+    for number, (part, part_passages) in enumerate(asked):
+        picked = await _select(
+            part, part_passages, documents, rarity or Rarity(), embed, share, chunks
+        )
+        if number == 0 and not picked:
+            return None
+        chosen.extend(c for c in picked if not _repeats(c, chosen))
+    every_passage = [passage for _, part_passages in asked for passage in part_passages]
+    return _render(chosen, chunks, every_passage)
+
+
+async def _select(
+    question: str,
+    passages: Sequence[RetrievedPassage],
+    documents: Mapping[uuid.UUID, Sequence[DocumentChunk]] | None,
+    rarity: Rarity,
+    embed: Embed | None,
+    share: float,
+    chunks: dict[uuid.UUID, DocumentChunk],
+) -> list[_Candidate]:
+    """The blocks that answer ``question``, within ``share`` of the answer's length; the
+    chunks they were read from are added to ``chunks``."""
     retrieved = {passage.chunk_id for passage in passages}
     retrieved_sections = {(passage.document_id, passage.section) for passage in passages}
     order = list(dict.fromkeys(passage.document_id for passage in passages))
-    chunks: dict[uuid.UUID, DocumentChunk] = {}
     sections: set[uuid.UUID] = set()  # chunks of a retrieved passage's section
     blocks: list[tuple[int, Block]] = []
     for index, document_id in enumerate(order):
@@ -121,17 +148,18 @@ async def compose_answer(
         )
         blocks.extend((index, block) for block in read_blocks(_article_lines(own)))
     if not blocks:
-        return None
+        return []
     terms = key_terms(question)
     question_keys = frozenset(term.key for term in terms)
     lexical = [rare_coverage(terms, text_keys(_scored(block)), rarity) for _, block in blocks]
     similarity = await _similarities(question, [block for _, block in blocks], lexical, embed)
     if max(lexical) <= 0 and max(similarity) <= 0:
-        return None  # nothing in the passages shares a word or a meaning with the question
+        return []  # nothing in the passages shares a word or a meaning with the question
     procedural = _PROCEDURAL.search(question) is not None
     candidates = [
         _Candidate(
             index,
+            order[index],
             block,
             (SIMILARITY_WEIGHT * similarity[position] + COVERAGE_WEIGHT * lexical[position])
             * _novelty(block, question_keys)
@@ -143,10 +171,7 @@ async def compose_answer(
         )
         for position, (index, block) in enumerate(blocks)
     ]
-    chosen = _choose(_anchored(candidates))
-    if not chosen:
-        return None
-    return _render(chosen, chunks, passages)
+    return _choose(_anchored(candidates), share)
 
 
 def _article_lines(chunks: Sequence[DocumentChunk]) -> list[Line]:
@@ -230,7 +255,10 @@ def _anchored(candidates: list[_Candidate]) -> list[_Candidate]:
     return own
 
 
-def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
+def _choose(candidates: list[_Candidate], share: float = 1.0) -> list[_Candidate]:
+    """The best block and what reads on from it, then blocks nearly as good, within
+    ``share`` of the answer's length."""
+    window, least, most = WINDOW_WORDS * share, MIN_WORDS * share, MAX_WORDS * share
     ranked = sorted(candidates, key=lambda candidate: -candidate.score)
     best = ranked[0]
     if best.score <= 0:
@@ -252,9 +280,9 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
     for candidate in _read_on(candidates, best):
         if candidate in chosen:
             continue
-        if words >= WINDOW_WORDS and not best.block.text.endswith(":"):
+        if words >= window and not best.block.text.endswith(":"):
             break
-        if len(chosen) > 1 and words + candidate.block.words > MAX_WORDS:
+        if len(chosen) > 1 and words + candidate.block.words > most:
             break
         chosen.append(candidate)
         words += candidate.block.words
@@ -264,11 +292,11 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
         if candidate in chosen:
             continue
         bonus = NEIGHBOUR_BONUS if candidate is following else 0.0
-        if candidate.score + bonus < best.score * RELATIVE_FLOOR and words >= MIN_WORDS:
+        if candidate.score + bonus < best.score * RELATIVE_FLOOR and words >= least:
             continue
         if candidate.score < best.score * SHORT_FLOOR:
             continue
-        if words + candidate.block.words > MAX_WORDS or _repeats(candidate, chosen):
+        if words + candidate.block.words > most or _repeats(candidate, chosen):
             continue
         chosen.append(candidate)
         words += candidate.block.words
@@ -318,21 +346,19 @@ def _render(
 ) -> ExtractiveAnswer:
     """Group the quoted blocks by document (the document of the best block first), keep
     each document's reading order, and cite each group with the chunks its text came from."""
-    order: list[int] = []
-    for candidate in chosen:
-        if candidate.document_index not in order:
-            order.append(candidate.document_index)
-    documents = list(dict.fromkeys(passage.document_id for passage in passages))
-    by_document = {passage.document_id: passage for passage in passages}
+    order = list(dict.fromkeys(candidate.document_id for candidate in chosen))
+    by_document: dict[uuid.UUID, RetrievedPassage] = {}
+    for passage in passages:
+        by_document.setdefault(passage.document_id, passage)
     paragraphs: list[str] = []
     citations: list[Citation] = []
     numbers: dict[Hashable, int] = {}
-    for document_index in order:
+    for document_id in order:
         blocks = sorted(
-            (c.block for c in chosen if c.document_index == document_index),
+            (c.block for c in chosen if c.document_id == document_id),
             key=lambda block: block.position,
         )
-        passage = by_document[documents[document_index]]
+        passage = by_document[document_id]
         sources = list(dict.fromkeys(s for block in blocks for s in block.sources)) or [
             passage.chunk_id
         ]
@@ -353,7 +379,7 @@ def _render(
             )
         marks = "".join(f"[{numbers[source]}]" for source in sources)
         paragraphs.append(f"{_join(blocks)} {marks}")
-    source_url = by_document[documents[order[0]]].source_url
+    source_url = by_document[order[0]].source_url
     if source_url:
         paragraphs.append(READ_MORE.format(url=source_url))
     return ExtractiveAnswer(

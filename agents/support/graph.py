@@ -15,10 +15,13 @@ The graph is built by :func:`build_graph`, when called; nothing is compiled at i
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
+from agents.knowledge.retrieval import RetrievedPassage
 from agents.support.context import SupportContext
 from agents.support.extractive import compose_answer, lead, stream_text
 from agents.support.generative import (
@@ -34,7 +37,7 @@ from agents.support.prompts import (
     HANDOFF_TEXT,
     SPOKEN_HANDOFF_TEXT,
 )
-from agents.support.routing import asks_for_a_person, retrieval_query
+from agents.support.routing import asks_for_a_person, question_parts, retrieval_query
 from agents.support.state import HandoffCause, SupportState, SupportUpdate, Verdict
 from agents.support.turn import Decision, LLMUnavailableError
 
@@ -161,17 +164,20 @@ async def answer(state: SupportState, runtime: Runtime[SupportContext]) -> Suppo
     # The judge has decided to answer: the lead goes out at once, the quote once composed.
     opening = lead()
     await stream_text(opening, context.on_token)
+    first, also, parts_trail = await _further_questions(state, runtime)
     documents = None
     if context.reader is not None:
+        every = [*passages, *(p for _, part_passages in also for p in part_passages)]
         documents = await context.reader.documents(
-            state.turn.org_id, list(dict.fromkeys(p.document_id for p in passages))
+            state.turn.org_id, list(dict.fromkeys(p.document_id for p in every))
         )
     extract = await compose_answer(
-        state.query,
+        first,
         passages,
         documents=documents,
         rarity=state.rarity,
         embed=context.reader.embed if context.reader is not None else None,
+        also=also,
     )
     if extract is None:
         handed = await _hand_off(
@@ -187,8 +193,54 @@ async def answer(state: SupportState, runtime: Runtime[SupportContext]) -> Suppo
         "reason": verdict.reason,
         "text": opening + extract.text,
         "citations": extract.citations,
-        "trail": {"quoted_blocks": extract.sentences, "quoted_structures": extract.structures},
+        "trail": {
+            "quoted_blocks": extract.sentences,
+            "quoted_structures": extract.structures,
+            **parts_trail,
+        },
     }
+
+
+async def _further_questions(
+    state: SupportState, runtime: Runtime[SupportContext]
+) -> tuple[str, list[tuple[str, tuple[RetrievedPassage, ...]]], dict[str, Any]]:
+    """A message that asks two unrelated things ("how do I reset it? also does it work on
+    5 GHz?") is answered part by part: each further part is searched and judged on its own,
+    and answered from its own article when the judge would answer it alone and that article
+    is not one the answer already quotes from (parts about one article are answered as one
+    question, from it). Returns the question the first part of
+    the answer is chosen for (the whole message when no further part is answered), the
+    answered further parts with their passages, and the trail of the parts."""
+    context = runtime.context
+    parts = [] if state.trail.get("follow_up") else question_parts(state.turn.question)
+    if len(parts) < 2:
+        return state.query, [], {}
+    also: list[tuple[str, tuple[RetrievedPassage, ...]]] = []
+    judged: list[dict[str, Any]] = []
+    answered = {passage.document_id for passage in _verdict(state).passages or state.passages}
+    for part in parts[1:]:
+        passages = await context.retriever.search(state.turn.org_id, part, k=context.k)
+        grounding = assess(
+            part,
+            passages,
+            context.grounding,
+            rarity=state.rarity,
+            operating_point=state.turn.operating_point,
+        )
+        # A part the first part's articles answer too is answered with them, as one.
+        new = bool(grounding.relevant) and grounding.relevant[0].document_id not in answered
+        judged.append(
+            {
+                "answerable": grounding.answerable,
+                "score": round(grounding.probability, 4),
+                "new_article": new,
+            }
+        )
+        if grounding.answerable and new:
+            also.append((part, grounding.relevant))
+            answered.update(passage.document_id for passage in grounding.relevant)
+    trail = {"further_questions": judged}
+    return (parts[0], also, trail) if also else (state.query, [], trail)
 
 
 async def clarify(state: SupportState, runtime: Runtime[SupportContext]) -> SupportUpdate:

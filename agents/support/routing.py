@@ -126,3 +126,39 @@ def retrieval_query(question: str, history: Sequence[HistoryMessage]) -> tuple[s
     if previous is not None and is_follow_up(question):
         return f"{previous}\n{question.strip()}", True
     return question.strip(), False
+
+
+# -- several questions in one message -------------------------------------------------------
+
+_ASKING = r"(?:what|how|where|which|can|could|do|does|is|are|will|would|should|why|when|who)"
+# Where a message moves on to another question: after a question mark, before "also", and
+# after a full stop before "and what ...", "plus how ...".
+_NEXT_QUESTION = re.compile(
+    rf"(?<=\?)\s+|[.;,!]?\s+(?=(?:and\s+)?also\b)|(?<=[.!])\s+(?=(?:and|plus)\s+{_ASKING}\b)",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(rf"^(?:(?:and|plus)\s+)?(?:also\b|{_ASKING}\b)", re.IGNORECASE)
+PART_MIN_TERMS = 2  # a part with fewer key terms ("why?") belongs to the one before
+MAX_PARTS = 3
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a message asks, in order: "how do I renew it? also where do I find the
+    PAC" is two. A piece that asks nothing of its own (a statement, "thanks.", a remark
+    after the question) is read with the part before it. One part: the message as it is."""
+    parts: list[str] = []
+    for piece in (p.strip() for p in _NEXT_QUESTION.split(question)):
+        if not piece:
+            continue
+        asks = piece.endswith("?") or _ASKS.match(piece) is not None
+        if parts and (
+            not asks
+            or len(key_terms(piece)) < PART_MIN_TERMS
+            or len(key_terms(parts[-1])) < PART_MIN_TERMS
+        ):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    if len(parts) > MAX_PARTS:
+        parts[MAX_PARTS - 1 :] = [" ".join(parts[MAX_PARTS - 1 :])]
+    return parts or [question]

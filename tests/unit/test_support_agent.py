@@ -24,7 +24,12 @@ from agents.support.prompts import (
     SYSTEM_PROMPT,
     passages_block,
 )
-from agents.support.routing import asks_for_a_person, is_follow_up, retrieval_query
+from agents.support.routing import (
+    asks_for_a_person,
+    is_follow_up,
+    question_parts,
+    retrieval_query,
+)
 from agents.support.turn import Decision, HistoryMessage, TurnInput
 
 ORG = uuid.uuid4()
@@ -208,6 +213,99 @@ def test_follow_ups_are_short_and_lean_on_what_came_before() -> None:
     assert not is_follow_up("how do I change the email address on my account?")
     history = [HistoryMessage("visitor", "and on Mac?")]  # the question itself, already stored
     assert retrieval_query("and on Mac?", history) == ("and on Mac?", False)
+
+
+def test_a_message_asking_several_things_is_read_as_its_questions() -> None:
+    assert question_parts(
+        "my plan expired after a year. how do I renew it? also where do I find the device id "
+        "and pac, I never wrote them down"
+    ) == [
+        "my plan expired after a year. how do I renew it?",
+        "also where do I find the device id and pac, I never wrote them down",
+    ]
+    assert question_parts("the carrier clicks nonstop. is it broken? and what battery fits?") == [
+        "the carrier clicks nonstop. is it broken?",
+        "and what battery fits?",
+    ]
+    # A remark after the question, a courtesy before it, and a bare "why?" ask nothing new.
+    for one in (
+        "which plug fits my board? the battery came with a 2 pin jst-ph plug",
+        "ok thanks. and what size sim card do I need for it?",
+        "the upload fails with E-317. why?",
+        "how do I reset my lamp to factory settings?",
+    ):
+        assert question_parts(one) == [one]
+
+
+class TopicRetriever:
+    """Searches by topic: the passages of the first topic whose word the query contains."""
+
+    def __init__(self, topics: dict[str, list[RetrievedPassage]]) -> None:
+        self.topics = topics
+        self.queries: list[str] = []
+
+    async def search(self, org_id: uuid.UUID, query: str, k: int) -> list[RetrievedPassage]:
+        self.queries.append(query)
+        for word, passages in self.topics.items():
+            if word in query.lower():
+                return passages[:k]
+        return []
+
+
+async def test_each_question_of_a_message_is_answered_from_its_own_article() -> None:
+    wifi = replace(WIFI_BANDS, score=0.7, rank=1)
+    retriever = TopicRetriever({"reset": [RESET_STEPS], "ghz": [wifi, RESET_STEPS]})
+
+    outcome = await SupportAgent(retriever, None).run_turn(
+        turn("how do I reset my lamp to factory settings? also can it join 5 GHz wifi networks?"),
+        TokenRecorder(),
+    )
+
+    assert outcome.decision is Decision.ANSWER
+    assert retriever.queries[1:] == ["also can it join 5 GHz wifi networks?"]
+    assert "Press and hold the brightness dial on the base for 12 seconds." in outcome.text
+    assert "It cannot see 5 GHz networks." in outcome.text
+    assert outcome.text.index("brightness dial") < outcome.text.index("5 GHz networks")
+    assert [c.document_id for c in outcome.citations] == [RESET_DOC, WIFI_DOC]
+    assert "[1]" in outcome.text and "[2]" in outcome.text
+    [judged] = outcome.trail["further_questions"]
+    assert judged["answerable"] is True
+    assert judged["new_article"] is True
+    assert judged["score"] >= outcome.trail["grounding"]["operating_point"]
+
+
+async def test_questions_one_article_answers_are_answered_as_one() -> None:
+    wifi = replace(WIFI_BANDS, score=0.7, rank=1)
+    retriever = TopicRetriever({"ghz": [wifi]})
+    question = "can the lamp join 5 GHz wifi networks? and why does it not see my 5 GHz network?"
+
+    outcome = await SupportAgent(retriever, None).run_turn(turn(question), TokenRecorder())
+
+    assert retriever.queries == [question, "and why does it not see my 5 GHz network?"]
+    [judged] = outcome.trail["further_questions"]
+    assert judged["new_article"] is False
+    assert [c.document_id for c in outcome.citations] == [WIFI_DOC]
+    assert outcome.text.count("It cannot see 5 GHz networks.") == 1
+
+
+async def test_a_further_question_the_knowledge_does_not_cover_is_not_answered_with_noise() -> (
+    None
+):
+    far = replace(WIFI_BANDS, score=0.12, rank=1)
+    retriever = TopicRetriever({"reset": [RESET_STEPS], "euros": [far]})
+
+    outcome = await SupportAgent(retriever, None).run_turn(
+        turn("how do I reset my lamp to factory settings? also what does a new lamp cost in euros?"),
+        TokenRecorder(),
+    )
+
+    assert outcome.decision is Decision.ANSWER
+    assert "brightness dial" in outcome.text
+    assert "GHz" not in outcome.text
+    assert [c.document_id for c in outcome.citations] == [RESET_DOC]
+    [judged] = outcome.trail["further_questions"]
+    assert judged["answerable"] is False
+    assert judged["score"] < outcome.trail["grounding"]["operating_point"]
 
 
 # -- answers, clarifying questions, hand-offs ---------------------------------------------------
