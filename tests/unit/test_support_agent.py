@@ -267,7 +267,8 @@ async def test_each_question_of_a_message_is_answered_from_its_own_article() -> 
     assert "It cannot see 5 GHz networks." in outcome.text
     assert outcome.text.index("brightness dial") < outcome.text.index("5 GHz networks")
     assert [c.document_id for c in outcome.citations] == [RESET_DOC, WIFI_DOC]
-    assert "[1]" in outcome.text and "[2]" in outcome.text
+    assert "[1]" in outcome.text
+    assert "[2]" in outcome.text
     [judged] = outcome.trail["further_questions"]
     assert judged["answerable"] is True
     assert judged["new_article"] is True
@@ -288,14 +289,12 @@ async def test_questions_one_article_answers_are_answered_as_one() -> None:
     assert outcome.text.count("It cannot see 5 GHz networks.") == 1
 
 
-async def test_a_further_question_the_knowledge_does_not_cover_is_not_answered_with_noise() -> (
-    None
-):
+async def test_a_further_question_the_knowledge_does_not_cover_is_not_answered_with_noise() -> None:
     far = replace(WIFI_BANDS, score=0.12, rank=1)
     retriever = TopicRetriever({"reset": [RESET_STEPS], "euros": [far]})
 
     outcome = await SupportAgent(retriever, None).run_turn(
-        turn("how do I reset my lamp to factory settings? also what does a new lamp cost in euros?"),
+        turn("how do I reset my lamp to factory settings? also what does a lamp cost in euros?"),
         TokenRecorder(),
     )
 
