@@ -7,6 +7,7 @@ import { privacyStrings } from "./strings/privacy";
 import { inboxStrings } from "./strings/inbox";
 import { analytics } from "./strings/analytics";
 import { phoneStrings } from "./strings/phone";
+import { simulationsStrings } from "./strings/simulations";
 
 export const strings = {
   appName: "Perceptron",
@@ -27,6 +28,7 @@ export const strings = {
     inbox: "Inbox",
     knowledge: "Knowledge",
     analytics: "Analytics",
+    simulations: "Simulations",
     settings: "Settings",
     privacy: "Privacy",
   },
@@ -113,6 +115,7 @@ export const strings = {
   settings: settingsStrings,
   conversationView,
   analytics,
+  simulations: simulationsStrings,
 };
 
 export type Strings = typeof strings;
