@@ -15,11 +15,13 @@ import { type ThemeChoice, useTheme } from "./theme";
 const Knowledge = lazy(() => import("./pages/Knowledge"));
 const Privacy = lazy(() => import("./pages/privacy/Privacy"));
 const Analytics = lazy(() => import("./pages/Analytics"));
+const Simulations = lazy(() => import("./pages/Simulations"));
 
 const SECTIONS = [
   { path: "inbox", label: strings.nav.inbox },
   { path: "knowledge", label: strings.nav.knowledge },
   { path: "analytics", label: strings.nav.analytics },
+  { path: "simulations", label: strings.nav.simulations },
   { path: "settings", label: strings.nav.settings },
   { path: "privacy", label: strings.nav.privacy },
 ] as const;
@@ -103,6 +105,14 @@ function Shell({ me }: { me: Me }) {
             element={
               <Suspense fallback={<p className="centered">{strings.loading}</p>}>
                 <Analytics me={me} />
+              </Suspense>
+            }
+          />
+          <Route
+            path="simulations/*"
+            element={
+              <Suspense fallback={<p className="centered">{strings.loading}</p>}>
+                <Simulations me={me} />
               </Suspense>
             }
           />

@@ -43,7 +43,7 @@ describe("the shell", () => {
     const links = within(nav)
       .getAllByRole("link")
       .map((link) => link.textContent);
-    expect(links).toEqual(["Inbox", "Knowledge", "Analytics", "Settings", "Privacy"]);
+    expect(links).toEqual(["Inbox", "Knowledge", "Analytics", "Simulations", "Settings", "Privacy"]);
     expect(screen.getByText(strings.notFound)).toBeTruthy();
     expect(screen.getByTestId("organization").textContent).toBe("Lumen");
   });

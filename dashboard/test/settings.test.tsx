@@ -48,7 +48,7 @@ describe("role-gated navigation", () => {
       },
       "/settings",
     );
-    expect(await navLinks()).toEqual(["Inbox", "Knowledge", "Analytics", "Settings", "Privacy"]);
+    expect(await navLinks()).toEqual(["Inbox", "Knowledge", "Analytics", "Simulations", "Settings", "Privacy"]);
     const sections = await screen.findByRole("navigation", { name: s.sections });
     expect(within(sections).getAllByRole("link").map((link) => link.textContent)).toEqual([
       "Widget",

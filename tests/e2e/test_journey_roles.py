@@ -115,7 +115,7 @@ async def test_an_owner_runs_every_settings_page_and_invites_an_admin_who_signs_
     )
     nav = page.get_by_role("navigation", name="Main")
     await expect(nav.get_by_role("link")).to_have_text(
-        ["Inbox", "Knowledge", "Analytics", "Settings", "Privacy"]
+        ["Inbox", "Knowledge", "Analytics", "Simulations", "Settings", "Privacy"]
     )
 
     # Widget: the live preview runs the real widget script with the unsaved settings.

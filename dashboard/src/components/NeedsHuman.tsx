@@ -9,6 +9,7 @@ const SECTIONS: Record<string, string> = {
   inbox: strings.nav.inbox,
   knowledge: strings.nav.knowledge,
   analytics: strings.nav.analytics,
+  simulations: strings.nav.simulations,
   settings: strings.nav.settings,
   privacy: strings.nav.privacy,
 };
