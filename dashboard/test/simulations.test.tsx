@@ -363,3 +363,25 @@ describe("who sees simulations", () => {
     expect(await screen.findByRole("heading", { level: 1, name: t.title })).toBeTruthy();
   });
 });
+
+describe("the command palette", () => {
+  it("offers Simulations to an owner and not to an operator", async () => {
+    for (const role of ["owner", "operator"]) {
+      renderWith(
+        <App />,
+        {
+          "GET /api/me": () => json({ ...ME, role }),
+          [`GET /api/orgs/${ORG}/conversations`]: () => json({ items: [], total: 0 }),
+        },
+        "/inbox",
+      );
+      await screen.findByRole("navigation", { name: strings.nav.label });
+      fireEvent.keyDown(document.body, { key: "k", ctrlKey: true });
+      const palette = await screen.findByRole("dialog", { name: "Command palette" });
+      fireEvent.change(within(palette).getByRole("combobox"), { target: { value: "go to sim" } });
+      const found = within(palette).queryByRole("option", { name: "Go to Simulations" });
+      expect(found === null).toBe(role === "operator");
+      cleanup();
+    }
+  });
+});

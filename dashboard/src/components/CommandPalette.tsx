@@ -3,6 +3,7 @@
 // combobox: the input keeps focus, arrows move the active option, Enter runs it.
 import { useId, useMemo, useState } from "react";
 import { useMatch, useNavigate } from "react-router";
+import { maySee } from "../access";
 import type { Me } from "../api/client";
 import { useQuickAction } from "../api/inbox";
 import { strings } from "../strings";
@@ -38,10 +39,13 @@ export function CommandPalette({ me, onClose }: { me: Me; onClose: () => void })
         ["inbox", strings.nav.inbox],
         ["knowledge", strings.nav.knowledge],
         ["analytics", strings.nav.analytics],
+        ["simulations", strings.nav.simulations],
         ["settings", strings.nav.settings],
         ["privacy", strings.nav.privacy],
       ] as const
-    ).map(([path, label]) => ({ id: `go-${path}`, label: text.goTo(label), run: go(`/${path}`) }));
+    )
+      .filter(([path]) => maySee(me.role, path)) // as in the navigation
+      .map(([path, label]) => ({ id: `go-${path}`, label: text.goTo(label), run: go(`/${path}`) }));
     const filters: Command[] = [
       { id: "filter-all", label: text.filter(text.allConversations), run: go("/inbox") },
       {
@@ -78,7 +82,7 @@ export function CommandPalette({ me, onClose }: { me: Me; onClose: () => void })
         ]
       : [];
     return [...actions, ...sections, ...filters];
-  }, [navigate, conversationId, me.member_id, quick]);
+  }, [navigate, conversationId, me.member_id, me.role, quick]);
 
   const trimmed = query.trim();
   const shown = commands.filter((command) => matches(command.label, trimmed));
