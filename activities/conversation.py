@@ -29,6 +29,7 @@ from agents.support.turn import (
     TurnOutcome,
     TurnRunner,
 )
+from core import metrics
 from core.conversation_events import append_event
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
@@ -208,6 +209,7 @@ class ConversationActivities:
         async with org_session(self._session_maker, request.org_id) as session:
             if await session.get(Message, message_id) is not None:
                 return TurnResult(decision="answer", message_id=message_id)  # already done
+            started = time.perf_counter()
             turn = await self._turn_input(session, request)
             if activity.info().attempt > 1:
                 await append_event(
@@ -245,6 +247,7 @@ class ConversationActivities:
             ticker.cancel()
         await stream.close()
         await self._store_answer(request, message_id, outcome)
+        _count_turn(outcome, time.perf_counter() - started)
         return TurnResult(decision=outcome.decision.value, message_id=message_id)
 
     async def _turn_input(self, session: Any, request: TurnRequest) -> TurnInput:
@@ -353,6 +356,25 @@ class ConversationActivities:
             conversation.last_message_at = now
             conversation.updated_at = now
             session.add(conversation)
+
+
+def _count_turn(outcome: TurnOutcome, seconds: float) -> None:
+    metrics.TURNS.labels(outcome.decision.value).inc()
+    metrics.TURN_SECONDS.observe(seconds)
+    if outcome.decision is Decision.HANDOFF:
+        metrics.HANDOFFS.labels(_handoff_cause(outcome)).inc()
+
+
+def _handoff_cause(outcome: TurnOutcome) -> str:
+    """Why a person takes over, from the decision trail: one of a small fixed set."""
+    if outcome.model == "unavailable":
+        return "model_failure"
+    route = outcome.trail.get("route")
+    if route == "requested a person":
+        return "requested"
+    if route == "dissatisfied":
+        return "dissatisfied"
+    return "unanswered"
 
 
 async def _heartbeat_while_alive(every: float = 1.0) -> None:

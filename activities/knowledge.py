@@ -26,6 +26,7 @@ from agents.knowledge.extraction import extract
 from agents.knowledge.web import FetchError, fetch_page
 from agents.knowledge.web_client import web_client
 from agents.providers.embeddings import Embedder
+from core import metrics
 from core.db import SessionMaker, org_session
 from core.logging import get_logger
 from core.models import DocumentStatus, KnowledgeChunk, KnowledgeDocument, SourceKind
@@ -138,7 +139,9 @@ class KnowledgeActivities:
 
     @activity.defn
     async def embed_chunks(self, batch: EmbedBatch) -> int:
-        return await self._embed_range(batch.org_id, batch.document_id, batch.start, batch.end)
+        embedded = await self._embed_range(batch.org_id, batch.document_id, batch.start, batch.end)
+        metrics.CHUNKS_EMBEDDED.inc(embedded)
+        return embedded
 
     async def _embed_range(
         self, org_id: uuid.UUID, document_id: uuid.UUID, start: int, end: int
@@ -234,6 +237,7 @@ class KnowledgeActivities:
                 document.ingested_at = now
             document.updated_at = now
             session.add(document)
+        metrics.DOCUMENTS.labels("failed" if outcome.status == "failed" else "ready").inc()
 
     async def _load(self, ref: DocumentRef) -> KnowledgeDocument:
         async with org_session(self._session_maker, ref.org_id) as session:

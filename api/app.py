@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.routing import Mount
 from temporalio.client import Client
 
 from agents.knowledge.retrieval import Retriever
@@ -48,6 +50,7 @@ from api.state import AppState, WidgetLimits
 from api.storage_errors import add_storage_error_handlers
 from api.streaming import EventHub
 from api.text_input import UnstorableTextGuard
+from core import metrics
 from core.db import SessionMaker, create_engine, create_session_maker
 from core.encryption import DataKeys
 from core.logging import get_logger
@@ -227,12 +230,14 @@ def _request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        started = time.perf_counter()
         with structlog.contextvars.bound_contextvars(request_id=request_id[:64]):
             try:
                 response = await call_next(request)
             except Exception:
                 log.exception("unhandled error", path=request.url.path)
                 response = JSONResponse({"detail": "internal error"}, status_code=500)
+        _count_request(request, response.status_code, time.perf_counter() - started)
         response.headers["x-request-id"] = request_id[:64]
         response.headers["x-content-type-options"] = "nosniff"
         response.headers["referrer-policy"] = "strict-origin-when-cross-origin"
@@ -241,3 +246,16 @@ def _request_context(
         return response
 
     return middleware
+
+
+def _count_request(request: Request, status_code: int, seconds: float) -> None:
+    """Count the request under its route's template, never its path (which holds ids)."""
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) or _UNMATCHED
+    if isinstance(route, Mount):
+        template = f"{template}/*"
+    metrics.REQUESTS.labels(template, request.method, metrics.status_class(status_code)).inc()
+    metrics.REQUEST_SECONDS.labels(template, request.method).observe(seconds)
+
+
+_UNMATCHED = "unmatched"

@@ -114,15 +114,18 @@ def worker() -> None:
 
 
 async def _run_worker(settings: Settings) -> None:
+    from core import metrics
     from core.db import create_engine, create_session_maker
     from core.payload_codec import create_keyring
-    from core.temporal import connect_temporal
+    from core.temporal import connect_temporal, worker_runtime
     from workflows.worker import build_workers
 
     engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
     session_maker = create_session_maker(engine)
     keyring = create_keyring(settings, session_maker)
-    client = await connect_temporal(settings, keyring)
+    client = await connect_temporal(settings, keyring, runtime=worker_runtime(settings))
+    if settings.worker_metrics_port is not None:
+        metrics.serve(settings.worker_metrics_port, settings.metrics_host)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

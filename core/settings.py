@@ -25,6 +25,15 @@ DEFAULT_SECRET_KEY = "local-development-secret-key-change-me"  # noqa: S105 - re
 DEFAULT_MASTER_KEY = "local-development-master-key-change-me"
 
 
+class MetricsAccess(StrEnum):
+    """Who may read the API's ``/metrics``: anyone who reaches it, a bearer of the metrics
+    token, or nobody (the route answers 404)."""
+
+    OPEN = "open"
+    TOKEN = "token"  # noqa: S105 (the access mode, not a secret)
+    OFF = "off"
+
+
 class Environment(StrEnum):
     LOCAL = "local"
     PRODUCTION = "production"
@@ -72,6 +81,13 @@ class Settings(BaseSettings):
     # API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Prometheus metrics. /metrics on the API: "open", "token" (a bearer of metrics_token),
+    # or "off"; unset: open in local mode, else token when metrics_token is set, else off.
+    metrics_access: MetricsAccess | None = None
+    metrics_token: SecretStr | None = None
+    metrics_host: str = "127.0.0.1"  # where the worker serves its metrics
+    worker_metrics_port: int | None = None  # the worker's own counters; None: not served
+    temporal_metrics_port: int | None = None  # the worker's Temporal SDK metrics; None: off
     public_url: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -337,6 +353,23 @@ class Settings(BaseSettings):
     @property
     def is_local(self) -> bool:
         return self.environment is Environment.LOCAL
+
+    @property
+    def effective_metrics_access(self) -> MetricsAccess:
+        if self.metrics_access is not None:
+            return self.metrics_access
+        if self.is_local:
+            return MetricsAccess.OPEN
+        return MetricsAccess.TOKEN if self.metrics_token else MetricsAccess.OFF
+
+    @model_validator(mode="after")
+    def _metrics_token_when_asked_for(self) -> Settings:
+        if self.metrics_access is MetricsAccess.TOKEN and not self.metrics_token:
+            raise ValueError(
+                "PERCEPTRON_METRICS_ACCESS=token needs PERCEPTRON_METRICS_TOKEN (a random value "
+                "that Prometheus sends as a bearer token)"
+            )
+        return self
 
     @property
     def effective_auth_mode(self) -> AuthMode:

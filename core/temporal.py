@@ -33,6 +33,7 @@ from temporalio.api.workflowservice.v1 import (
 from temporalio.client import Client, TLSConfig, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import (
     ActivityInboundInterceptor,
@@ -57,11 +58,25 @@ _INDEXED_TYPES = {
 }
 
 
-async def connect_temporal(settings: Settings, keyring: DataKeys, *, lazy: bool = False) -> Client:
+async def connect_temporal(
+    settings: Settings, keyring: DataKeys, *, lazy: bool = False, runtime: Runtime | None = None
+) -> Client:
     """Connect to the project's namespace with the encrypting converter and the TLS settings.
     ``lazy`` defers the first call to the server until it is needed, so the API can start
-    while Temporal is still down."""
-    return await _connect(settings, settings.resolved_namespace, data_converter(keyring), lazy=lazy)
+    while Temporal is still down; ``runtime`` is the SDK runtime (see :func:`worker_runtime`)."""
+    return await _connect(
+        settings, settings.resolved_namespace, data_converter(keyring), lazy=lazy, runtime=runtime
+    )
+
+
+def worker_runtime(settings: Settings) -> Runtime | None:
+    """An SDK runtime that exports the worker's Temporal metrics (task latencies, slots,
+    polls) for Prometheus on ``metrics_host:temporal_metrics_port``; None when that port is
+    not set (the default runtime, no exporter)."""
+    if settings.temporal_metrics_port is None:
+        return None
+    address = f"{settings.metrics_host}:{settings.temporal_metrics_port}"
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))
 
 
 async def connect_temporal_admin(settings: Settings, *, starting_timeout: float = 0.0) -> Client:
@@ -98,7 +113,12 @@ async def while_starting(connect: Callable[[], Awaitable[T]], patience: float) -
 
 
 async def _connect(
-    settings: Settings, namespace: str, converter: DataConverter, *, lazy: bool
+    settings: Settings,
+    namespace: str,
+    converter: DataConverter,
+    *,
+    lazy: bool,
+    runtime: Runtime | None = None,
 ) -> Client:
     tls: TLSConfig | bool = False
     if settings.temporal_tls_cert and settings.temporal_tls_key:
@@ -114,6 +134,7 @@ async def _connect(
         tls=tls or bool(api_key),
         api_key=api_key,
         lazy=lazy,
+        runtime=runtime,
     )
 
 

@@ -1,4 +1,4 @@
-"""Liveness and readiness."""
+"""Liveness, readiness and the Prometheus metrics."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Header, HTTPException, Response, status
 from sqlalchemy import text
 
 from api.deps import StateDep
 from api.state import AppState
+from core import metrics
 from core.settings import describe_database
 
 router = APIRouter(tags=["health"])
@@ -22,6 +23,26 @@ READY_DEADLINE_SECONDS = 3.0
 async def healthz() -> dict[str, str]:
     """The process is alive (no dependency checked)."""
     return {"status": "ok"}
+
+
+@router.get("/metrics", include_in_schema=False)
+async def prometheus_metrics(
+    state: StateDep, authorization: str | None = Header(default=None)
+) -> Response:
+    """The API process's counters in Prometheus' text format, for whoever the
+    ``metrics_access`` setting lets in (a bearer of ``metrics_token``); 404 when off."""
+    settings = state.settings
+    access = settings.effective_metrics_access
+    if access is metrics.MetricsAccess.OFF:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    if not metrics.allowed(access, token, authorization):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "the metrics need the metrics token as a bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE_LATEST)
 
 
 @router.get("/readyz")

@@ -31,7 +31,7 @@ from cli.embedded.postgres import EmbeddedPostgres
 from cli.embedded.process import ChildProcess, ensure_port_free, wait_until
 from cli.embedded.temporal import EmbeddedTemporal
 from core.logging import get_logger
-from core.settings import AuthMode, Settings
+from core.settings import AuthMode, MetricsAccess, Settings
 from services.voice.speech import speech_stack
 
 log = get_logger(__name__)
@@ -293,6 +293,8 @@ class Supervisor:
         lines.append(f"  Voice:        {speech_stack(self.settings).description}")
         if urls.temporal_ui:
             lines.append(f"  Temporal UI:  {urls.temporal_ui}")
+        if self.settings.effective_metrics_access is MetricsAccess.OPEN:
+            lines.append(f"  Metrics:      {urls.api}/metrics")
         lines.append(f"  Logs:         {self.data_dir / 'logs'}")
         lines.append("Press Ctrl-C to stop.")
         typer.echo("\n".join(lines))
