@@ -13,6 +13,8 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry import propagate
+from opentelemetry.trace import SpanKind
 from starlette.routing import Mount
 from temporalio.client import Client
 
@@ -58,6 +60,7 @@ from core.payload_codec import create_keyring
 from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
+from core.tracing import configure_tracing, tracer
 from services.calls import Calls, sweep_abandoned_calls
 from services.conversations import Conversations
 from services.errors import RefusedError
@@ -89,6 +92,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, AppState]]:
+        configure_tracing(settings, "perceptron-api")
         engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
         clerk = None
         if settings.effective_auth_mode is AuthMode.CLERK:
@@ -150,6 +154,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
+        # FastAPI's own spans record the requested path and query (ids, sign-in tokens):
+        # the request span is ours instead (route template, method, status; core/tracing.py).
+        telemetry={"tracing": False, "operation_spans": False, "metrics": False, "logs": False},
     )
     app.add_exception_handler(RefusedError, _refused)
     add_storage_error_handlers(app)
@@ -231,13 +238,25 @@ def _request_context(
     ) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         started = time.perf_counter()
-        with structlog.contextvars.bound_contextvars(request_id=request_id[:64]):
+        with (
+            structlog.contextvars.bound_contextvars(request_id=request_id[:64]),
+            _tracer.start_as_current_span(
+                request.method,
+                context=propagate.extract(dict(request.headers)),
+                kind=SpanKind.SERVER,
+                attributes={"http.request.method": request.method},
+            ) as span,
+        ):
             try:
                 response = await call_next(request)
             except Exception:
                 log.exception("unhandled error", path=request.url.path)
                 response = JSONResponse({"detail": "internal error"}, status_code=500)
-        _count_request(request, response.status_code, time.perf_counter() - started)
+            template = _route_template(request)
+            span.update_name(f"{request.method} {template}")
+            span.set_attribute("http.route", template)
+            span.set_attribute("http.response.status_code", response.status_code)
+        _count_request(request, template, response.status_code, time.perf_counter() - started)
         response.headers["x-request-id"] = request_id[:64]
         response.headers["x-content-type-options"] = "nosniff"
         response.headers["referrer-policy"] = "strict-origin-when-cross-origin"
@@ -248,14 +267,18 @@ def _request_context(
     return middleware
 
 
-def _count_request(request: Request, status_code: int, seconds: float) -> None:
-    """Count the request under its route's template, never its path (which holds ids)."""
+def _route_template(request: Request) -> str:
+    """The route the request matched, as declared (``/api/orgs/{org_id}/...``): what metrics
+    and traces name it by, never its path (which holds ids)."""
     route = request.scope.get("route")
     template = getattr(route, "path", None) or _UNMATCHED
-    if isinstance(route, Mount):
-        template = f"{template}/*"
+    return f"{template}/*" if isinstance(route, Mount) else str(template)
+
+
+def _count_request(request: Request, template: str, status_code: int, seconds: float) -> None:
     metrics.REQUESTS.labels(template, request.method, metrics.status_class(status_code)).inc()
     metrics.REQUEST_SECONDS.labels(template, request.method).observe(seconds)
 
 
 _UNMATCHED = "unmatched"
+_tracer = tracer("perceptron.api")

@@ -118,7 +118,10 @@ async def _run_worker(settings: Settings) -> None:
     from core.db import create_engine, create_session_maker
     from core.payload_codec import create_keyring
     from core.temporal import connect_temporal, worker_runtime
+    from core.tracing import configure_tracing
     from workflows.worker import build_workers
+
+    configure_tracing(settings, "perceptron-worker")
 
     engine = create_engine(settings.resolved_database_url, pool_size=settings.db_pool_size)
     session_maker = create_session_maker(engine)

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"  # where the worker serves its metrics
     worker_metrics_port: int | None = None  # the worker's own counters; None: not served
     temporal_metrics_port: int | None = None  # the worker's Temporal SDK metrics; None: off
+    # OpenTelemetry traces, exported by OTLP/HTTP (``/v1/traces`` is appended); None: off.
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PERCEPTRON_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    )
     public_url: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

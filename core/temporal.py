@@ -46,6 +46,7 @@ from core.logging import get_logger
 from core.payload_codec import data_converter
 from core.settings import Settings
 from core.temporal_config import TemporalConfig
+from core.tracing import temporal_interceptors
 
 _INDEXED_TYPES = {
     "Text": IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
@@ -135,6 +136,7 @@ async def _connect(
         api_key=api_key,
         lazy=lazy,
         runtime=runtime,
+        interceptors=temporal_interceptors(settings),
     )
 
 

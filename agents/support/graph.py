@@ -15,7 +15,9 @@ The graph is built by :func:`build_graph`, when called; nothing is compiled at i
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -40,18 +42,19 @@ from agents.support.prompts import (
 from agents.support.routing import asks_for_a_person, question_parts, retrieval_query
 from agents.support.state import HandoffCause, SupportState, SupportUpdate, Verdict
 from agents.support.turn import Decision, LLMUnavailableError
+from core.tracing import tracer
 
 SupportGraph = CompiledStateGraph[SupportState, SupportContext, SupportState, SupportState]
 
 
 def build_graph() -> SupportGraph:
     graph = StateGraph(SupportState, context_schema=SupportContext)
-    graph.add_node("route_request", route_request)
-    graph.add_node("retrieve", retrieve)
-    graph.add_node("judge", judge)
-    graph.add_node("answer", answer)
-    graph.add_node("clarify", clarify)
-    graph.add_node("handoff", handoff)
+    graph.add_node("route_request", _traced("route_request", route_request))
+    graph.add_node("retrieve", _traced("retrieve", retrieve))
+    graph.add_node("judge", _traced("judge", judge))
+    graph.add_node("answer", _traced("answer", answer))
+    graph.add_node("clarify", _traced("clarify", clarify))
+    graph.add_node("handoff", _traced("handoff", handoff))
     graph.add_edge(START, "route_request")
     graph.add_conditional_edges("route_request", _after_routing, ["retrieve", "handoff"])
     graph.add_edge("retrieve", "judge")
@@ -59,6 +62,37 @@ def build_graph() -> SupportGraph:
     for last in ("answer", "clarify", "handoff"):
         graph.add_edge(last, END)
     return graph.compile(name="support-agent")
+
+
+class Node(Protocol):
+    def __call__(
+        self, state: SupportState, *, runtime: Runtime[SupportContext]
+    ) -> Awaitable[SupportUpdate]: ...
+
+
+_tracer = tracer("perceptron.agent")
+
+
+def _traced(name: str, node: Node) -> Node:
+    """The node inside a span named for it (``agent.judge``). Only the node's name and its
+    numbers are recorded (the judge's score and operating point, the decision), never what
+    the visitor wrote or what the passages say."""
+
+    @functools.wraps(node)
+    async def run(state: SupportState, *, runtime: Runtime[SupportContext]) -> SupportUpdate:
+        with _tracer.start_as_current_span(f"agent.{name}") as span:
+            update = await node(state, runtime=runtime)
+            grounding = update.get("trail", {}).get("grounding")
+            if isinstance(grounding, dict) and "score" in grounding:
+                span.set_attribute("agent.grounding.score", float(grounding["score"]))
+                span.set_attribute(
+                    "agent.grounding.operating_point", float(grounding["operating_point"])
+                )
+            if "decision" in update:
+                span.set_attribute("agent.decision", update["decision"].value)
+            return update
+
+    return run
 
 
 # -- nodes -----------------------------------------------------------------------------------
