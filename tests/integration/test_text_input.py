@@ -205,16 +205,17 @@ async def test_an_operator_reply_that_cannot_be_stored_is_reported_not_dropped(
             within=15,
         )
 
+    # Messages are stored by local activities: their outcome is a marker in the history,
+    # and the failed store is recorded there once, as not to be retried.
     history = await handle.fetch_history()
     store_failures = [
-        event
+        event.marker_recorded_event_attributes.failure
         for event in history.events
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+        if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        and event.marker_recorded_event_attributes.HasField("failure")
     ]
     assert len(store_failures) == 1
-    assert store_failures[
-        0
-    ].activity_task_failed_event_attributes.failure.application_failure_info.non_retryable
+    assert store_failures[0].application_failure_info.non_retryable
     async with org_session(session_maker, organization.id) as session:
         stored = (await session.exec(select(col(Message.content)))).all()
     assert NUL not in stored
