@@ -144,6 +144,32 @@ async def _run_worker(settings: Settings) -> None:
         await engine.dispose()
 
 
+@app.command("make-current")
+def make_current(
+    build_id: Annotated[str, typer.Argument(help="The release's PERCEPTRON_WORKER_BUILD_ID")],
+) -> None:
+    """Route new conversations and short workflows to this worker version (Worker
+    Versioning); conversations already running stay on the version that started them."""
+    from core.payload_codec import create_keyring
+    from core.temporal import connect_temporal, make_current_version
+
+    settings = _settings()
+
+    async def run() -> None:
+        from core.db import create_engine, create_session_maker
+
+        engine = create_engine(settings.resolved_database_url, pool_size=1)
+        try:
+            keyring = create_keyring(settings, create_session_maker(engine))
+            client = await connect_temporal(settings, keyring)
+            await make_current_version(client, settings.worker_deployment_name, build_id)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    typer.echo(f"{settings.worker_deployment_name}: {build_id} is the current version")
+
+
 @app.command()
 def migrate() -> None:
     """Apply database migrations (safe to run again: nothing changes when current)."""

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"  # where the worker serves its metrics
     worker_metrics_port: int | None = None  # the worker's own counters; None: not served
     temporal_metrics_port: int | None = None  # the worker's Temporal SDK metrics; None: off
+    # Worker Versioning: the release's build id (an image tag, a commit); None: unversioned.
+    worker_build_id: str | None = None
+    worker_deployment_name: str = "perceptron"
     # OpenTelemetry traces, exported by OTLP/HTTP (``/v1/traces`` is appended); None: off.
     otlp_endpoint: str | None = Field(
         default=None,

@@ -28,6 +28,7 @@ from temporalio.api.workflowservice.v1 import (
     DeleteWorkflowExecutionRequest,
     DescribeNamespaceRequest,
     RegisterNamespaceRequest,
+    SetWorkerDeploymentCurrentVersionRequest,
     UpdateNamespaceRequest,
 )
 from temporalio.client import Client, TLSConfig, WorkflowExecutionStatus
@@ -137,6 +138,19 @@ async def _connect(
         lazy=lazy,
         runtime=runtime,
         interceptors=temporal_interceptors(settings),
+    )
+
+
+async def make_current_version(client: Client, deployment_name: str, build_id: str) -> None:
+    """Route new workflows (and upgrading ones) of the deployment to ``build_id``: the last
+    step of a release, once its workers poll. Pinned conversations stay where they are."""
+    await client.workflow_service.set_worker_deployment_current_version(
+        SetWorkerDeploymentCurrentVersionRequest(
+            namespace=client.namespace,
+            deployment_name=deployment_name,
+            build_id=build_id,
+            identity=client.identity,
+        )
     )
 
 

@@ -139,7 +139,7 @@ MESSAGE_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximu
 TURN_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=3)
 
 
-@workflow.defn
+@workflow.defn  # pinned to its worker version (workflows/worker.py deployment_config)
 class ConversationWorkflow:
     @workflow.init
     def __init__(self, input: ConversationInput) -> None:
@@ -176,13 +176,18 @@ class ConversationWorkflow:
             if self._should_continue_as_new():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 await self._apply_changes()
+                # On versioned workers, the new run starts on the deployment's current version.
+                versioned = workflow.info().get_current_deployment_version() is not None
                 workflow.continue_as_new(
                     ConversationInput(
                         org_id=self._org_id,
                         conversation_id=self._conversation_id,
                         settings=self._settings,
                         carried=self._carry(),
-                    )
+                    ),
+                    initial_versioning_behavior=(
+                        workflow.ContinueAsNewVersioningBehavior.AUTO_UPGRADE if versioned else None
+                    ),
                 )
 
     # Visitor messages ------------------------------------------------------------------

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from activities.account_deletion import AccountDeletionActivities
 from activities.contact_erasure import ContactErasureActivities, ContactErasureStarter
@@ -192,9 +193,34 @@ def build_workers(
             activities=activities,
             interceptors=interceptors,
             max_concurrent_activities=8,
+            deployment_config=deployment_config(
+                settings,
+                # Conversations live for days: each stays on the version that started it.
+                pinned=queue in (queues.conversations, task_queue_override),
+            ),
         )
         for queue, (workflows, activities) in assignments.items()
     ]
+
+
+def deployment_config(settings: Settings, *, pinned: bool) -> WorkerDeploymentConfig | None:
+    """Worker Versioning, when the release names its build (``worker_build_id``): the
+    workers poll as one version of the ``worker_deployment_name`` deployment. On the
+    conversations queue (``pinned``) a workflow stays on the version that started it until
+    it continues as new (``ConversationWorkflow`` then asks for the current version); the
+    other queues' workflows are short and move to the current version. Without a build id,
+    no versioning (Temporal refuses versioning behaviours on unversioned workers)."""
+    if not settings.worker_build_id:
+        return None
+    return WorkerDeploymentConfig(
+        version=WorkerDeploymentVersion(
+            deployment_name=settings.worker_deployment_name, build_id=settings.worker_build_id
+        ),
+        use_worker_versioning=True,
+        default_versioning_behavior=(
+            VersioningBehavior.PINNED if pinned else VersioningBehavior.AUTO_UPGRADE
+        ),
+    )
 
 
 def _support_agent(
