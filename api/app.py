@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -85,6 +86,18 @@ def _phone(
         "speech": speech_stack(settings),
         "twilio_limiter": RateLimiter(settings.twilio_webhooks_per_minute, 60.0),
     }
+
+
+def app_from_environment() -> FastAPI:
+    """The app as each of `perceptron api --workers N`'s processes builds it."""
+    from core.logging import configure_logging
+    from core.settings import get_settings
+
+    settings = get_settings()
+    configure_logging(settings.effective_log_format, settings.log_level)
+    # No access log, as in one process: its lines hold client addresses and paths.
+    logging.getLogger("uvicorn.access").propagate = False
+    return create_app(settings)
 
 
 def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:

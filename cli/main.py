@@ -58,7 +58,12 @@ def _require_database(settings: Settings) -> None:
 
 
 @app.command()
-def up() -> None:
+def up(
+    api_workers: Annotated[
+        int, typer.Option(min=1, max=32, help="API processes, on the one port")
+    ] = 1,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Temporal worker processes")] = 1,
+) -> None:
     """Run the whole product on this machine: PostgreSQL, Temporal, worker, API."""
     from cli.embedded.process import PortInUseError
     from cli.embedded.supervisor import Supervisor
@@ -67,7 +72,7 @@ def up() -> None:
     if not settings.embedded_postgres:
         _require_database(settings)
     try:
-        code = Supervisor(settings).run()
+        code = Supervisor(settings, api_workers=api_workers, workers=workers).run()
     except PortInUseError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
@@ -75,20 +80,50 @@ def up() -> None:
 
 
 @app.command()
-def api() -> None:
+def api(
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=32, help="Processes serving the one port (uvicorn's process manager)"
+        ),
+    ] = 1,
+) -> None:
     """Serve the HTTP API (uvicorn)."""
     import uvicorn
 
     from api.app import create_app
 
     settings = _settings()
+    if workers > 1:
+        # Each process builds its own app from the environment (its own database pool,
+        # Temporal client and LISTEN connection); the parent holds the socket and restarts
+        # a process that dies.
+        config = api_server_config(settings, API_FACTORY, workers=workers)
+        uvicorn.run(
+            API_FACTORY,
+            factory=True,
+            workers=workers,
+            host=config.host,
+            port=config.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=config.proxy_headers,
+            forwarded_allow_ips=config.forwarded_allow_ips,
+            timeout_graceful_shutdown=config.timeout_graceful_shutdown,
+        )
+        return
     server = uvicorn.Server(api_server_config(settings, create_app(settings)))
     server.run()
     if not server.started:
         raise typer.Exit(3)  # as uvicorn.run: the server could not start
 
 
-def api_server_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
+API_FACTORY = "api.app:app_from_environment"
+
+
+def api_server_config(
+    settings: Settings, app: FastAPI | str, *, workers: int | None = None
+) -> uvicorn.Config:
     """How `perceptron api` serves the app. X-Forwarded-For and -Proto are believed only from
     PERCEPTRON_TRUSTED_PROXIES (uvicorn would trust loopback by default): otherwise anyone
     could pick the client address that rate limits are keyed on."""
@@ -103,6 +138,8 @@ def api_server_config(settings: Settings, app: FastAPI) -> uvicorn.Config:
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=list(settings.trusted_proxies),
         timeout_graceful_shutdown=10,
+        workers=workers,
+        factory=isinstance(app, str),
     )
 
 

@@ -121,8 +121,10 @@ class StackUrls:
 
 
 class Supervisor:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, api_workers: int = 1, workers: int = 1) -> None:
         self.settings = settings
+        self.api_workers = api_workers  # processes of `perceptron api --workers`
+        self.workers = workers  # `perceptron worker` processes
         self.data_dir = settings.data_dir.resolve()
         self.postgres: EmbeddedPostgres | None = None
         self.temporal: EmbeddedTemporal | None = None
@@ -180,10 +182,10 @@ class Supervisor:
             }
         )
         asyncio.run(prepare_namespace(child_settings))
-        for name in ("worker", "api"):
+        for name, argv in self.child_commands():
             child = ChildProcess(
                 name=name,
-                argv=[sys.executable, "-m", "cli.main", name],
+                argv=argv,
                 log_path=self.data_dir / "logs" / f"{name}.log",
                 env=env,
             )
@@ -203,6 +205,18 @@ class Supervisor:
                 else None
             ),
         )
+
+    def child_commands(self) -> list[tuple[str, list[str]]]:
+        """The worker processes (``worker``, or ``worker-1``... when several) and the API
+        (one process group on one port, ``--workers`` processes in it)."""
+        command = [sys.executable, "-m", "cli.main"]
+        names = (
+            ["worker"] if self.workers == 1 else [f"worker-{n + 1}" for n in range(self.workers)]
+        )
+        api = [*command, "api"] + (
+            ["--workers", str(self.api_workers)] if self.api_workers > 1 else []
+        )
+        return [(name, [*command, "worker"]) for name in names] + [("api", api)]
 
     def stop(self) -> None:
         for child in reversed(self.children):

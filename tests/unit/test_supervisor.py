@@ -104,3 +104,19 @@ def test_exits_further_apart_than_the_window_are_not_given_up_on(tmp_path: Path)
     finally:
         child.stop()
     assert child.log_path.read_text().count("run") == 5
+
+
+def test_up_runs_the_worker_and_api_processes_it_is_asked_for(tmp_path: Path) -> None:
+    from cli.embedded.supervisor import Supervisor
+    from core.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    one = Supervisor(settings).child_commands()
+    assert [(name, argv[3:]) for name, argv in one] == [("worker", ["worker"]), ("api", ["api"])]
+    several = Supervisor(settings, api_workers=3, workers=2).child_commands()
+    assert [(name, argv[3:]) for name, argv in several] == [
+        ("worker-1", ["worker"]),
+        ("worker-2", ["worker"]),
+        ("api", ["api", "--workers", "3"]),
+    ]
+    assert all(argv[:3] == [sys.executable, "-m", "cli.main"] for _, argv in several)
