@@ -40,6 +40,8 @@ from core.models import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
     SimulationResult,
+    WebhookDelivery,
+    WebhookEvent,
     WidgetEvent,
 )
 from core.storage import FileStorage, recording_key
@@ -266,7 +268,20 @@ class ContactErasureActivities:
                 col(Call.contact_id) == ref.contact_id,
                 col(Call.conversation_id).in_(conversations),
             )
+            of_webhook_events = or_(
+                col(WebhookEvent.contact_id) == ref.contact_id,
+                col(WebhookEvent.conversation_id).in_(conversations),
+            )
             stores: list[tuple[str, Any, Any]] = [
+                # The webhook delivery log and outbox: ids only, but about this contact.
+                (
+                    "webhook_deliveries",
+                    WebhookDelivery,
+                    col(WebhookDelivery.event_id).in_(
+                        select(WebhookEvent.id).where(of_webhook_events)
+                    ),
+                ),
+                ("webhook_events", WebhookEvent, of_webhook_events),
                 # Simulation results copy the contact's messages (they would go with the
                 # conversations anyway: counted here on their own).
                 (
