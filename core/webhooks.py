@@ -118,7 +118,7 @@ async def record_event(
 def conversation_webhook(type: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """The webhook event (type, payload) a conversation-stream event announces, if any:
     the payload keeps ids, the role and the status, never the text."""
-    if type == "message.created":
+    if type in {"message.created", "message.done"}:  # done: the assistant's answer stored
         return MESSAGE_CREATED, {"message_id": data.get("id"), "role": data.get("role")}
     if type == "handoff.requested":
         return HANDOFF_REQUESTED, {}
