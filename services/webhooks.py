@@ -3,13 +3,13 @@ dispatcher that turns outbox rows into delivery workflows.
 
 How an event gets out (see ``core.webhooks`` for why an outbox): the domain change writes a
 ``webhook_events`` row in its own transaction; :func:`dispatch_loop`, which every API process
-runs, takes undispatched rows (``FOR UPDATE SKIP LOCKED``, so processes share the work),
-writes one delivery per enabled endpoint that subscribes to the type, with an id derived from
-the event and the endpoint, starts its workflow under an id derived from that (never reused:
-``REJECT_DUPLICATE``), and marks the row dispatched, all before its transaction commits. A
-process that dies halfway leaves the row undispatched; the next round writes the same
-deliveries (``ON CONFLICT DO NOTHING``) and finds their workflows started already, so nothing
-is delivered twice. A replay is a new delivery (its own id) of the same event.
+runs, takes undispatched rows (``FOR UPDATE SKIP LOCKED``, so processes rarely take the same
+ones) and commits one delivery per enabled endpoint that subscribes to the type, with an id
+derived from the event and the endpoint; then it starts each delivery's workflow under an id
+derived from that (never reused: ``REJECT_DUPLICATE``), and only then marks the rows
+dispatched. A process that dies halfway leaves the rows undispatched; the next round writes
+the same deliveries (``ON CONFLICT DO NOTHING``) and finds their workflows started already,
+so nothing is delivered twice. A replay is a new delivery (its own id) of the same event.
 
 Owners and admins manage endpoints (the routes check the role). Outside local mode an address
 on a private network or loopback is refused here, and again at delivery time after DNS
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -281,7 +282,10 @@ async def start_delivery(temporal: Client, settings: Settings, delivery: Webhook
 
 
 async def dispatch_pending(maker: SessionMaker, temporal: Client, settings: Settings) -> int:
-    """One round of the dispatcher: returns the events dispatched."""
+    """One round of the dispatcher: returns the events dispatched. The deliveries are
+    committed before their workflows start (a workflow must find its row), and the events
+    are marked dispatched only once every start has been accepted."""
+    deliveries: list[WebhookDelivery] = []
     async with platform_session(maker) as session:
         events = list(
             (
@@ -327,9 +331,16 @@ async def dispatch_pending(maker: SessionMaker, temporal: Client, settings: Sett
                     )
                     .on_conflict_do_nothing(index_elements=["id"])
                 )
-                await start_delivery(temporal, settings, delivery)
-            event.dispatched_at = datetime.now(UTC)
-            session.add(event)
+                deliveries.append(delivery)
+    for delivery in deliveries:
+        await start_delivery(temporal, settings, delivery)
+    if events:
+        async with platform_session(maker) as session:
+            await session.exec(
+                update(WebhookEvent)
+                .where(col(WebhookEvent.id).in_([event.id for event in events]))
+                .values(dispatched_at=datetime.now(UTC))
+            )
     return len(events)
 
 

@@ -21,6 +21,7 @@ from aiohttp import web
 from sqlmodel import col, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -28,6 +29,7 @@ from activities.webhooks import DELIVERY_REFUSED, DeliveryRef, WebhookActivities
 from agents.support.turn import Decision
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeys, seal
+from core.ids import webhook_delivery_id
 from core.models import (
     AuditLogEntry,
     Organization,
@@ -38,11 +40,16 @@ from core.models import (
 )
 from core.settings import Environment, Settings
 from core.webhooks import new_secret
-from services.webhooks import WebhookError, checked_url
+from services.webhooks import WebhookError, checked_url, dispatch_pending
 from tests.conftest import RunningApi, free_port
 from tests.factories import member_headers
 from tests.integration.conversation_helpers import ScriptedAgent, configure, new_visitor
-from tests.integration.knowledge_helpers import owner_headers, upload, wait_until_final
+from tests.integration.knowledge_helpers import (
+    owner_headers,
+    record_history,
+    upload,
+    wait_until_final,
+)
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 
@@ -211,7 +218,11 @@ async def test_conversation_events_are_signed_with_the_secret_shown_at_creation(
 
 
 async def test_a_failing_receiver_is_retried_with_every_attempt_in_the_log(
-    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    receiver: Receiver,
+    temporal_client: Client,
 ) -> None:
     receiver.answers = [500, 500]  # then 200
     org_id, headers = await owner_headers(settings, session_maker)
@@ -247,6 +258,11 @@ async def test_a_failing_receiver_is_retried_with_every_attempt_in_the_log(
     assert len({r.headers["webhook-id"] for r in ready}) == 1  # the same message each time
     assert ready[0].event["data"] == {"org_id": str(org_id), "document_id": document["id"]}
     assert receiver.of_type("document.failed")[0].event["data"]["document_id"] == failed["id"]
+    await record_history(
+        temporal_client,
+        webhook_delivery_id(org_id, uuid.UUID(delivery["id"])),
+        "webhook_delivery_retried",
+    )
 
 
 async def _has(receiver: Receiver, type: str) -> bool:
@@ -254,7 +270,11 @@ async def _has(receiver: Receiver, type: str) -> bool:
 
 
 async def test_an_endpoint_that_keeps_failing_is_disabled_with_an_audit_entry(
-    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    receiver: Receiver,
+    temporal_client: Client,
 ) -> None:
     receiver.otherwise = 500
     org_id, headers = await owner_headers(settings, session_maker)
@@ -292,6 +312,11 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_with_an_audit_entry(
         ).all()
     assert [(e.target_type, e.target_id) for e in entries] == [("webhook_endpoint", endpoint["id"])]
     assert entries[0].details == {"consecutive_failures": DISABLE_AFTER}
+    await record_history(
+        temporal_client,
+        webhook_delivery_id(org_id, uuid.UUID(failed[0]["id"])),
+        "webhook_delivery_failed",
+    )
 
 
 async def test_replay_sends_the_same_event_again_and_other_organizations_cannot(
@@ -511,3 +536,49 @@ async def _webhook_rows(maker: SessionMaker, org_id: uuid.UUID) -> dict[str, int
             )
         ).all()
     return {"events": len(events), "deliveries": len(delivered)}
+
+
+async def test_dispatching_an_event_again_never_delivers_it_twice(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    receiver: Receiver,
+    temporal_client: Client,
+) -> None:
+    """A dispatcher that died after starting the workflows but before marking the event
+    dispatched: the next round finds the same delivery and its workflow, and starts nothing."""
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        endpoint = await register(client, org_id, headers, receiver.url, ["conversation.created"])
+        visitor = await new_visitor(client, await public_key(session_maker, org_id))
+        await visitor.start()
+
+        async def succeeded() -> bool:
+            log = await deliveries(client, org_id, headers, endpoint["id"])
+            return [d["status"] for d in log] == ["succeeded"]
+
+        await eventually(succeeded)
+        [delivery] = await deliveries(client, org_id, headers, endpoint["id"])
+    async with org_session(session_maker, org_id) as session:
+        event = await session.get(WebhookEvent, uuid.UUID(delivery["event_id"]))
+        assert event is not None
+        event.dispatched_at = None
+        session.add(event)
+
+    # This round, or the API's own dispatcher if it comes first, dispatches it again.
+    await dispatch_pending(session_maker, temporal_client, settings)
+
+    async def dispatched_again() -> bool:
+        async with org_session(session_maker, org_id) as session:
+            again = await session.get(WebhookEvent, uuid.UUID(delivery["event_id"]))
+        return again is not None and again.dispatched_at is not None
+
+    await eventually(dispatched_again)
+    async with org_session(session_maker, org_id) as session:
+        rows = (await session.exec(select(WebhookDelivery))).all()
+    assert [row.id for row in rows] == [uuid.UUID(delivery["id"])]
+    workflow_id = webhook_delivery_id(org_id, uuid.UUID(delivery["id"]))
+    runs = [run async for run in temporal_client.list_workflows(f'WorkflowId = "{workflow_id}"')]
+    assert len(runs) == 1
+    assert runs[0].status == WorkflowExecutionStatus.COMPLETED
+    assert len(receiver.received) == 1
