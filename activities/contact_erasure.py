@@ -46,6 +46,7 @@ from core.models import (
 )
 from core.storage import FileStorage, recording_key
 from core.temporal import delete_workflow_run, workflow_runs
+from core.webhooks import DELETION_COMPLETED, record_event
 
 log = get_logger(__name__)
 
@@ -359,6 +360,14 @@ class ContactErasureActivities:
                 "deleted": completion.deleted,
             }
             session.add(request)
+            # The contact is gone: the event names the request only.
+            await record_event(
+                session,
+                ref.org_id,
+                DELETION_COMPLETED,
+                {"request_id": str(ref.request_id), "subject": "contact"},
+                event_id=uuid.uuid5(ref.request_id, DELETION_COMPLETED),
+            )
             session.add(
                 AuditLogEntry(
                     org_id=ref.org_id,

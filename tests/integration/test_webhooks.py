@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -32,6 +33,7 @@ from core.encryption import DataKeys, seal
 from core.ids import webhook_delivery_id
 from core.models import (
     AuditLogEntry,
+    Call,
     Organization,
     Role,
     WebhookDelivery,
@@ -66,6 +68,8 @@ def settings(settings: Settings) -> Settings:
             "webhook_delivery_window_seconds": WINDOW_SECONDS,
             "webhook_disable_after_failures": DISABLE_AFTER,
             "webhook_dispatch_interval_seconds": 0.1,
+            # The abandoned-call sweep runs every second: a call.ended source.
+            "voice_heartbeat_seconds": 0.5,
         }
     )
 
@@ -479,30 +483,30 @@ async def test_erasure_and_organization_deletion_remove_the_delivery_log(
     org_id, headers = await owner_headers(settings, session_maker)
     await configure(session_maker, org_id, privacy={"deletion_grace_days": 1 / 86400})
     async with api.client() as client:
-        endpoint = await register(client, org_id, headers, receiver.url, ["conversation.created"])
+        endpoint = await register(
+            client, org_id, headers, receiver.url, ["conversation.created", "deletion.completed"]
+        )
         key = await public_key(session_maker, org_id)
         erased = await new_visitor(client, key)
         kept = await new_visitor(client, key)
-        erased_conversation = (await erased.start())["conversation"]["id"]
-        await kept.start()
+        await erased.start()
+        kept_conversation = (await kept.start())["conversation"]["id"]
 
-        async def both_delivered() -> bool:
+        async def delivered(count: int) -> bool:
             log = await deliveries(client, org_id, headers, endpoint["id"])
-            return len(log) == 2 and all(d["status"] == "succeeded" for d in log)
+            return len(log) == count and all(d["status"] == "succeeded" for d in log)
 
-        await eventually(both_delivered)
+        await eventually(lambda: delivered(2))
         minor = await client.post(
             f"/api/orgs/{org_id}/contacts/{erased.contact_id}/report-minor", headers=headers
         )
         assert minor.status_code == 202, minor.text
-
-        async def erased_rows_gone() -> bool:
-            return await _webhook_rows(session_maker, org_id) == {"events": 1, "deliveries": 1}
-
-        await eventually(erased_rows_gone)
+        # The erased contact's delivery is gone; the erasure's own event is delivered.
+        await eventually(lambda: _has(receiver, "deletion.completed"))
+        await eventually(lambda: delivered(2))
+        log = await deliveries(client, org_id, headers, endpoint["id"])
         async with org_session(session_maker, org_id) as session:
-            left = (await session.exec(select(WebhookEvent.conversation_id))).all()
-        assert str(left[0]) != erased_conversation
+            conversations = (await session.exec(select(WebhookEvent.conversation_id))).all()
 
         requested = await client.post(f"/api/orgs/{org_id}/deletion", headers=headers)
         assert requested.status_code == 202, requested.text
@@ -514,8 +518,12 @@ async def test_erasure_and_organization_deletion_remove_the_delivery_log(
 
         await eventually(completed, within=90)
         receipt = (await client.get(f"/api/deletion-receipts/{token}")).json()
-    assert receipt["deleted"]["webhook_deliveries"] == 1
-    assert receipt["deleted"]["webhook_events"] == 1
+    assert sorted(d["event_type"] for d in log) == ["conversation.created", "deletion.completed"]
+    assert sorted(str(c) for c in conversations) == sorted([kept_conversation, "None"])
+    done = receiver.of_type("deletion.completed")[0].event["data"]
+    assert done == {"org_id": str(org_id), "request_id": minor.json()["id"], "subject": "contact"}
+    assert receipt["deleted"]["webhook_deliveries"] == 2
+    assert receipt["deleted"]["webhook_events"] == 2
     assert receipt["deleted"]["webhook_endpoints"] == 1
     assert await _webhook_rows(session_maker, org_id) == {"events": 0, "deliveries": 0}
     async with platform_session(session_maker) as session:
@@ -523,6 +531,53 @@ async def test_erasure_and_organization_deletion_remove_the_delivery_log(
             await session.exec(select(WebhookEndpoint).where(WebhookEndpoint.org_id == org_id))
         ).all()
     assert endpoints == []
+
+
+async def test_a_call_that_ends_is_announced_once_without_the_callers_number(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+) -> None:
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        endpoint = await register(client, org_id, headers, receiver.url, ["call.ended"])
+        # A call whose media loop died an hour ago: the API's sweep ends it.
+        async with org_session(session_maker, org_id) as session:
+            call = Call(
+                org_id=org_id,
+                from_number="+15550123",
+                to_number="+15550199",
+                status="in-progress",
+                stream_token_used_at=datetime.now(UTC) - timedelta(hours=1),
+            )
+            session.add(call)
+        await eventually(lambda: _has(receiver, "call.ended"))
+        log = await deliveries(client, org_id, headers, endpoint["id"])
+    [ended] = receiver.of_type("call.ended")
+    assert ended.event["data"] == {
+        "org_id": str(org_id),
+        "call_id": str(call.id),
+        "conversation_id": None,
+        "direction": "inbound",
+    }
+    assert "5550123" not in ended.body
+    assert [d["event_type"] for d in log] == ["call.ended"]
+
+
+async def test_a_finished_export_is_announced(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+) -> None:
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        await register(client, org_id, headers, receiver.url, ["export.ready"])
+        requested = await client.post(f"/api/orgs/{org_id}/exports", json={}, headers=headers)
+        assert requested.status_code == 202, requested.text
+        await eventually(lambda: _has(receiver, "export.ready"))
+    [ready] = receiver.of_type("export.ready")
+    assert ready.event["data"] == {
+        "org_id": str(org_id),
+        "export_id": requested.json()["id"],
+        "kind": "organization_export",
+    }
+    assert "download" not in ready.body  # the link is minted when a member asks for it
 
 
 async def _webhook_rows(maker: SessionMaker, org_id: uuid.UUID) -> dict[str, int]:
