@@ -562,6 +562,20 @@ async def test_a_call_that_ends_is_announced_once_without_the_callers_number(
     assert [d["event_type"] for d in log] == ["call.ended"]
 
 
+async def test_a_resolved_conversation_is_announced(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+) -> None:
+    org_id, headers = await owner_headers(settings, session_maker)
+    await configure(session_maker, org_id, idle_timeout_seconds=1)
+    async with api.client() as client:
+        await register(client, org_id, headers, receiver.url, ["conversation.resolved"])
+        visitor = await new_visitor(client, await public_key(session_maker, org_id))
+        conversation_id = (await visitor.start("hi"))["conversation"]["id"]
+        await eventually(lambda: _has(receiver, "conversation.resolved"))
+    [resolved] = receiver.received  # only the type subscribed to
+    assert resolved.event["data"] == {"org_id": str(org_id), "conversation_id": conversation_id}
+
+
 async def test_a_finished_export_is_announced(
     api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
 ) -> None:
