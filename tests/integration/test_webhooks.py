@@ -562,6 +562,51 @@ async def test_a_call_that_ends_is_announced_once_without_the_callers_number(
     assert [d["event_type"] for d in log] == ["call.ended"]
 
 
+async def test_an_admin_edits_disables_and_deletes_an_endpoint_with_its_log(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+) -> None:
+    org_id, headers = await owner_headers(settings, session_maker)
+    admin = await member_headers(settings, session_maker, org_id, Role.ADMIN)
+    async with api.client() as client:
+        endpoint = await register(client, org_id, headers, receiver.url, ["conversation.created"])
+        base = f"/api/orgs/{org_id}/webhooks/{endpoint['id']}"
+        edited = await client.patch(
+            base, json={"event_types": ["message.created"], "enabled": False}, headers=admin
+        )
+        assert edited.status_code == 200, edited.text
+        visitor = await new_visitor(client, await public_key(session_maker, org_id))
+        await visitor.start()  # while disabled: no event is written for it
+        enabled = await client.patch(
+            base, json={"event_types": ["conversation.created"], "enabled": True}, headers=admin
+        )
+        await visitor.start()
+        await eventually(lambda: _has(receiver, "conversation.created"))
+        log = await deliveries(client, org_id, headers, endpoint["id"])
+        deleted = await client.delete(base, headers=admin)
+        gone = await client.get(base, headers=admin)
+    assert edited.json()["enabled"] is False
+    assert edited.json()["disabled_reason"] == "disabled by a member"
+    assert enabled.json()["enabled"] is True
+    assert enabled.json()["disabled_reason"] is None
+    assert len(log) == 1
+    assert len(receiver.received) == 1
+    assert deleted.status_code == 204
+    assert gone.status_code == 404
+    assert (await _webhook_rows(session_maker, org_id))["deliveries"] == 0
+    async with org_session(session_maker, org_id) as session:
+        actions = (
+            await session.exec(
+                select(AuditLogEntry.action).where(col(AuditLogEntry.action).startswith("webhook."))
+            )
+        ).all()
+    assert sorted(actions) == [
+        "webhook.endpoint_created",
+        "webhook.endpoint_deleted",
+        "webhook.endpoint_updated",
+        "webhook.endpoint_updated",
+    ]
+
+
 async def test_a_resolved_conversation_is_announced(
     api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
 ) -> None:
