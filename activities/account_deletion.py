@@ -48,6 +48,9 @@ from core.models import (
     Simulation,
     SimulationResult,
     TelephonyAccount,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
     WidgetEvent,
 )
 from core.storage import FileStorage, recordings_prefix
@@ -108,6 +111,9 @@ CONVERSATION_TABLES: list[tuple[str, type[SQLModel]]] = [
     # Simulation results copy conversation text: they go first, then their simulations.
     ("simulation_results", SimulationResult),
     ("simulations", Simulation),
+    # The webhook delivery log and outbox reference conversations and contacts.
+    ("webhook_deliveries", WebhookDelivery),
+    ("webhook_events", WebhookEvent),
     ("conversation_events", ConversationEvent),
     ("messages", Message),
     ("calls", Call),
@@ -125,6 +131,7 @@ ACCOUNT_TABLES: list[tuple[str, type[SQLModel]]] = [
     # once the data key is destroyed, last) go with the account.
     ("phone_numbers", PhoneNumber),
     ("telephony_accounts", TelephonyAccount),
+    ("webhook_endpoints", WebhookEndpoint),
     ("audit_log", AuditLogEntry),
     ("privacy_requests", PrivacyRequest),
     ("sign_in_links", SignInLink),

@@ -40,10 +40,13 @@ from core.models import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
     SimulationResult,
+    WebhookDelivery,
+    WebhookEvent,
     WidgetEvent,
 )
 from core.storage import FileStorage, recording_key
 from core.temporal import delete_workflow_run, workflow_runs
+from core.webhooks import DELETION_COMPLETED, record_event
 
 log = get_logger(__name__)
 
@@ -266,7 +269,20 @@ class ContactErasureActivities:
                 col(Call.contact_id) == ref.contact_id,
                 col(Call.conversation_id).in_(conversations),
             )
+            of_webhook_events = or_(
+                col(WebhookEvent.contact_id) == ref.contact_id,
+                col(WebhookEvent.conversation_id).in_(conversations),
+            )
             stores: list[tuple[str, Any, Any]] = [
+                # The webhook delivery log and outbox: ids only, but about this contact.
+                (
+                    "webhook_deliveries",
+                    WebhookDelivery,
+                    col(WebhookDelivery.event_id).in_(
+                        select(WebhookEvent.id).where(of_webhook_events)
+                    ),
+                ),
+                ("webhook_events", WebhookEvent, of_webhook_events),
                 # Simulation results copy the contact's messages (they would go with the
                 # conversations anyway: counted here on their own).
                 (
@@ -344,6 +360,14 @@ class ContactErasureActivities:
                 "deleted": completion.deleted,
             }
             session.add(request)
+            # The contact is gone: the event names the request only.
+            await record_event(
+                session,
+                ref.org_id,
+                DELETION_COMPLETED,
+                {"request_id": str(ref.request_id), "subject": "contact"},
+                event_id=uuid.uuid5(ref.request_id, DELETION_COMPLETED),
+            )
             session.add(
                 AuditLogEntry(
                     org_id=ref.org_id,

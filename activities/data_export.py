@@ -57,6 +57,7 @@ from core.models import (
     WidgetEvent,
 )
 from core.storage import FileStorage, recording_key
+from core.webhooks import EXPORT_READY, record_event
 
 log = get_logger(__name__)
 
@@ -403,6 +404,14 @@ class DataExportActivities:
             request.completed_at = now
             request.expires_at = now + timedelta(seconds=completion.link_ttl_seconds)
             session.add(request)
+            await record_event(
+                session,
+                ref.org_id,
+                EXPORT_READY,
+                {"export_id": str(request.id), "kind": request.kind.value},
+                contact_id=request.contact_id,
+                event_id=uuid.uuid5(request.id, EXPORT_READY),
+            )
             return request.expires_at
 
     @activity.defn

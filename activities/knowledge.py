@@ -31,6 +31,7 @@ from core.db import SessionMaker, org_session
 from core.logging import get_logger
 from core.models import DocumentStatus, KnowledgeChunk, KnowledgeDocument, SourceKind
 from core.storage import FileStorage
+from core.webhooks import DOCUMENT_FAILED, DOCUMENT_READY, record_event
 
 log = get_logger(__name__)
 
@@ -222,6 +223,14 @@ class KnowledgeActivities:
             if document is None:
                 return  # deleted meanwhile: nothing left to mark
             now = datetime.now(UTC)
+            if document.status not in {DocumentStatus.READY, DocumentStatus.FAILED}:
+                # Announced once, on the change: a retried finish finds it made already.
+                await record_event(
+                    session,
+                    ref.org_id,
+                    DOCUMENT_FAILED if outcome.status == "failed" else DOCUMENT_READY,
+                    {"document_id": str(ref.document_id)},
+                )
             if outcome.status == "failed":
                 document.status = DocumentStatus.FAILED
                 document.failure_reason = (outcome.reason or "ingestion failed")[:1000]

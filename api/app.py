@@ -45,6 +45,7 @@ from api.routes import (
     simulations,
     twilio,
     voice,
+    webhooks,
     website,
     widget,
 )
@@ -70,6 +71,7 @@ from services.knowledge_trial import KnowledgeTrial
 from services.phone_numbers import PhoneNumbers
 from services.telephony import Telephony
 from services.voice.speech import speech_stack, warm_up
+from services.webhooks import Webhooks, dispatch_loop
 
 log = get_logger(__name__)
 
@@ -144,6 +146,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             knowledge_trial=KnowledgeTrial(session_maker, retriever, create_chat_model(settings)),
             trial_limiter=RateLimiter(settings.knowledge_tries_per_minute, 60.0),
             signup_limiter=RateLimiter(settings.signups_per_hour, 3600.0),
+            webhooks=Webhooks(session_maker, temporal, keyring, settings),
             **_phone(settings, session_maker, keyring, temporal),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
@@ -151,11 +154,13 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         sweeper = asyncio.create_task(
             sweep_abandoned_calls(state.calls, beat * 2, timedelta(seconds=beat * 4))
         )
+        dispatcher = asyncio.create_task(dispatch_loop(session_maker, temporal, settings))
         warming = asyncio.create_task(warm_up(state.speech)) if settings.voice_warm_up else None
         try:
             yield {"app_state": state}
         finally:
             sweeper.cancel()
+            dispatcher.cancel()
             if warming is not None:
                 warming.cancel()
             await event_hub.stop()
@@ -200,6 +205,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         phone.router,
         voice.router,
         analytics.router,
+        webhooks.router,
         pages.router,
         website.router,
     ):

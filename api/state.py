@@ -22,6 +22,7 @@ from services.knowledge_trial import KnowledgeTrial
 from services.phone_numbers import PhoneNumbers
 from services.telephony import Telephony
 from services.voice.speech import SpeechStack
+from services.webhooks import Webhooks
 
 
 @dataclass
@@ -45,6 +46,7 @@ class AppState:
     knowledge_trial: KnowledgeTrial
     trial_limiter: RateLimiter  # the "try it" box, per member
     signup_limiter: RateLimiter
+    webhooks: Webhooks  # endpoints, deliveries, replays
     telephony: Telephony
     phone_numbers: PhoneNumbers
     calls: Calls

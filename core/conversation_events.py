@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import ConversationEvent
+from core.webhooks import conversation_webhook, record_event
 
 CHANNEL = "conversation_events"
 # Events for the organization's members only (private notes): a visitor's stream never
@@ -29,8 +30,19 @@ async def append_event(
     type: str,
     data: dict[str, Any],
 ) -> int:
+    """Also writes the webhook event it announces, if any, in the same transaction."""
     event = ConversationEvent(org_id=org_id, conversation_id=conversation_id, type=type, data=data)
     session.add(event)
+    webhook = conversation_webhook(type, data)
+    if webhook is not None:
+        kind, payload = webhook
+        await record_event(
+            session,
+            org_id,
+            kind,
+            {"conversation_id": str(conversation_id), **payload},
+            conversation_id=conversation_id,
+        )
     await session.flush()
     assert event.id is not None
     connection = await session.connection()

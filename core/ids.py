@@ -56,12 +56,16 @@ def simulation_id(org_id: uuid.UUID, simulation: uuid.UUID) -> str:
     return f"simulate-{org_id}-{simulation}"
 
 
+def webhook_delivery_id(org_id: uuid.UUID, delivery_id: uuid.UUID) -> str:
+    return f"webhook-{org_id}-{delivery_id}"
+
+
 RETENTION_SCHEDULE_ID = "retention-sweep"
 
 # Workflow-id prefixes whose payloads are the organization's data (encrypted with its key).
 # Everything else (account deletion, platform schedules) uses the platform key.
 _ORGANIZATION_WORKFLOW = re.compile(
-    r"^(?:ingest|sync|reembed|conversation|erase|export|simulate)-"
+    r"^(?:ingest|sync|reembed|conversation|erase|export|simulate|webhook)-"
     r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 )
 

@@ -131,6 +131,15 @@ class Settings(BaseSettings):
         description="Let web imports reach private-network addresses; default: only in local",
     )
     url_sync_interval_hours: int = Field(default=24, ge=1)
+
+    # Webhooks: a delivery retries with exponential backoff for the window, then fails; an
+    # endpoint whose deliveries fail this many times in a row is disabled.
+    webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_maximum_seconds: float = Field(default=3600.0, gt=0)
+    webhook_delivery_window_seconds: float = Field(default=24 * 3600.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_disable_after_failures: int = Field(default=5, ge=1)
+    webhook_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
     # The dashboard's "try it" box runs the whole answer path: per member, per API process.
     knowledge_tries_per_minute: int = Field(default=20, ge=1)
     embedding_batch_size: int = Field(default=64, ge=1, le=2048)

@@ -16,6 +16,7 @@ class TaskQueues(BaseModel):
     ingestion: str
     privacy: str
     system: str
+    webhooks: str = "perceptron-webhooks"
 
 
 class DevServer(BaseModel):

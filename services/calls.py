@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -35,6 +36,7 @@ from core.logging import get_logger
 from core.models import Call, CallOutcome, Channel, Contact, Conversation, Organization
 from core.organization_settings import OrganizationSettings, TelephonySettings, is_open
 from core.settings import Settings
+from core.webhooks import CALL_ENDED, record_event
 from services.conversations import ConversationError, Conversations
 from services.errors import RefusedError
 from services.telephony import NumberAccount, Telephony, TwilioCredentials
@@ -326,6 +328,7 @@ class Calls:
                 return
             if call.ended_at is None:
                 call.ended_at = now
+            await _announce_ended(db, call)
             if call.duration_seconds is None:
                 call.duration_seconds = max(
                     0, int((call.ended_at - call.started_at).total_seconds())
@@ -365,6 +368,7 @@ class Calls:
                     continue
                 last = call.alive_at or call.stream_token_used_at or call.started_at
                 call.ended_at = call.ended_at or last
+                await _announce_ended(db, call)
                 if call.duration_seconds is None:
                     call.duration_seconds = max(
                         0, int((call.ended_at - call.started_at).total_seconds())
@@ -406,6 +410,7 @@ class Calls:
             row.status = status
             if status in FINAL_STATUSES:
                 row.ended_at = row.ended_at or now
+                await _announce_ended(session, row)
                 if duration is not None and duration.isdigit():
                     row.duration_seconds = int(duration)
                 elif row.duration_seconds is None:
@@ -506,6 +511,24 @@ class Calls:
             if target is not None:
                 call.transfer_target = target
             session.add(call)
+
+
+async def _announce_ended(session: AsyncSession, call: Call) -> None:
+    """The ``call.ended`` webhook event, in the transaction that ends the call. Each way a
+    call ends (the media loop, Twilio's status, the sweep) may get here: the event id is
+    derived from the call, so it is written once."""
+    await record_event(
+        session,
+        call.org_id,
+        CALL_ENDED,
+        {
+            "call_id": str(call.id),
+            "conversation_id": str(call.conversation_id) if call.conversation_id else None,
+            "direction": call.direction,
+        },
+        conversation_id=call.conversation_id,
+        event_id=uuid.uuid5(call.id, CALL_ENDED),
+    )
 
 
 def _encode_cursor(at: datetime, row_id: uuid.UUID) -> str:

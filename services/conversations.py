@@ -38,6 +38,7 @@ from core.models import (
 )
 from core.organization_settings import OrganizationSettings
 from core.settings import Settings
+from core.webhooks import CONVERSATION_CREATED, record_event
 from services.errors import RefusedError
 from workflows.conversation import (
     MESSAGE_NOT_STORED,
@@ -129,6 +130,14 @@ class Conversations:
             conversation = Conversation(org_id=org_id, contact_id=contact_id, channel=channel)
             conversation.workflow_id = conversation_workflow_id(org_id, conversation.id)
             session.add(conversation)
+            await session.flush()
+            await record_event(
+                session,
+                org_id,
+                CONVERSATION_CREATED,
+                {"conversation_id": str(conversation.id), "channel": channel.value},
+                conversation_id=conversation.id,
+            )
         return conversation
 
     async def post(

@@ -12,6 +12,7 @@ from workflows.retention_sweep import RetentionSweepWorkflow
 from workflows.simulation import SimulationWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 ALL_WORKFLOWS: list[type] = [
     AccountDeletionWorkflow,
@@ -25,4 +26,5 @@ ALL_WORKFLOWS: list[type] = [
     SimulationWorkflow,
     SyncKnowledgeSourceWorkflow,
     SystemCheckWorkflow,
+    WebhookDeliveryWorkflow,
 ]

@@ -22,6 +22,7 @@ from activities.knowledge_sources import KnowledgeSourceActivities
 from activities.retention import RetentionActivities
 from activities.simulation import AgentFactory, AgentSetup, Responder, SimulationActivities
 from activities.system import SystemActivities
+from activities.webhooks import WebhookActivities
 from agents.knowledge.retrieval import Retriever, SearchMode
 from agents.providers.embeddings import Embedder, create_embedder
 from agents.support.turn import TurnRunner
@@ -42,6 +43,7 @@ from workflows.retention_sweep import RetentionSweepWorkflow
 from workflows.simulation import SimulationWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow
 from workflows.system_check import SystemCheckWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 
 def build_workers(
@@ -118,6 +120,18 @@ def build_workers(
             ],
         ),
     }
+    # Webhook deliveries wait on other systems: a queue of their own.
+    keyring = keyring or create_keyring(settings, session_maker)
+    webhooks = WebhookActivities(
+        session_maker,
+        keyring,
+        private_allowed=settings.private_urls_allowed,
+        timeout=settings.webhook_timeout_seconds,
+    )
+    assignments[queues.webhooks] = (
+        [WebhookDeliveryWorkflow],
+        [webhooks.deliver_webhook, webhooks.finish_delivery],
+    )
     # Contact erasure joins whatever else runs on the privacy queue.
     erasure = ContactErasureActivities(session_maker, client, storage)
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
@@ -139,7 +153,7 @@ def build_workers(
         session_maker,
         storage,
         client,
-        keyring or create_keyring(settings, session_maker),
+        keyring,
         create_identity_provider(settings),
     )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))

@@ -48,6 +48,7 @@ from core.models.simulation import (
     SimulationStatus,
 )
 from core.models.telephony import NumberSource, PhoneNumber, TelephonyAccount
+from core.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
@@ -66,6 +67,7 @@ __all__ = [
     "DeletionReceipt",
     "DeletionStatus",
     "DeletionSubject",
+    "DeliveryStatus",
     "DocumentStatus",
     "Invitation",
     "KnowledgeChunk",
@@ -90,5 +92,8 @@ __all__ = [
     "SimulationStatus",
     "SourceKind",
     "TelephonyAccount",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "WidgetEvent",
 ]
