@@ -22,6 +22,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from agents.knowledge.web_client import PrivateAddressError, Resolver, resolve, web_client
+from core import metrics
 from core.db import SessionMaker, org_session
 from core.encryption import DataKeys, open_sealed
 from core.logging import get_logger
@@ -149,6 +150,8 @@ class WebhookActivities:
             duration_ms=duration_ms,
         )
         if error is not None:
+            reason = "refused" if refused else ("status" if status is not None else "network")
+            metrics.WEBHOOK_FAILURES.labels(reason).inc()
             raise ApplicationError(
                 error,
                 type=DELIVERY_REFUSED if refused else ENDPOINT_ANSWERED,

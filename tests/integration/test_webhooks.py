@@ -28,6 +28,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.webhooks import DELIVERY_REFUSED, DeliveryRef, WebhookActivities
 from agents.support.turn import Decision
+from core import metrics
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeys, seal
 from core.ids import webhook_delivery_id
@@ -229,6 +230,7 @@ async def test_a_failing_receiver_is_retried_with_every_attempt_in_the_log(
     temporal_client: Client,
 ) -> None:
     receiver.answers = [500, 500]  # then 200
+    failures_before = _failures("status")
     org_id, headers = await owner_headers(settings, session_maker)
     async with api.client() as client:
         endpoint = await register(
@@ -256,6 +258,7 @@ async def test_a_failing_receiver_is_retried_with_every_attempt_in_the_log(
 
     assert delivery["status"] == "succeeded"
     assert delivery["attempts"] == 3
+    assert _failures("status") - failures_before == 2  # the worker's webhook failure counter
     assert delivery["response_status"] == 200
     ready = receiver.of_type("document.ready")
     assert len(ready) == 3  # two 500s, then the 200
@@ -266,6 +269,13 @@ async def test_a_failing_receiver_is_retried_with_every_attempt_in_the_log(
         temporal_client,
         webhook_delivery_id(org_id, uuid.UUID(delivery["id"])),
         "webhook_delivery_retried",
+    )
+
+
+def _failures(reason: str) -> float:
+    return (
+        metrics.REGISTRY.get_sample_value("perceptron_webhook_failures_total", {"reason": reason})
+        or 0.0
     )
 
 
