@@ -16,7 +16,6 @@ Outcomes are written once: the first of :meth:`transfer` (``transferred``, ``cal
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import secrets
 import uuid
@@ -31,6 +30,7 @@ from temporalio.client import Client
 from twilio.twiml.voice_response import VoiceResponse
 
 from core.conversation_events import append_event
+from core.cursors import decode_cursor, encode_cursor
 from core.db import SessionMaker, org_session, platform_session
 from core.logging import get_logger
 from core.models import Call, CallOutcome, Channel, Contact, Conversation, Organization
@@ -532,17 +532,12 @@ async def _announce_ended(session: AsyncSession, call: Call) -> None:
 
 
 def _encode_cursor(at: datetime, row_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{row_id}".encode()).decode().rstrip("=")
+    return encode_cursor(at, row_id)
 
 
 def _decode_cursor(value: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        at, _, row_id = raw.partition("|")
-        parsed = datetime.fromisoformat(at), uuid.UUID(row_id)
-    except ValueError as error:
-        raise CallError(422, "cursor is not one this API returned") from error
-    if parsed[0].tzinfo is None:
+    parsed = decode_cursor(value)
+    if parsed is None:
         raise CallError(422, "cursor is not one this API returned")
     return parsed
 

@@ -19,7 +19,6 @@ resolution (``activities.webhooks``). A URL with credentials in it is refused ev
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import uuid
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from agents.knowledge.web import FetchError, ensure_public_address
+from core.cursors import decode_cursor, encode_cursor
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeys, seal
 from core.ids import search_attributes, webhook_delivery_id
@@ -403,16 +403,11 @@ def _checked_description(description: str) -> str:
 
 
 def _encode_cursor(at: datetime, row_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{row_id}".encode()).decode().rstrip("=")
+    return encode_cursor(at, row_id)
 
 
 def _decode_cursor(value: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-        at, _, row_id = raw.partition("|")
-        parsed = datetime.fromisoformat(at), uuid.UUID(row_id)
-    except ValueError as error:
-        raise WebhookError(422, "cursor is not one this API returned") from error
-    if parsed[0].tzinfo is None:
+    parsed = decode_cursor(value)
+    if parsed is None:
         raise WebhookError(422, "cursor is not one this API returned")
     return parsed
