@@ -80,6 +80,9 @@ def _serve_two(settings: Settings, public_key: str, tmp_path: Path) -> None:
         _wait(lambda: httpx.get(f"{url}/readyz", timeout=2).status_code == 200, "ready again")
         for _ in range(6):  # whichever process takes it
             assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+    except AssertionError as failure:
+        log = (tmp_path / "api.log").read_text()[-3000:]
+        raise AssertionError(f"{failure}\nthe API's log ends:\n{log}") from failure
     finally:
         server.send_signal(signal.SIGTERM)
         try:
