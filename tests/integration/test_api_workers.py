@@ -22,8 +22,18 @@ from tests.factories import create_organization
 
 
 def _children(process: psutil.Process) -> list[psutil.Process]:
-    """uvicorn's worker processes (multiprocessing's resource tracker left out)."""
-    return [c for c in process.children() if "resource_tracker" not in " ".join(c.cmdline())]
+    """uvicorn's live worker processes: not multiprocessing's resource tracker, and not one
+    that was killed and is not reaped yet (a zombie)."""
+    serving = []
+    for child in process.children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(
+                child.cmdline()
+            ):
+                serving.append(child)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+    return serving
 
 
 def _wait(check: Callable[[], bool], what: str, within: float = 90.0) -> None:
