@@ -366,15 +366,11 @@ def _count_turn(outcome: TurnOutcome, seconds: float) -> None:
 
 
 def _handoff_cause(outcome: TurnOutcome) -> str:
-    """Why a person takes over, from the decision trail: one of a small fixed set."""
+    """Why a person takes over: the cause the agent recorded in the trail (requested,
+    dissatisfied, unanswered), or a model that failed."""
     if outcome.model == "unavailable":
         return "model_failure"
-    route = outcome.trail.get("route")
-    if route == "requested a person":
-        return "requested"
-    if route == "dissatisfied":
-        return "dissatisfied"
-    return "unanswered"
+    return str(outcome.trail.get("handoff_cause", "unanswered"))
 
 
 async def _heartbeat_while_alive(every: float = 1.0) -> None:

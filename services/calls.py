@@ -451,7 +451,7 @@ class Calls:
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if more and rows else None
-        return CallPage(rows, _encode_cursor(last.started_at, last.id) if last else None)
+        return CallPage(rows, encode_cursor(last.started_at, last.id) if last else None)
 
     async def _call(self, org_id: uuid.UUID, call_id: uuid.UUID) -> Call:
         async with org_session(self._maker, org_id) as session:
@@ -529,10 +529,6 @@ async def _announce_ended(session: AsyncSession, call: Call) -> None:
         conversation_id=call.conversation_id,
         event_id=uuid.uuid5(call.id, CALL_ENDED),
     )
-
-
-def _encode_cursor(at: datetime, row_id: uuid.UUID) -> str:
-    return encode_cursor(at, row_id)
 
 
 def _decode_cursor(value: str) -> tuple[datetime, uuid.UUID]:

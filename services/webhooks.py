@@ -202,7 +202,7 @@ class Webhooks:
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if more and rows else None
-        return DeliveryPage(rows, _encode_cursor(last.created_at, last.id) if last else None)
+        return DeliveryPage(rows, encode_cursor(last.created_at, last.id) if last else None)
 
     async def replay(
         self, principal: Principal, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
@@ -400,10 +400,6 @@ def _checked_description(description: str) -> str:
     if len(description) > 200 or unstorable(description) is not None:
         raise WebhookError(422, "a description is at most 200 characters")
     return description
-
-
-def _encode_cursor(at: datetime, row_id: uuid.UUID) -> str:
-    return encode_cursor(at, row_id)
 
 
 def _decode_cursor(value: str) -> tuple[datetime, uuid.UUID]:

@@ -314,7 +314,12 @@ async def _hand_off(
 ) -> SupportUpdate:
     text = (SPOKEN_HANDOFF_TEXT if spoken else HANDOFF_TEXT)[cause]
     await stream_text(text, context.on_token)
-    return {"decision": Decision.HANDOFF, "reason": reason, "text": text}
+    return {
+        "decision": Decision.HANDOFF,
+        "reason": reason,
+        "text": text,
+        "trail": {"handoff_cause": cause},
+    }
 
 
 def _keyless_verdict(grounding: Grounding) -> Verdict:

@@ -139,6 +139,7 @@ async def test_a_visitor_asking_for_a_person_is_handed_off_without_retrieval(mes
     assert outcome.decision is Decision.HANDOFF
     assert outcome.text == HANDOFF_TEXT["requested"] == sink.text
     assert outcome.reason == "the visitor asked for a person"
+    assert outcome.trail["handoff_cause"] == "requested"  # what the handoff metric counts
     assert retriever.queries == []
 
 
