@@ -23,7 +23,7 @@ from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder, create_embedder
 from agents.providers.llm import create_chat_model
 from api.csrf import CsrfProtection
-from api.rate_limit import RateLimiter
+from api.rate_limit import RateLimits
 from api.routes import (
     account_deletion,
     analytics,
@@ -77,7 +77,11 @@ log = get_logger(__name__)
 
 
 def _phone(
-    settings: Settings, session_maker: SessionMaker, keyring: DataKeys, temporal: Client
+    settings: Settings,
+    session_maker: SessionMaker,
+    keyring: DataKeys,
+    temporal: Client,
+    rate_limits: RateLimits,
 ) -> dict[str, Any]:
     """The parts of the state that phone calls and voice use."""
     telephony = Telephony(session_maker, keyring, settings)
@@ -86,7 +90,7 @@ def _phone(
         "phone_numbers": PhoneNumbers(session_maker, telephony, settings),
         "calls": Calls(session_maker, temporal, settings, telephony),
         "speech": speech_stack(settings),
-        "twilio_limiter": RateLimiter(settings.twilio_webhooks_per_minute, 60.0),
+        "twilio_limiter": rate_limits.limiter("twilio", settings.twilio_webhooks_per_minute, 60.0),
     }
 
 
@@ -123,6 +127,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         event_hub = EventHub(settings.resolved_database_url)
         await event_hub.start()
         retriever = Retriever(session_maker, shared_embedder)
+        rate_limits = RateLimits(engine, settings.secret_key.get_secret_value())
         state = AppState(
             settings=settings,
             engine=engine,
@@ -140,14 +145,16 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
             visitor_tokens=VisitorTokens(settings.secret_key.get_secret_value()),
             conversations=Conversations(session_maker, temporal, settings),
             event_hub=event_hub,
-            message_limiter=RateLimiter(settings.visitor_messages_per_minute, 60.0),
-            visitor_limiter=RateLimiter(settings.new_visitors_per_minute, 60.0),
-            limits=WidgetLimits.from_settings(settings),
+            message_limiter=rate_limits.limiter(
+                "messages", settings.visitor_messages_per_minute, 60.0
+            ),
+            visitor_limiter=rate_limits.limiter("visitors", settings.new_visitors_per_minute, 60.0),
+            limits=WidgetLimits.from_settings(rate_limits, settings),
             knowledge_trial=KnowledgeTrial(session_maker, retriever, create_chat_model(settings)),
-            trial_limiter=RateLimiter(settings.knowledge_tries_per_minute, 60.0),
-            signup_limiter=RateLimiter(settings.signups_per_hour, 3600.0),
+            trial_limiter=rate_limits.limiter("tries", settings.knowledge_tries_per_minute, 60.0),
+            signup_limiter=rate_limits.limiter("signups", settings.signups_per_hour, 3600.0),
             webhooks=Webhooks(session_maker, temporal, keyring, settings),
-            **_phone(settings, session_maker, keyring, temporal),
+            **_phone(settings, session_maker, keyring, temporal, rate_limits),
         )
         log.info("api started", auth_mode=settings.effective_auth_mode.value)
         beat = settings.voice_heartbeat_seconds

@@ -1,56 +1,90 @@
-"""A sliding-window rate limit per key (a visitor, an address), in this API process.
+"""Rate limits every API process shares, held in PostgreSQL.
 
-Several API replicas each keep their own windows, so the effective limit is per replica; a
-shared store (PostgreSQL or Redis) would make it global.
+A limit of ``limit`` hits per ``window_seconds`` is a GCRA bucket (the generic cell rate
+algorithm): each key's row holds the time its bucket is empty again, each hit moves it on by
+window / limit, and a hit that would move it more than a window past now is refused with the
+seconds to wait. That is a sliding window in effect, kept in one timestamp per key, and
+``rate_limit_take()`` (migration 0010) takes it for several keys atomically in one round trip,
+with the database's clock, so every process sees the same budget.
+
+Keys are hashed with the installation's secret key before they reach the table: it never holds
+a client address or a visitor id. No library keeps limits in PostgreSQL (``limits`` knows
+Redis, Memcached, MongoDB and etcd), hence this small one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
-import time
-from collections import defaultdict, deque
+from collections import defaultdict
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+_TAKE = text(
+    "SELECT rate_limit_take("
+    "CAST(:keys AS bytea[]), CAST(:costs AS float8[]), CAST(:windows AS float8[]))"
+)
+
+
+class RateLimits:
+    """The shared store: makes limiters and takes hits from them."""
+
+    def __init__(self, engine: AsyncEngine, secret: str) -> None:
+        # Each take is one statement, atomic on its own: no transaction around it.
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._secret = secret.encode()
+
+    def limiter(self, name: str, limit: int, window_seconds: float) -> RateLimiter:
+        return RateLimiter(self, name, limit, window_seconds)
+
+    def bucket(self, limiter: RateLimiter, key: str) -> bytes:
+        message = f"{limiter.name}\0{key}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).digest()
+
+    async def take(self, checks: tuple[tuple[RateLimiter, str], ...], cost: int) -> int | None:
+        """``cost`` hits against every (limiter, key): taken in all of them, or in none and
+        the longest wait (Retry-After seconds) is returned."""
+        if any(cost > limiter.limit for limiter, _ in checks):  # more than a whole window
+            return max(math.ceil(limiter.window) for limiter, _ in checks)
+        costs: dict[bytes, float] = defaultdict(float)
+        windows: dict[bytes, float] = {}
+        for limiter, key in checks:
+            bucket = self.bucket(limiter, key)
+            costs[bucket] += cost * limiter.window / limiter.limit
+            windows[bucket] = min(windows.get(bucket, limiter.window), limiter.window)
+        keys = sorted(costs)  # the function locks rows in this order: no deadlocks
+        async with self._engine.connect() as connection:
+            wait = (
+                await connection.execute(
+                    _TAKE,
+                    {
+                        "keys": keys,
+                        "costs": [costs[key] for key in keys],
+                        "windows": [windows[key] for key in keys],
+                    },
+                )
+            ).scalar_one()
+        return None if wait is None else max(1, math.ceil(wait))
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window_seconds: float) -> None:
-        self._limit = limit
-        self._window = window_seconds
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
+    """One named limit: ``limit`` hits per ``window_seconds`` for each key."""
 
-    def check(self, key: str, cost: int = 1) -> int | None:
-        """Record ``cost`` hits. None when allowed; otherwise the seconds to wait
-        (Retry-After), and nothing is recorded."""
-        wait = self.wait(key, cost)
-        if wait is None:
-            self.record(key, cost)
-        return wait
+    def __init__(self, store: RateLimits, name: str, limit: int, window_seconds: float) -> None:
+        self.store = store
+        self.name = name
+        self.limit = limit
+        self.window = window_seconds
 
-    def wait(self, key: str, cost: int = 1) -> int | None:
-        """The seconds until ``cost`` more hits fit under the limit; None if they fit now."""
-        now = time.monotonic()
-        hits = self._hits[key]
-        while hits and hits[0] <= now - self._window:
-            hits.popleft()
-        excess = len(hits) + cost - self._limit
-        if excess <= 0:
-            return None
-        if excess > len(hits):  # more than the whole limit at once: never
-            return math.ceil(self._window)
-        return max(1, math.ceil(hits[excess - 1] + self._window - now))
-
-    def record(self, key: str, cost: int = 1) -> None:
-        self._hits[key].extend([time.monotonic()] * cost)
-        if len(self._hits) > 100_000:  # forget idle keys now and then
-            for stale in [k for k, v in self._hits.items() if not v]:
-                del self._hits[stale]
+    async def check(self, key: str, cost: int = 1) -> int | None:
+        """Take ``cost`` hits for ``key``. None when allowed; otherwise the seconds to wait
+        (Retry-After), and nothing is taken."""
+        return await self.store.take(((self, key),), cost)
 
 
-def check_all(*checks: tuple[RateLimiter, str], cost: int = 1) -> int | None:
-    """Several limits on one request (per visitor, per address): recorded in all of them
-    only when every one allows it; otherwise the longest wait."""
-    waits = [wait for limiter, key in checks if (wait := limiter.wait(key, cost)) is not None]
-    if waits:
-        return max(waits)
-    for limiter, key in checks:
-        limiter.record(key, cost)
-    return None
+async def check_all(*checks: tuple[RateLimiter, str], cost: int = 1) -> int | None:
+    """Several limits on one request (per visitor, per address): taken in all of them only
+    when every one allows it; otherwise the longest wait."""
+    return await checks[0][0].store.take(checks, cost)

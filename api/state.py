@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from agents.knowledge.retrieval import Retriever
 from agents.providers.embeddings import Embedder
-from api.rate_limit import RateLimiter
+from api.rate_limit import RateLimiter, RateLimits
 from api.streaming import EventHub
 from core.db import SessionMaker
 from core.encryption import DataKeys
@@ -64,11 +64,19 @@ class WidgetLimits:
     address_conversations: RateLimiter
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> WidgetLimits:
+    def from_settings(cls, store: RateLimits, settings: Settings) -> WidgetLimits:
         hour = 3600.0
         return cls(
-            visitor_events=RateLimiter(settings.visitor_events_per_minute, 60.0),
-            address_events=RateLimiter(settings.address_events_per_minute, 60.0),
-            visitor_conversations=RateLimiter(settings.visitor_conversations_per_hour, hour),
-            address_conversations=RateLimiter(settings.address_conversations_per_hour, hour),
+            visitor_events=store.limiter(
+                "visitor-events", settings.visitor_events_per_minute, 60.0
+            ),
+            address_events=store.limiter(
+                "address-events", settings.address_events_per_minute, 60.0
+            ),
+            visitor_conversations=store.limiter(
+                "visitor-conversations", settings.visitor_conversations_per_hour, hour
+            ),
+            address_conversations=store.limiter(
+                "address-conversations", settings.address_conversations_per_hour, hour
+            ),
         )

@@ -331,7 +331,7 @@ async def try_question(body: TryRequest, principal: OrgMember, state: StateDep) 
     its citations and the decision (answer, clarify or hand off) and why. The conversation
     turn's own answer path, but nothing is stored: no conversation, no message."""
     key = f"{principal.org_id}:{principal.member_id or principal.api_key_id}"
-    wait = state.trial_limiter.check(key)
+    wait = await state.trial_limiter.check(key)
     if wait is not None:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,

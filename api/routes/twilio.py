@@ -83,7 +83,7 @@ def stream_url(state: AppState, token: str) -> str:
 async def _checked_params(request: Request, state: AppState) -> dict[str, str]:
     """The posted parameters of a request that carries a signature, within the rate limit."""
     address = request.client.host if request.client else "unknown"
-    wait = state.twilio_limiter.check(f"twilio:{address}")
+    wait = await state.twilio_limiter.check(address)
     if wait is not None:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,

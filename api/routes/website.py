@@ -365,7 +365,7 @@ async def _checked_form(request: Request, state: AppState) -> tuple[str, str]:
     if claimed is None or origin_of(claimed) not in own_origins(settings):
         raise _FormRefusedError(403, "This form must be sent from this site's own sign-up page.")
     address = request.client.host if request.client else "unknown"
-    wait = state.signup_limiter.check(f"signup:{address}")
+    wait = await state.signup_limiter.check(address)
     if wait is not None:
         raise _FormRefusedError(429, "Too many sign-ups from this address: try again later.", wait)
     form = await request.form()

@@ -170,8 +170,8 @@ def _refuse_over(wait: int | None, detail: str) -> None:
         )
 
 
-def _limit(state: AppState, key: str) -> None:
-    _refuse_over(state.message_limiter.check(key), "too many messages: wait a moment")
+async def _limit(state: AppState, key: str) -> None:
+    _refuse_over(await state.message_limiter.check(key), "too many messages: wait a moment")
 
 
 @router.post("/visitors", status_code=status.HTTP_201_CREATED)
@@ -181,7 +181,7 @@ async def start_visitor(
     state: StateDep,
     organization: WidgetOrganization,
 ) -> VisitorSession:
-    wait = state.visitor_limiter.check(f"{organization.id}:{_client_address(request)}")
+    wait = await state.visitor_limiter.check(f"{organization.id}:{_client_address(request)}")
     _refuse_over(wait, "too many new visitors from this address")
     async with org_session(state.session_maker, organization.id) as session:
         contact = Contact(org_id=organization.id, name=body.name, email=body.email)
@@ -307,7 +307,7 @@ async def track(
     limits = [(state.limits.address_events, f"{organization.id}:{address}")]
     if contact_id is not None:
         limits.append((state.limits.visitor_events, str(contact_id)))
-    _refuse_over(check_all(*limits, cost=len(body.events)), "too many events: wait a moment")
+    _refuse_over(await check_all(*limits, cost=len(body.events)), "too many events: wait a moment")
     client = describe_client(request.headers.get("user-agent"))
     async with org_session(state.session_maker, organization.id) as session:
         if contact_id is not None and await session.get(Contact, contact_id) is None:
@@ -341,7 +341,7 @@ async def my_conversations(visitor: Visitor, state: StateDep) -> list[Conversati
 async def start_conversation(
     body: NewConversation, request: Request, visitor: Visitor, state: StateDep
 ) -> dict[str, Any]:
-    wait = check_all(
+    wait = await check_all(
         (state.limits.visitor_conversations, str(visitor.contact_id)),
         (state.limits.address_conversations, f"{visitor.org_id}:{_client_address(request)}"),
     )
@@ -373,7 +373,7 @@ async def _post(
     text: str,
     client_message_id: uuid.UUID | None,
 ) -> PostedPublic:
-    _limit(state, str(visitor.contact_id))
+    await _limit(state, str(visitor.contact_id))
     posted = await state.conversations.post(
         visitor.org_id, conversation_id, text, client_message_id or uuid.uuid4()
     )

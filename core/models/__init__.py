@@ -41,6 +41,7 @@ from core.models.privacy import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
 )
+from core.models.rate_limit import RateLimitBucket
 from core.models.simulation import (
     CaseStatus,
     Simulation,
@@ -84,6 +85,7 @@ __all__ = [
     "PrivacyRequest",
     "PrivacyRequestKind",
     "PrivacyRequestStatus",
+    "RateLimitBucket",
     "Role",
     "SavedReply",
     "SignInLink",
