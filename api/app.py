@@ -7,7 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +15,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import propagate
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Span, SpanKind
 from starlette.routing import Mount
 from temporalio.client import Client
 
@@ -258,6 +258,7 @@ def _request_context(
     settings: Settings,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
     """Bind a request id to every log line of the request; add security headers."""
+    traced = bool(settings.otlp_endpoint)
 
     async def middleware(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -266,12 +267,7 @@ def _request_context(
         started = time.perf_counter()
         with (
             structlog.contextvars.bound_contextvars(request_id=request_id[:64]),
-            _tracer.start_as_current_span(
-                request.method,
-                context=propagate.extract(dict(request.headers)),
-                kind=SpanKind.SERVER,
-                attributes={"http.request.method": request.method},
-            ) as span,
+            _request_span(request, traced) as span,
         ):
             try:
                 response = await call_next(request)
@@ -279,9 +275,10 @@ def _request_context(
                 log.exception("unhandled error", path=request.url.path)
                 response = JSONResponse({"detail": "internal error"}, status_code=500)
             template = _route_template(request)
-            span.update_name(f"{request.method} {template}")
-            span.set_attribute("http.route", template)
-            span.set_attribute("http.response.status_code", response.status_code)
+            if span is not None:
+                span.update_name(f"{request.method} {template}")
+                span.set_attribute("http.route", template)
+                span.set_attribute("http.response.status_code", response.status_code)
         _count_request(request, template, response.status_code, time.perf_counter() - started)
         response.headers["x-request-id"] = request_id[:64]
         response.headers["x-content-type-options"] = "nosniff"
@@ -291,6 +288,18 @@ def _request_context(
         return response
 
     return middleware
+
+
+def _request_span(request: Request, traced: bool) -> AbstractContextManager[Span | None]:
+    """The request's server span, continuing the caller's trace; nothing when tracing is off."""
+    if not traced:
+        return nullcontext()
+    return _tracer.start_as_current_span(
+        request.method,
+        context=propagate.extract(dict(request.headers)),
+        kind=SpanKind.SERVER,
+        attributes={"http.request.method": request.method},
+    )
 
 
 def _route_template(request: Request) -> str:
