@@ -141,13 +141,19 @@ class Conversations:
         return conversation
 
     async def post(
-        self, org_id: uuid.UUID, conversation_id: uuid.UUID, text: str, message_id: uuid.UUID
+        self,
+        org_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        text: str,
+        message_id: uuid.UUID,
+        *,
+        contact_id: uuid.UUID | None = None,
     ) -> PostedMessage:
         """Hand a visitor message to the conversation's workflow, starting it if needed; returns
-        once the message is stored."""
-        start = WithStartWorkflowOperation(
-            ConversationWorkflow.run, **await self._start_options(org_id, conversation_id)
-        )
+        once the message is stored. With ``contact_id``, only that contact's conversation: any
+        other is 404, as one that does not exist."""
+        options = await self._start_options(org_id, conversation_id, contact_id)
+        start = WithStartWorkflowOperation(ConversationWorkflow.run, **options)
         try:
             return await self._temporal.execute_update_with_start_workflow(
                 ConversationWorkflow.post_message,
@@ -186,17 +192,24 @@ class Conversations:
             start_signal=name,
         )
 
-    async def _start_options(self, org_id: uuid.UUID, conversation_id: uuid.UUID) -> Any:
+    async def _start_options(
+        self, org_id: uuid.UUID, conversation_id: uuid.UUID, contact_id: uuid.UUID | None = None
+    ) -> Any:
         """How the conversation's workflow starts (by its first message or signal); refused
-        when the conversation has ended."""
-        conversation = await self.get(org_id, conversation_id)
+        when the conversation has ended. One transaction reads the conversation and its
+        organization's settings: this is on the way of every visitor message."""
+        async with org_session(self._session_maker, org_id) as session:
+            conversation = await session.get(Conversation, conversation_id)
+            organization = await session.get(Organization, org_id)
+        if conversation is None or contact_id not in (None, conversation.contact_id):
+            raise ConversationError(404, "no such conversation")
         if conversation.status is ConversationStatus.CLOSED:
             raise ConversationError(409, "the conversation has ended")
         return {
             "arg": ConversationInput(
                 org_id=org_id,
                 conversation_id=conversation_id,
-                settings=await self._conversation_settings(org_id),
+                settings=_conversation_settings(organization, org_id),
             ),
             "id": conversation_workflow_id(org_id, conversation_id),
             "id_conflict_policy": WorkflowIDConflictPolicy.USE_EXISTING,
@@ -323,13 +336,15 @@ class Conversations:
             ConversationWorkflow.run, conversation_workflow_id(org_id, conversation_id)
         )
 
-    async def _conversation_settings(self, org_id: uuid.UUID) -> ConversationSettings:
-        async with org_session(self._session_maker, org_id) as session:
-            organization = await session.get(Organization, org_id)
-        chosen = OrganizationSettings.of(organization.settings if organization else {}, org_id)
-        return ConversationSettings(
-            idle_timeout_seconds=chosen.idle_timeout_seconds,
-            handoff_timeout_seconds=chosen.handoff_timeout_seconds,
-            resolved_retention_seconds=chosen.resolved_retention_seconds,
-            max_history_events=chosen.max_history_events,
-        )
+
+def _conversation_settings(
+    organization: Organization | None, org_id: uuid.UUID
+) -> ConversationSettings:
+    """What a conversation's workflow is started with, from its organization's settings."""
+    chosen = OrganizationSettings.of(organization.settings if organization else {}, org_id)
+    return ConversationSettings(
+        idle_timeout_seconds=chosen.idle_timeout_seconds,
+        handoff_timeout_seconds=chosen.handoff_timeout_seconds,
+        resolved_retention_seconds=chosen.resolved_retention_seconds,
+        max_history_events=chosen.max_history_events,
+    )

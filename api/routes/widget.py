@@ -362,7 +362,7 @@ async def start_conversation(
 async def post_message(
     conversation_id: uuid.UUID, body: NewMessage, visitor: Visitor, state: StateDep
 ) -> PostedPublic:
-    await _own_conversation(state, visitor, conversation_id)
+    # The conversation is checked to be the visitor's own as the message is handed over.
     return await _post(state, visitor, conversation_id, body.text, body.client_message_id)
 
 
@@ -375,7 +375,11 @@ async def _post(
 ) -> PostedPublic:
     await _limit(state, str(visitor.contact_id))
     posted = await state.conversations.post(
-        visitor.org_id, conversation_id, text, client_message_id or uuid.uuid4()
+        visitor.org_id,
+        conversation_id,
+        text,
+        client_message_id or uuid.uuid4(),
+        contact_id=visitor.contact_id,
     )
     return PostedPublic(conversation_id=conversation_id, message_id=posted.message_id)
 
