@@ -139,7 +139,8 @@ class Settings(BaseSettings):
     webhook_delivery_window_seconds: float = Field(default=24 * 3600.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     webhook_disable_after_failures: int = Field(default=5, ge=1)
-    webhook_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    # The dispatcher wakes on NOTIFY; this slow poll only catches a notification missed.
+    webhook_dispatch_fallback_seconds: float = Field(default=30.0, gt=0)
     # The dashboard's "try it" box runs the whole answer path: per member, per API process.
     knowledge_tries_per_minute: int = Field(default=20, ge=1)
     embedding_batch_size: int = Field(default=64, ge=1, le=2048)

@@ -10,6 +10,10 @@ the row dispatched. A crash between starting the workflows and marking the row o
 row is dispatched again: the delivery id (and so the workflow id) is derived from the event id
 and the endpoint id, and a workflow id is never reused, so nothing is delivered twice.
 
+The same transaction sends ``NOTIFY webhook_events`` (no payload: a transaction that records
+many events sends one notification), which PostgreSQL delivers on commit only, so the
+dispatchers wake as the event becomes visible; a rolled-back change wakes nobody.
+
 Nothing is written when no enabled endpoint of the organization subscribes to the type, so an
 organization without webhooks pays one indexed lookup per event. Payloads carry ids and the
 minimum needed: never message text, names, emails or phone numbers.
@@ -23,6 +27,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,6 +56,8 @@ EVENT_TYPES: tuple[str, ...] = (
     EXPORT_READY,
     DELETION_COMPLETED,
 )
+# The dispatchers LISTEN on this channel; ``record_event`` notifies it.
+CHANNEL = "webhook_events"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 _SECRET_BYTES = 24
 
@@ -112,7 +119,14 @@ async def record_event(
         )
         .on_conflict_do_nothing(index_elements=["id"])
     )
+    await notify_dispatchers(session)
     return event_id
+
+
+async def notify_dispatchers(session: AsyncSession) -> None:
+    """Wake the dispatchers when the caller's transaction commits."""
+    connection = await session.connection()
+    await connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
 
 
 def conversation_webhook(type: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:

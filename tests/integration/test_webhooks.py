@@ -7,18 +7,13 @@ failures and disabling happen within the test; the product's defaults are 24 hou
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 from sqlmodel import col, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -44,7 +39,7 @@ from core.models import (
 from core.settings import Environment, Settings
 from core.webhooks import new_secret
 from services.webhooks import WebhookError, checked_url, dispatch_pending
-from tests.conftest import RunningApi, free_port
+from tests.conftest import RunningApi
 from tests.factories import member_headers
 from tests.integration.conversation_helpers import ScriptedAgent, configure, new_visitor
 from tests.integration.knowledge_helpers import (
@@ -53,6 +48,7 @@ from tests.integration.knowledge_helpers import (
     upload,
     wait_until_final,
 )
+from tests.integration.webhook_helpers import Receiver, eventually, serve_receiver
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 
@@ -68,64 +64,17 @@ def settings(settings: Settings) -> Settings:
             "webhook_retry_maximum_seconds": 0.2,
             "webhook_delivery_window_seconds": WINDOW_SECONDS,
             "webhook_disable_after_failures": DISABLE_AFTER,
-            "webhook_dispatch_interval_seconds": 0.1,
+            "webhook_dispatch_fallback_seconds": 3600.0,  # woken by NOTIFY, or never
             # The abandoned-call sweep runs every second: a call.ended source.
             "voice_heartbeat_seconds": 0.5,
         }
     )
 
 
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: str
-
-    @property
-    def event(self) -> dict[str, Any]:
-        parsed: dict[str, Any] = json.loads(self.body)
-        return parsed
-
-
-@dataclass
-class Receiver:
-    """A local HTTP endpoint: records every request, answers the next scripted status
-    (then ``otherwise``)."""
-
-    url: str
-    answers: list[int] = field(default_factory=list)
-    otherwise: int = 200
-    received: list[Received] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.received.append(Received(dict(request.headers), await request.text()))
-        status = self.answers.pop(0) if self.answers else self.otherwise
-        return web.Response(status=status, text="ok" if status < 300 else "no")
-
-    def of_type(self, type: str) -> list[Received]:
-        return [r for r in self.received if r.event["type"] == type]
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    port = free_port()
-    found = Receiver(url=f"http://127.0.0.1:{port}/hooks")
-    app = web.Application()
-    app.router.add_post("/hooks", found.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
+    async with serve_receiver() as found:
         yield found
-    finally:
-        await runner.cleanup()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not hold in time")
-        await asyncio.sleep(0.1)
 
 
 async def register(
