@@ -5,7 +5,8 @@ built here from the outbox row, so history holds ids only. Each attempt is writt
 delivery log (attempts, response code, duration) as it ends. The connection goes through the
 web-import client, which resolves the host once per connection and, outside local mode,
 refuses any address that is not public (so a name rebound to a private address after
-registration is refused at delivery time). Redirects are not followed.
+registration is refused at delivery time), and a URL that is not https. Redirects are not
+followed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
 from sqlmodel import select
@@ -40,6 +42,7 @@ log = get_logger(__name__)
 ENDPOINT_ANSWERED = "WebhookEndpointAnswered"  # a non-2xx answer: retried
 DELIVERY_REFUSED = "WebhookDeliveryRefused"  # a target that can never be reached: not retried
 DISABLED_REASON = "disabled after {count} failed deliveries in a row"
+NOT_HTTPS = "the URL is not https (http is delivered to in local mode only)"
 
 
 @dataclass
@@ -90,11 +93,13 @@ class WebhookActivities:
         *,
         private_allowed: bool,
         timeout: float,
+        http_allowed: bool = False,
         resolver: Resolver = resolve,
     ) -> None:
         self._maker = session_maker
         self._keyring = keyring
         self._private_allowed = private_allowed
+        self._http_allowed = http_allowed
         self._timeout = timeout
         self._resolver = resolver
 
@@ -113,6 +118,11 @@ class WebhookActivities:
             raise ApplicationError(
                 "the endpoint is disabled", type=DELIVERY_REFUSED, non_retryable=True
             )
+        if not self._http_allowed and urlsplit(endpoint.url).scheme != "https":
+            # Registered in local mode, delivered by an installation that is not.
+            await self._record_attempt(ref, None, 0, NOT_HTTPS)
+            metrics.WEBHOOK_FAILURES.labels("refused").inc()
+            raise ApplicationError(NOT_HTTPS, type=DELIVERY_REFUSED, non_retryable=True)
         key = await self._keyring.by_id(endpoint.key_id)
         secret = open_sealed(key.key, endpoint.sealed_secret, endpoint.org_id.bytes).decode()
         body = delivery_body(event)

@@ -14,9 +14,10 @@ connection); the next round writes the same deliveries (``ON CONFLICT DO NOTHING
 finds their workflows started already, so nothing is delivered twice. A replay is a new
 delivery (its own id) of the same event.
 
-Owners and admins manage endpoints (the routes check the role). Outside local mode an address
-on a private network or loopback is refused here, and again at delivery time after DNS
-resolution (``activities.webhooks``). A URL with credentials in it is refused everywhere.
+Owners and admins manage endpoints (the routes check the role). Outside local mode a URL
+that is not https, or whose address is on a private network or loopback, is refused here,
+and again at delivery time (the address after DNS resolution: ``activities.webhooks``). A URL
+with credentials in it is refused everywhere.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ MAX_URL = 2000
 DISPATCH_BATCH = 100
 DISPATCH_RETRY_SECONDS = 5.0
 WORKFLOW_KIND = "webhook"
+HTTPS_REQUIRED = "a webhook URL must start with https:// (http:// is accepted in local mode only)"
 
 
 class WebhookError(RefusedError):
@@ -235,15 +237,19 @@ class Webhooks:
     # Helpers ------------------------------------------------------------------------------
 
     async def _checked_url(self, url: str) -> str:
-        return await checked_url(url, private_allowed=self._settings.private_urls_allowed)
+        return await checked_url(
+            url,
+            private_allowed=self._settings.private_urls_allowed,
+            http_allowed=self._settings.is_local,
+        )
 
     async def _seal(self, org_id: uuid.UUID, secret: str) -> tuple[bytes, str]:
         key = await self._keyring.for_organization(org_id)
         return seal(key.key, secret.encode(), org_id.bytes), key.key_id
 
 
-async def checked_url(url: str, *, private_allowed: bool) -> str:
-    """An http(s) URL without credentials; outside local mode, on a public address."""
+async def checked_url(url: str, *, private_allowed: bool, http_allowed: bool) -> str:
+    """An http(s) URL without credentials; outside local mode, https on a public address."""
     url = url.strip()
     if not url or len(url) > MAX_URL or unstorable(url) is not None:
         raise WebhookError(422, f"a URL is 1 to {MAX_URL} characters")
@@ -253,7 +259,9 @@ async def checked_url(url: str, *, private_allowed: bool) -> str:
     except ValueError:
         raise WebhookError(422, "the URL cannot be read") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise WebhookError(422, "a webhook URL starts with https:// (or http://) and a host")
+        raise WebhookError(422, "a webhook URL starts with https:// and a host")
+    if parts.scheme == "http" and not http_allowed:
+        raise WebhookError(422, HTTPS_REQUIRED)
     if parts.username is not None or parts.password is not None:
         raise WebhookError(
             422, "a webhook URL may not carry credentials: the signature is the proof"

@@ -127,6 +127,7 @@ def build_workers(
         keyring,
         private_allowed=settings.private_urls_allowed,
         timeout=settings.webhook_timeout_seconds,
+        http_allowed=settings.is_local,
     )
     assignments[queues.webhooks] = (
         [WebhookDeliveryWorkflow],

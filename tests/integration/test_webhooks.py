@@ -21,7 +21,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.webhooks import DELIVERY_REFUSED, DeliveryRef, WebhookActivities
+from activities.webhooks import DELIVERY_REFUSED, NOT_HTTPS, DeliveryRef, WebhookActivities
 from agents.support.turn import Decision
 from core import metrics
 from core.db import SessionMaker, org_session, platform_session
@@ -38,9 +38,18 @@ from core.models import (
 )
 from core.settings import Environment, Settings
 from core.webhooks import new_secret
-from services.webhooks import WebhookError, checked_url, dispatch_pending
+from services.accounts import Principal
+from services.webhooks import (
+    HTTPS_REQUIRED,
+    EndpointChange,
+    EndpointInput,
+    WebhookError,
+    Webhooks,
+    checked_url,
+    dispatch_pending,
+)
 from tests.conftest import RunningApi
-from tests.factories import member_headers
+from tests.factories import create_member, create_organization, member_headers
 from tests.integration.conversation_helpers import ScriptedAgent, configure, new_visitor
 from tests.integration.knowledge_helpers import (
     owner_headers,
@@ -389,9 +398,11 @@ async def test_private_and_loopback_targets_are_refused_outside_local_mode(
         "http://[::1]/hooks",
     ):
         with pytest.raises(WebhookError) as refused:
-            await checked_url(url, private_allowed=production.private_urls_allowed)
+            await checked_url(
+                url, private_allowed=production.private_urls_allowed, http_allowed=True
+            )
         assert refused.value.status == 422
-    assert await checked_url("http://127.0.0.1/hooks", private_allowed=True)
+    assert await checked_url("http://127.0.0.1/hooks", private_allowed=True, http_allowed=True)
 
     # Registered while it resolved publicly; at delivery time the name answers a private
     # address: the connection is refused after resolution, and the delivery is not retried.
@@ -433,6 +444,72 @@ async def test_private_and_loopback_targets_are_refused_outside_local_mode(
         stored = await session.get(WebhookDelivery, delivery.id)
     assert stored is not None
     assert stored.last_error == "the address is on a private network"
+    assert stored.response_status is None
+
+
+async def test_outside_local_mode_only_https_targets_are_registered_or_delivered_to(
+    settings: Settings, session_maker: SessionMaker, keyring: DataKeys, temporal_client: Client
+) -> None:
+    production = settings.model_copy(update={"environment": Environment.PRODUCTION})
+    webhooks = Webhooks(session_maker, temporal_client, keyring, production)
+    org_id = (await create_organization(session_maker)).id
+    owner = await create_member(session_maker, org_id, Role.OWNER)
+    principal = Principal(org_id=org_id, role=Role.OWNER, member_id=owner.id)
+    public = "93.184.216.34"  # a public address needs no DNS here
+
+    with pytest.raises(WebhookError) as refused:
+        await webhooks.create_endpoint(
+            principal, EndpointInput(f"http://{public}/in", ["document.ready"])
+        )
+    assert refused.value.status == 422
+    assert refused.value.message == HTTPS_REQUIRED
+    assert "https://" in HTTPS_REQUIRED
+    created = await webhooks.create_endpoint(
+        principal, EndpointInput(f"https://{public}/in", ["document.ready"])
+    )
+    with pytest.raises(WebhookError) as changed:
+        await webhooks.update_endpoint(
+            principal, created.endpoint.id, EndpointChange(url=f"http://{public}/other")
+        )
+    assert changed.value.message == HTTPS_REQUIRED
+    # Allowing private addresses does not allow http: only local mode does.
+    lenient = production.model_copy(update={"allow_private_urls": True})
+    with pytest.raises(WebhookError):
+        await Webhooks(session_maker, temporal_client, keyring, lenient).create_endpoint(
+            principal, EndpointInput("http://10.0.0.7/in", ["document.ready"])
+        )
+    assert settings.is_local
+    local = await Webhooks(session_maker, temporal_client, keyring, settings).create_endpoint(
+        principal, EndpointInput("http://127.0.0.1:9/in", ["document.ready"])
+    )
+    assert local.endpoint.url == "http://127.0.0.1:9/in"
+
+    # Registered in local mode, delivered by an installation that is not: refused, once.
+    async with org_session(session_maker, org_id) as session:
+        event = WebhookEvent(org_id=org_id, type="document.ready", data={"document_id": "d"})
+        session.add(event)
+        await session.flush()
+        delivery = WebhookDelivery(
+            org_id=org_id,
+            endpoint_id=local.endpoint.id,
+            event_id=event.id,
+            event_type=event.type,
+            workflow_id="test",
+        )
+        session.add(delivery)
+    activities = WebhookActivities(
+        session_maker, keyring, private_allowed=True, timeout=5, http_allowed=False
+    )
+    with pytest.raises(ApplicationError) as failure:
+        await ActivityEnvironment().run(
+            activities.deliver_webhook, DeliveryRef(org_id=org_id, delivery_id=delivery.id)
+        )
+    assert failure.value.type == DELIVERY_REFUSED
+    assert failure.value.non_retryable
+    async with org_session(session_maker, org_id) as session:
+        stored = await session.get(WebhookDelivery, delivery.id)
+    assert stored is not None
+    assert stored.last_error == NOT_HTTPS
     assert stored.response_status is None
 
 
