@@ -182,6 +182,7 @@ def build_workers(
         client,
         storage,
         erasures=ContactErasureStarter(session_maker, client, queues.privacy),
+        webhook_log_retention_days=settings.webhook_log_retention_days,
     )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
     privacy_workflows.extend([DataExportWorkflow, RetentionSweepWorkflow])

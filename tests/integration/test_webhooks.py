@@ -30,6 +30,7 @@ from core.ids import webhook_delivery_id
 from core.models import (
     AuditLogEntry,
     Call,
+    Contact,
     Organization,
     Role,
     WebhookDelivery,
@@ -596,6 +597,42 @@ async def test_a_call_that_ends_is_announced_once_without_the_callers_number(
     }
     assert "5550123" not in ended.body
     assert [d["event_type"] for d in log] == ["call.ended"]
+
+
+async def test_erasing_a_caller_removes_the_end_of_a_call_that_had_no_conversation(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+) -> None:
+    """A call that ended before any conversation began is the caller's all the same: its
+    ``call.ended`` event and delivery go with the contact."""
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        endpoint = await register(client, org_id, headers, receiver.url, ["call.ended"])
+        async with org_session(session_maker, org_id) as session:
+            contact = Contact(org_id=org_id, phone="+15550123")
+            session.add(contact)
+            await session.flush()
+            session.add(
+                Call(
+                    org_id=org_id,
+                    contact_id=contact.id,
+                    from_number="+15550123",
+                    to_number="+15550199",
+                    status="in-progress",
+                    stream_token_used_at=datetime.now(UTC) - timedelta(hours=1),
+                )
+            )
+
+        async def logged(count: int) -> bool:
+            log = await deliveries(client, org_id, headers, endpoint["id"])
+            return len(log) == count and all(d["status"] == "succeeded" for d in log)
+
+        await eventually(lambda: logged(1))
+        minor = await client.post(
+            f"/api/orgs/{org_id}/contacts/{contact.id}/report-minor", headers=headers
+        )
+        assert minor.status_code == 202, minor.text
+        await eventually(lambda: logged(0))
+    assert await _webhook_rows(session_maker, org_id) == {"events": 0, "deliveries": 0}
 
 
 async def test_an_admin_edits_disables_and_deletes_an_endpoint_with_its_log(
