@@ -6,7 +6,8 @@ Raw IP addresses of widget events older than ``ip_retention_days`` are set to NU
 Temporal workflow (running ones are terminated by the deletion) and their calls' recordings.
 The webhook delivery log is kept ``webhook_log_retention_days`` (a platform setting): older
 deliveries are deleted, then the outbox events (the stored payloads) older than that which
-were dispatched and have no delivery left (a recent replay keeps its event).
+were dispatched and have no delivery left (a recent replay keeps its event); and a rotated
+webhook secret whose overlap is over is forgotten.
 Work goes in batches with a heartbeat after each, and every step is idempotent: a retry finds
 less to do, a history or a recording already gone is skipped.
 """
@@ -34,6 +35,7 @@ from core.models import (
     Conversation,
     Organization,
     WebhookDelivery,
+    WebhookEndpoint,
     WebhookEvent,
     WidgetEvent,
 )
@@ -84,6 +86,7 @@ class SweepCounts:
     recordings_deleted: int = 0
     webhook_deliveries_deleted: int = 0
     webhook_events_deleted: int = 0
+    webhook_secrets_forgotten: int = 0
 
 
 def last_activity() -> object:
@@ -163,6 +166,9 @@ class RetentionActivities:
         counts.webhook_events_deleted = await self._delete_webhook_events(
             retention.org_id, webhook_cutoff
         )
+        counts.webhook_secrets_forgotten = await self._forget_replaced_secrets(
+            retention.org_id, sweep.as_of
+        )
         if any(dataclasses.astuple(counts)):
             log.info(
                 "retention applied", org_id=str(retention.org_id), **dataclasses.asdict(counts)
@@ -216,6 +222,22 @@ class RetentionActivities:
             ),
             "webhook_events",
         )
+
+    async def _forget_replaced_secrets(self, org_id: uuid.UUID, as_of: datetime) -> int:
+        """Rotated secrets past their overlap (they sign nothing any more)."""
+        async with org_session(self._session_maker, org_id) as session:
+            result = await session.exec(
+                update(WebhookEndpoint)
+                .where(col(WebhookEndpoint.previous_secret_expires_at) <= as_of)
+                .values(
+                    previous_sealed_secret=None,
+                    previous_key_id=None,
+                    previous_secret_expires_at=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            forgotten: int = result.rowcount
+        return forgotten
 
     async def _delete_in_batches(
         self,

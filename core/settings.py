@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     # The delivery log (and the events it delivered) is deleted after this many days by the
     # daily retention sweep; longer than the delivery window.
     webhook_log_retention_days: int = Field(default=30, ge=1, le=3650)
+    # After a rotation the replaced secret signs too (a second signature) for this long.
+    webhook_secret_overlap_hours: float = Field(default=24.0, ge=0, le=24 * 14)
     # The dispatcher wakes on NOTIFY; this slow poll only catches a notification missed.
     webhook_dispatch_fallback_seconds: float = Field(default=30.0, gt=0)
     # The dashboard's "try it" box runs the whole answer path: per member, per API process.

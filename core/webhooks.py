@@ -67,13 +67,18 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(_SECRET_BYTES)).decode()
 
 
-def signature_headers(secret: str, message_id: str, at: datetime, body: str) -> dict[str, str]:
+def signature_headers(
+    secret: str, message_id: str, at: datetime, body: str, *, previous: str | None = None
+) -> dict[str, str]:
     """The three Standard Webhooks headers for one delivery: ``webhook-signature`` is
-    ``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` under the secret."""
+    ``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` under the secret; with
+    ``previous`` (a rotated secret still in its overlap) a second one follows, after a space,
+    so a receiver that knows either secret verifies the message."""
+    signatures = [Webhook(key).sign(message_id, at, body) for key in (secret, previous) if key]
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, at, body),
+        "webhook-signature": " ".join(signatures),
     }
 
 

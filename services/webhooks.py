@@ -27,7 +27,7 @@ import contextlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import update
@@ -165,14 +165,19 @@ class Webhooks:
         return endpoint
 
     async def rotate_secret(self, principal: Principal, endpoint_id: uuid.UUID) -> CreatedEndpoint:
-        """A new secret, shown once; the old one stops signing at once."""
+        """A new secret, shown once. The one it replaces goes on signing beside it for
+        ``webhook_secret_overlap_hours`` (a second signature), so a receiver can switch
+        without refusing a delivery; a secret replaced before, if any, stops at once."""
         secret = new_secret()
         sealed, key_id = await self._seal(principal.org_id, secret)
+        now = datetime.now(UTC)
+        overlap = timedelta(hours=self._settings.webhook_secret_overlap_hours)
         async with org_session(self._maker, principal.org_id) as session:
             endpoint = await _endpoint(session, endpoint_id, lock=True)
+            _keep_previous(endpoint, now + overlap if overlap else None)
             endpoint.sealed_secret = sealed
             endpoint.key_id = key_id
-            endpoint.updated_at = datetime.now(UTC)
+            endpoint.updated_at = now
             session.add(endpoint)
             session.add(
                 audit_entry(principal, "webhook.secret_rotated", "webhook_endpoint", endpoint.id)
@@ -439,6 +444,14 @@ def _delivery(
         event_type=event_type,
         workflow_id=webhook_delivery_id(org_id, delivery_id),
     )
+
+
+def _keep_previous(endpoint: WebhookEndpoint, until: datetime | None) -> None:
+    """The current secret, still sealed as it is, becomes the previous one until ``until``
+    (None: no overlap)."""
+    endpoint.previous_sealed_secret = endpoint.sealed_secret if until else None
+    endpoint.previous_key_id = endpoint.key_id if until else None
+    endpoint.previous_secret_expires_at = until
 
 
 async def _endpoint(

@@ -35,6 +35,7 @@ class RetentionTotals:
     recordings_deleted: int = 0
     webhook_deliveries_deleted: int = 0
     webhook_events_deleted: int = 0
+    webhook_secrets_forgotten: int = 0
 
 
 @dataclass
@@ -79,6 +80,7 @@ class RetentionSweepWorkflow:
             totals.recordings_deleted += counts.recordings_deleted
             totals.webhook_deliveries_deleted += counts.webhook_deliveries_deleted
             totals.webhook_events_deleted += counts.webhook_events_deleted
+            totals.webhook_secrets_forgotten += counts.webhook_secrets_forgotten
         if page.next_after is not None:
             workflow.continue_as_new(
                 RetentionSweepInput(

@@ -425,11 +425,39 @@ async def test_the_webhook_delivery_log_is_kept_for_the_retention_period(
     recent = await webhook_event(session_maker, org_id, 5 * days)
     recent_delivery = await webhook_delivery(session_maker, endpoint, recent, 5 * days)
     waiting = await webhook_event(session_maker, org_id, 40 * days, dispatched=False)
+    # Rotated secrets: one past its overlap, one in it.
+    rotated = await add_endpoint(session_maker, keyring, org_id, ["document.ready"])
+    overlapping = await add_endpoint(session_maker, keyring, org_id, ["document.ready"])
+    for row, expires in ((rotated, -days), (overlapping, days)):
+        async with org_session(session_maker, org_id) as session:
+            await session.exec(
+                update(WebhookEndpoint)
+                .where(col(WebhookEndpoint.id) == row.id)
+                .values(
+                    previous_sealed_secret=row.sealed_secret,
+                    previous_key_id=row.key_id,
+                    previous_secret_expires_at=datetime.now(UTC) + expires,
+                )
+            )
 
     totals = await run_sweep(temporal_client, settings)
 
     assert totals.webhook_deliveries_deleted == 4
     assert totals.webhook_events_deleted == 1
+    assert totals.webhook_secrets_forgotten == 1
+    async with org_session(session_maker, org_id) as session:
+        previous = dict(
+            (
+                await session.exec(
+                    select(WebhookEndpoint.id, WebhookEndpoint.previous_sealed_secret)
+                )
+            ).all()
+        )
+    assert previous == {
+        endpoint.id: None,
+        rotated.id: None,
+        overlapping.id: overlapping.sealed_secret,
+    }
     # A recent replay keeps the event it sends; an event not yet dispatched stays to go out.
     assert await webhook_rows(session_maker, org_id) == (
         {replayed.id, recent.id, waiting.id},

@@ -25,7 +25,7 @@ from activities.webhooks import DELIVERY_REFUSED, NOT_HTTPS, DeliveryRef, Webhoo
 from agents.support.turn import Decision
 from core import metrics
 from core.db import SessionMaker, org_session, platform_session
-from core.encryption import DataKeys, seal
+from core.encryption import DataKeys, open_sealed, seal
 from core.ids import webhook_delivery_id
 from core.models import (
     AuditLogEntry,
@@ -344,25 +344,83 @@ async def test_replay_sends_the_same_event_again_and_other_organizations_cannot(
     assert first.headers["webhook-id"] == again.headers["webhook-id"]
 
 
-async def test_rotating_the_secret_signs_with_the_new_one(
-    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+async def test_after_a_rotation_both_secrets_sign_until_the_overlap_ends(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    receiver: Receiver,
+    keyring: DataKeys,
+    temporal_client: Client,
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
     async with api.client() as client:
         endpoint = await register(client, org_id, headers, receiver.url, ["conversation.created"])
-        rotated = await client.post(
-            f"/api/orgs/{org_id}/webhooks/{endpoint['id']}/secret", headers=headers
-        )
+        old = endpoint["secret"]
+        base = f"/api/orgs/{org_id}/webhooks/{endpoint['id']}"
+        rotated = await client.post(f"{base}/secret", headers=headers)
         assert rotated.status_code == 200, rotated.text
+        new = rotated.json()["secret"]
+        stored = await _endpoint_row(session_maker, org_id, endpoint["id"])
         visitor = await new_visitor(client, await public_key(session_maker, org_id))
         await visitor.start()
         await eventually(lambda: _has(receiver, "conversation.created"))
-    new = rotated.json()["secret"]
-    assert new != endpoint["secret"]
-    [request] = receiver.received
-    assert Webhook(new).verify(request.body, request.headers) == request.event
+
+        # The overlap is over (as if 24 hours had passed): the old secret signs no more.
+        async with org_session(session_maker, org_id) as session:
+            row = await session.get(WebhookEndpoint, uuid.UUID(endpoint["id"]))
+            assert row is not None
+            row.previous_secret_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+            session.add(row)
+        await visitor.start()
+        await eventually(lambda: _count(receiver, "conversation.created", 2))
+
+    assert new != old
+    # The replaced secret is kept sealed exactly as it was, for the overlap of the setting.
+    assert stored.previous_sealed_secret is not None
+    assert stored.previous_key_id is not None
+    key = await keyring.by_id(stored.previous_key_id)
+    assert open_sealed(key.key, stored.previous_sealed_secret, org_id.bytes).decode() == old
+    assert stored.previous_secret_expires_at is not None
+    overlap = stored.previous_secret_expires_at - datetime.now(UTC)
+    assert timedelta(hours=23, minutes=59) < overlap <= timedelta(hours=24)
+    during, after = receiver.of_type("conversation.created")
+    assert len(during.headers["webhook-signature"].split(" ")) == 2
+    # A receiver that knows only the old secret still verifies during the overlap ...
+    assert Webhook(old).verify(during.body, during.headers) == during.event
+    assert Webhook(new).verify(during.body, during.headers) == during.event
+    # ... and not after it.
+    assert len(after.headers["webhook-signature"].split(" ")) == 1
+    assert Webhook(new).verify(after.body, after.headers) == after.event
     with pytest.raises(WebhookVerificationError):
-        Webhook(endpoint["secret"]).verify(request.body, request.headers)
+        Webhook(old).verify(after.body, after.headers)
+
+    # Rotating again: the secret just replaced overlaps, the first one is gone; with no
+    # overlap configured, the replaced secret stops at once.
+    principal = Principal(org_id=org_id, role=Role.OWNER)
+    webhooks = Webhooks(session_maker, temporal_client, keyring, settings)
+    await webhooks.rotate_secret(principal, uuid.UUID(endpoint["id"]))
+    again = await _endpoint_row(session_maker, org_id, endpoint["id"])
+    assert again.previous_sealed_secret == stored.sealed_secret
+    abrupt = settings.model_copy(update={"webhook_secret_overlap_hours": 0})
+    await Webhooks(session_maker, temporal_client, keyring, abrupt).rotate_secret(
+        principal, uuid.UUID(endpoint["id"])
+    )
+    last = await _endpoint_row(session_maker, org_id, endpoint["id"])
+    assert (last.previous_sealed_secret, last.previous_key_id) == (None, None)
+    assert last.previous_secret_expires_at is None
+
+
+async def _endpoint_row(
+    maker: SessionMaker, org_id: uuid.UUID, endpoint_id: str
+) -> WebhookEndpoint:
+    async with org_session(maker, org_id) as session:
+        row = await session.get(WebhookEndpoint, uuid.UUID(endpoint_id))
+    assert row is not None
+    return row
+
+
+async def _count(receiver: Receiver, type: str, count: int) -> bool:
+    return len(receiver.of_type(type)) >= count
 
 
 async def test_urls_with_credentials_or_unknown_event_types_are_refused(
