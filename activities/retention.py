@@ -4,19 +4,25 @@ Raw IP addresses of widget events older than ``ip_retention_days`` are set to NU
 ``conversation_retention_days`` is set, conversations whose last activity is older are deleted
 (their messages, events, calls and widget events cascade) together with every run of their
 Temporal workflow (running ones are terminated by the deletion) and their calls' recordings.
+The webhook delivery log is kept ``webhook_log_retention_days`` (a platform setting): older
+deliveries are deleted, then the outbox events (the stored payloads) older than that which
+were dispatched and have no delivery left (a recent replay keeps its event); and a rotated
+webhook secret whose overlap is over is forgotten.
 Work goes in batches with a heartbeat after each, and every step is idempotent: a retry finds
 less to do, a history or a recording already gone is skipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, exists, func, update
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 from temporalio import activity
 from temporalio.client import Client
 
@@ -24,7 +30,15 @@ from activities.contact_erasure import ContactErasureStarter
 from core.db import SessionMaker, org_session, platform_session
 from core.ids import conversation_workflow_id
 from core.logging import get_logger
-from core.models import Call, Conversation, Organization, WidgetEvent
+from core.models import (
+    Call,
+    Conversation,
+    Organization,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WidgetEvent,
+)
 from core.privacy_settings import PrivacySettings
 from core.storage import FileStorage, recording_key
 from core.temporal import delete_workflow_run, workflow_runs
@@ -34,6 +48,8 @@ log = get_logger(__name__)
 ORGANIZATIONS_PER_PAGE = 100
 IP_BATCH = 5000
 CONVERSATION_BATCH = 100
+WEBHOOK_BATCH = 5000
+WEBHOOK_LOG_RETENTION_DAYS = 30
 
 
 @dataclass
@@ -68,6 +84,9 @@ class SweepCounts:
     histories_deleted: int = 0
     erasures_resumed: int = 0
     recordings_deleted: int = 0
+    webhook_deliveries_deleted: int = 0
+    webhook_events_deleted: int = 0
+    webhook_secrets_forgotten: int = 0
 
 
 def last_activity() -> object:
@@ -93,6 +112,8 @@ class RetentionActivities:
         ip_batch: int = IP_BATCH,
         conversation_batch: int = CONVERSATION_BATCH,
         erasures: ContactErasureStarter | None = None,
+        webhook_log_retention_days: int = WEBHOOK_LOG_RETENTION_DAYS,
+        webhook_batch: int = WEBHOOK_BATCH,
     ) -> None:
         self._session_maker = session_maker
         self._temporal = temporal
@@ -102,6 +123,8 @@ class RetentionActivities:
         self._erasures = erasures
         self._ip_batch = ip_batch
         self._conversation_batch = conversation_batch
+        self._webhook_log_retention = timedelta(days=webhook_log_retention_days)
+        self._webhook_batch = webhook_batch
 
     @activity.defn
     async def retention_page(self, page: OrganizationsPage) -> RetentionPage:
@@ -136,15 +159,19 @@ class RetentionActivities:
             counts.erasures_resumed = await self._erasures.resume_stalled(
                 retention.org_id, requested_before=sweep.as_of - STALLED_ERASURE_AGE
             )
-        if counts.ips_removed or counts.conversations_deleted or counts.erasures_resumed:
+        webhook_cutoff = sweep.as_of - self._webhook_log_retention
+        counts.webhook_deliveries_deleted = await self._delete_webhook_deliveries(
+            retention.org_id, webhook_cutoff
+        )
+        counts.webhook_events_deleted = await self._delete_webhook_events(
+            retention.org_id, webhook_cutoff
+        )
+        counts.webhook_secrets_forgotten = await self._forget_replaced_secrets(
+            retention.org_id, sweep.as_of
+        )
+        if any(dataclasses.astuple(counts)):
             log.info(
-                "retention applied",
-                org_id=str(retention.org_id),
-                ips_removed=counts.ips_removed,
-                conversations_deleted=counts.conversations_deleted,
-                histories_deleted=counts.histories_deleted,
-                recordings_deleted=counts.recordings_deleted,
-                erasures_resumed=counts.erasures_resumed,
+                "retention applied", org_id=str(retention.org_id), **dataclasses.asdict(counts)
             )
         return counts
 
@@ -171,6 +198,67 @@ class RetentionActivities:
             activity.heartbeat(f"ips:{removed}")
             if changed < self._ip_batch:
                 return removed
+
+    async def _delete_webhook_deliveries(self, org_id: uuid.UUID, cutoff: datetime) -> int:
+        """Delivery log entries created before the cutoff (retention is longer than the
+        delivery window, so their workflows are over)."""
+        return await self._delete_in_batches(
+            org_id,
+            WebhookDelivery,
+            select(col(WebhookDelivery.id)).where(col(WebhookDelivery.created_at) < cutoff),
+            "webhook_deliveries",
+        )
+
+    async def _delete_webhook_events(self, org_id: uuid.UUID, cutoff: datetime) -> int:
+        """Outbox events before the cutoff, dispatched, with no delivery left (an event not
+        yet dispatched still has to go out)."""
+        return await self._delete_in_batches(
+            org_id,
+            WebhookEvent,
+            select(col(WebhookEvent.id)).where(
+                col(WebhookEvent.created_at) < cutoff,
+                col(WebhookEvent.dispatched_at).is_not(None),
+                ~exists().where(col(WebhookDelivery.event_id) == col(WebhookEvent.id)),
+            ),
+            "webhook_events",
+        )
+
+    async def _forget_replaced_secrets(self, org_id: uuid.UUID, as_of: datetime) -> int:
+        """Rotated secrets past their overlap (they sign nothing any more)."""
+        async with org_session(self._session_maker, org_id) as session:
+            result = await session.exec(
+                update(WebhookEndpoint)
+                .where(col(WebhookEndpoint.previous_secret_expires_at) <= as_of)
+                .values(
+                    previous_sealed_secret=None,
+                    previous_key_id=None,
+                    previous_secret_expires_at=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            forgotten: int = result.rowcount
+        return forgotten
+
+    async def _delete_in_batches(
+        self,
+        org_id: uuid.UUID,
+        model: type[WebhookDelivery | WebhookEvent],
+        ids: SelectOfScalar[uuid.UUID],
+        name: str,
+    ) -> int:
+        deleted = 0
+        while True:
+            async with org_session(self._session_maker, org_id) as session:
+                result = await session.exec(
+                    delete(model)
+                    .where(col(model.id).in_(ids.limit(self._webhook_batch).scalar_subquery()))
+                    .execution_options(synchronize_session=False)
+                )
+                changed: int = result.rowcount
+            deleted += changed
+            activity.heartbeat(f"{name}:{deleted}")
+            if changed < self._webhook_batch:
+                return deleted
 
     async def _delete_conversations(
         self, org_id: uuid.UUID, cutoff: datetime

@@ -1,11 +1,13 @@
 """Webhook delivery activities: one signed POST per attempt, then the delivery's outcome.
 
-The secret is read and unsealed here, never passed through workflow history; the body is
+The secret is read and unsealed here, never passed through workflow history (and, for a
+while after a rotation, the secret it replaced: both sign, see ``core.webhooks``); the body is
 built here from the outbox row, so history holds ids only. Each attempt is written to the
 delivery log (attempts, response code, duration) as it ends. The connection goes through the
 web-import client, which resolves the host once per connection and, outside local mode,
 refuses any address that is not public (so a name rebound to a private address after
-registration is refused at delivery time). Redirects are not followed.
+registration is refused at delivery time), and a URL that is not https. Redirects are not
+followed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx
 from sqlmodel import select
@@ -40,6 +43,7 @@ log = get_logger(__name__)
 ENDPOINT_ANSWERED = "WebhookEndpointAnswered"  # a non-2xx answer: retried
 DELIVERY_REFUSED = "WebhookDeliveryRefused"  # a target that can never be reached: not retried
 DISABLED_REASON = "disabled after {count} failed deliveries in a row"
+NOT_HTTPS = "the URL is not https (http is delivered to in local mode only)"
 
 
 @dataclass
@@ -90,11 +94,13 @@ class WebhookActivities:
         *,
         private_allowed: bool,
         timeout: float,
+        http_allowed: bool = False,
         resolver: Resolver = resolve,
     ) -> None:
         self._maker = session_maker
         self._keyring = keyring
         self._private_allowed = private_allowed
+        self._http_allowed = http_allowed
         self._timeout = timeout
         self._resolver = resolver
 
@@ -113,11 +119,17 @@ class WebhookActivities:
             raise ApplicationError(
                 "the endpoint is disabled", type=DELIVERY_REFUSED, non_retryable=True
             )
-        key = await self._keyring.by_id(endpoint.key_id)
-        secret = open_sealed(key.key, endpoint.sealed_secret, endpoint.org_id.bytes).decode()
+        if not self._http_allowed and urlsplit(endpoint.url).scheme != "https":
+            # Registered in local mode, delivered by an installation that is not.
+            await self._record_attempt(ref, None, 0, NOT_HTTPS)
+            metrics.WEBHOOK_FAILURES.labels("refused").inc()
+            raise ApplicationError(NOT_HTTPS, type=DELIVERY_REFUSED, non_retryable=True)
+        now = datetime.now(UTC)
+        secret = await self._open(endpoint.org_id, endpoint.key_id, endpoint.sealed_secret)
+        previous = await self._previous_secret(endpoint, now)
         body = delivery_body(event)
         headers = {
-            **signature_headers(secret, message_id(event.id), datetime.now(UTC), body),
+            **signature_headers(secret, message_id(event.id), now, body, previous=previous),
             "content-type": "application/json",
             "user-agent": "Perceptron-Webhooks/1",
         }
@@ -158,6 +170,18 @@ class WebhookActivities:
                 non_retryable=refused,
             )
         return AttemptResult(status)
+
+    async def _open(self, org_id: uuid.UUID, key_id: str, sealed: bytes) -> str:
+        key = await self._keyring.by_id(key_id)
+        return open_sealed(key.key, sealed, org_id.bytes).decode()
+
+    async def _previous_secret(self, endpoint: WebhookEndpoint, now: datetime) -> str | None:
+        """The secret a rotation replaced, while its overlap lasts."""
+        expires = endpoint.previous_secret_expires_at
+        sealed, key_id = endpoint.previous_sealed_secret, endpoint.previous_key_id
+        if expires is None or expires <= now or sealed is None or key_id is None:
+            return None
+        return await self._open(endpoint.org_id, key_id, sealed)
 
     async def _record_attempt(
         self, ref: DeliveryRef, status: int | None, duration_ms: int, error: str | None

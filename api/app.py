@@ -63,6 +63,7 @@ from core.settings import AuthMode, Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
 from core.tracing import configure_tracing, tracer
+from core.webhooks import CHANNEL as WEBHOOK_CHANNEL
 from services.calls import Calls, sweep_abandoned_calls
 from services.conversations import Conversations
 from services.errors import RefusedError
@@ -124,7 +125,7 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         shared_embedder = embedder or create_embedder(settings)
         keyring = create_keyring(settings, session_maker)
         temporal = await connect_temporal(settings, keyring, lazy=True)
-        event_hub = EventHub(settings.resolved_database_url)
+        event_hub = EventHub(settings.resolved_database_url, channels=(WEBHOOK_CHANNEL,))
         await event_hub.start()
         retriever = Retriever(session_maker, shared_embedder)
         rate_limits = RateLimits(engine, settings.secret_key.get_secret_value())
@@ -161,7 +162,9 @@ def create_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
         sweeper = asyncio.create_task(
             sweep_abandoned_calls(state.calls, beat * 2, timedelta(seconds=beat * 4))
         )
-        dispatcher = asyncio.create_task(dispatch_loop(session_maker, temporal, settings))
+        dispatcher = asyncio.create_task(
+            dispatch_loop(session_maker, temporal, settings, event_hub)
+        )
         warming = asyncio.create_task(warm_up(state.speech)) if settings.voice_warm_up else None
         try:
             yield {"app_state": state}

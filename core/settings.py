@@ -139,7 +139,13 @@ class Settings(BaseSettings):
     webhook_delivery_window_seconds: float = Field(default=24 * 3600.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     webhook_disable_after_failures: int = Field(default=5, ge=1)
-    webhook_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    # The delivery log (and the events it delivered) is deleted after this many days by the
+    # daily retention sweep; longer than the delivery window.
+    webhook_log_retention_days: int = Field(default=30, ge=1, le=3650)
+    # After a rotation the replaced secret signs too (a second signature) for this long.
+    webhook_secret_overlap_hours: float = Field(default=24.0, ge=0, le=24 * 14)
+    # The dispatcher wakes on NOTIFY; this slow poll only catches a notification missed.
+    webhook_dispatch_fallback_seconds: float = Field(default=30.0, gt=0)
     # The dashboard's "try it" box runs the whole answer path: per member, per API process.
     knowledge_tries_per_minute: int = Field(default=20, ge=1)
     embedding_batch_size: int = Field(default=64, ge=1, le=2048)
@@ -316,6 +322,15 @@ class Settings(BaseSettings):
                     "(CIDR), e.g. 10.0.0.5 or 172.16.0.0/12"
                 ) from error
         return value
+
+    @model_validator(mode="after")
+    def _webhook_log_outlives_deliveries(self) -> Self:
+        if self.webhook_log_retention_days * 86400 <= self.webhook_delivery_window_seconds:
+            raise ValueError(
+                "PERCEPTRON_WEBHOOK_LOG_RETENTION_DAYS must be longer than the delivery window "
+                "(PERCEPTRON_WEBHOOK_DELIVERY_WINDOW_SECONDS)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_local(self) -> Self:

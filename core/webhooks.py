@@ -10,6 +10,10 @@ the row dispatched. A crash between starting the workflows and marking the row o
 row is dispatched again: the delivery id (and so the workflow id) is derived from the event id
 and the endpoint id, and a workflow id is never reused, so nothing is delivered twice.
 
+The same transaction sends ``NOTIFY webhook_events`` (no payload: a transaction that records
+many events sends one notification), which PostgreSQL delivers on commit only, so the
+dispatchers wake as the event becomes visible; a rolled-back change wakes nobody.
+
 Nothing is written when no enabled endpoint of the organization subscribes to the type, so an
 organization without webhooks pays one indexed lookup per event. Payloads carry ids and the
 minimum needed: never message text, names, emails or phone numbers.
@@ -23,6 +27,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -51,6 +56,8 @@ EVENT_TYPES: tuple[str, ...] = (
     EXPORT_READY,
     DELETION_COMPLETED,
 )
+# The dispatchers LISTEN on this channel; ``record_event`` notifies it.
+CHANNEL = "webhook_events"
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 _SECRET_BYTES = 24
 
@@ -60,13 +67,18 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(_SECRET_BYTES)).decode()
 
 
-def signature_headers(secret: str, message_id: str, at: datetime, body: str) -> dict[str, str]:
+def signature_headers(
+    secret: str, message_id: str, at: datetime, body: str, *, previous: str | None = None
+) -> dict[str, str]:
     """The three Standard Webhooks headers for one delivery: ``webhook-signature`` is
-    ``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` under the secret."""
+    ``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}`` under the secret; with
+    ``previous`` (a rotated secret still in its overlap) a second one follows, after a space,
+    so a receiver that knows either secret verifies the message."""
+    signatures = [Webhook(key).sign(message_id, at, body) for key in (secret, previous) if key]
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, at, body),
+        "webhook-signature": " ".join(signatures),
     }
 
 
@@ -112,7 +124,14 @@ async def record_event(
         )
         .on_conflict_do_nothing(index_elements=["id"])
     )
+    await notify_dispatchers(session)
     return event_id
+
+
+async def notify_dispatchers(session: AsyncSession) -> None:
+    """Wake the dispatchers when the caller's transaction commits."""
+    connection = await session.connection()
+    await connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
 
 
 def conversation_webhook(type: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:

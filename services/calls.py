@@ -527,6 +527,7 @@ async def _announce_ended(session: AsyncSession, call: Call) -> None:
             "direction": call.direction,
         },
         conversation_id=call.conversation_id,
+        contact_id=call.contact_id,  # erased with the contact, conversation or not
         event_id=uuid.uuid5(call.id, CALL_ENDED),
     )
 

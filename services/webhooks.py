@@ -2,18 +2,22 @@
 dispatcher that turns outbox rows into delivery workflows.
 
 How an event gets out (see ``core.webhooks`` for why an outbox): the domain change writes a
-``webhook_events`` row in its own transaction; :func:`dispatch_loop`, which every API process
-runs, takes undispatched rows (``FOR UPDATE SKIP LOCKED``, so processes rarely take the same
-ones) and commits one delivery per enabled endpoint that subscribes to the type, with an id
-derived from the event and the endpoint; then it starts each delivery's workflow under an id
-derived from that (never reused: ``REJECT_DUPLICATE``), and only then marks the rows
-dispatched. A process that dies halfway leaves the rows undispatched; the next round writes
-the same deliveries (``ON CONFLICT DO NOTHING``) and finds their workflows started already,
-so nothing is delivered twice. A replay is a new delivery (its own id) of the same event.
+``webhook_events`` row in its own transaction and notifies ``webhook_events``;
+:func:`dispatch_loop`, which every API process runs, wakes on that notification (and polls
+slowly in case one is missed), takes undispatched rows and holds them locked (``FOR NO KEY
+UPDATE SKIP LOCKED``: another process skips them) until the round ends. It commits one
+delivery per enabled endpoint of the event's organization that subscribes to the type, with
+an id derived from the event and the endpoint; then it starts each delivery's workflow under
+an id derived from that (never reused: ``REJECT_DUPLICATE``), and only then marks the rows
+dispatched. A process that dies halfway leaves the rows undispatched (its lock dies with its
+connection); the next round writes the same deliveries (``ON CONFLICT DO NOTHING``) and
+finds their workflows started already, so nothing is delivered twice. A replay is a new
+delivery (its own id) of the same event.
 
-Owners and admins manage endpoints (the routes check the role). Outside local mode an address
-on a private network or loopback is refused here, and again at delivery time after DNS
-resolution (``activities.webhooks``). A URL with credentials in it is refused everywhere.
+Owners and admins manage endpoints (the routes check the role). Outside local mode a URL
+that is not https, or whose address is on a private network or loopback, is refused here,
+and again at delivery time (the address after DNS resolution: ``activities.webhooks``). A URL
+with credentials in it is refused everywhere.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import update
@@ -37,6 +42,7 @@ from agents.knowledge.web import FetchError, ensure_public_address
 from core.cursors import decode_cursor, encode_cursor
 from core.db import SessionMaker, org_session, platform_session
 from core.encryption import DataKeys, seal
+from core.event_hub import EventHub
 from core.ids import search_attributes, webhook_delivery_id
 from core.logging import get_logger
 from core.models import (
@@ -47,7 +53,7 @@ from core.models import (
 )
 from core.settings import Settings
 from core.text import unstorable
-from core.webhooks import EVENT_TYPES, new_secret
+from core.webhooks import CHANNEL, EVENT_TYPES, new_secret
 from services.accounts import Principal, audit_entry
 from services.errors import RefusedError
 from workflows.webhook_delivery import WebhookDeliveryInput, WebhookDeliveryWorkflow
@@ -56,7 +62,9 @@ log = get_logger(__name__)
 
 MAX_URL = 2000
 DISPATCH_BATCH = 100
+DISPATCH_RETRY_SECONDS = 5.0
 WORKFLOW_KIND = "webhook"
+HTTPS_REQUIRED = "a webhook URL must start with https:// (http:// is accepted in local mode only)"
 
 
 class WebhookError(RefusedError):
@@ -157,14 +165,19 @@ class Webhooks:
         return endpoint
 
     async def rotate_secret(self, principal: Principal, endpoint_id: uuid.UUID) -> CreatedEndpoint:
-        """A new secret, shown once; the old one stops signing at once."""
+        """A new secret, shown once. The one it replaces goes on signing beside it for
+        ``webhook_secret_overlap_hours`` (a second signature), so a receiver can switch
+        without refusing a delivery; a secret replaced before, if any, stops at once."""
         secret = new_secret()
         sealed, key_id = await self._seal(principal.org_id, secret)
+        now = datetime.now(UTC)
+        overlap = timedelta(hours=self._settings.webhook_secret_overlap_hours)
         async with org_session(self._maker, principal.org_id) as session:
             endpoint = await _endpoint(session, endpoint_id, lock=True)
+            _keep_previous(endpoint, now + overlap if overlap else None)
             endpoint.sealed_secret = sealed
             endpoint.key_id = key_id
-            endpoint.updated_at = datetime.now(UTC)
+            endpoint.updated_at = now
             session.add(endpoint)
             session.add(
                 audit_entry(principal, "webhook.secret_rotated", "webhook_endpoint", endpoint.id)
@@ -229,15 +242,19 @@ class Webhooks:
     # Helpers ------------------------------------------------------------------------------
 
     async def _checked_url(self, url: str) -> str:
-        return await checked_url(url, private_allowed=self._settings.private_urls_allowed)
+        return await checked_url(
+            url,
+            private_allowed=self._settings.private_urls_allowed,
+            http_allowed=self._settings.is_local,
+        )
 
     async def _seal(self, org_id: uuid.UUID, secret: str) -> tuple[bytes, str]:
         key = await self._keyring.for_organization(org_id)
         return seal(key.key, secret.encode(), org_id.bytes), key.key_id
 
 
-async def checked_url(url: str, *, private_allowed: bool) -> str:
-    """An http(s) URL without credentials; outside local mode, on a public address."""
+async def checked_url(url: str, *, private_allowed: bool, http_allowed: bool) -> str:
+    """An http(s) URL without credentials; outside local mode, https on a public address."""
     url = url.strip()
     if not url or len(url) > MAX_URL or unstorable(url) is not None:
         raise WebhookError(422, f"a URL is 1 to {MAX_URL} characters")
@@ -247,7 +264,9 @@ async def checked_url(url: str, *, private_allowed: bool) -> str:
     except ValueError:
         raise WebhookError(422, "the URL cannot be read") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise WebhookError(422, "a webhook URL starts with https:// (or http://) and a host")
+        raise WebhookError(422, "a webhook URL starts with https:// and a host")
+    if parts.scheme == "http" and not http_allowed:
+        raise WebhookError(422, HTTPS_REQUIRED)
     if parts.username is not None or parts.password is not None:
         raise WebhookError(
             422, "a webhook URL may not carry credentials: the signature is the proof"
@@ -282,81 +301,132 @@ async def start_delivery(temporal: Client, settings: Settings, delivery: Webhook
 
 
 async def dispatch_pending(maker: SessionMaker, temporal: Client, settings: Settings) -> int:
-    """One round of the dispatcher: returns the events dispatched. The deliveries are
-    committed before their workflows start (a workflow must find its row), and the events
-    are marked dispatched only once every start has been accepted."""
-    deliveries: list[WebhookDelivery] = []
-    async with platform_session(maker) as session:
-        events = list(
-            (
-                await session.exec(
-                    select(WebhookEvent)
-                    .where(col(WebhookEvent.dispatched_at).is_(None))
-                    .order_by(col(WebhookEvent.created_at))
-                    .limit(DISPATCH_BATCH)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+    """One round of the dispatcher: returns the events dispatched.
+
+    The events stay locked (``FOR NO KEY UPDATE SKIP LOCKED``) by this round's transaction
+    until they are marked dispatched, so a dispatcher in another process skips them the whole
+    time. The deliveries are committed meanwhile in a transaction of their own, before their
+    workflows start (a workflow must find its row); the events are marked dispatched only
+    once every start has been accepted. If the round fails, its lock goes with its
+    transaction and the next round writes the same deliveries and starts nothing twice."""
+    async with platform_session(maker) as claim:
+        events = await _claim_events(claim)
+        if not events:
+            return 0
+        deliveries = await _write_deliveries(maker, events)
+        for delivery in deliveries:
+            await start_delivery(temporal, settings, delivery)
+        await claim.exec(
+            update(WebhookEvent)
+            .where(col(WebhookEvent.id).in_([event.id for event in events]))
+            .values(dispatched_at=datetime.now(UTC))
         )
-        for event in events:
-            endpoints = (
-                await session.exec(
-                    select(WebhookEndpoint.id).where(
-                        WebhookEndpoint.org_id == event.org_id,
-                        col(WebhookEndpoint.enabled).is_(True),
-                        col(WebhookEndpoint.event_types).contains([event.type]),
-                    )
-                )
-            ).all()
-            for endpoint_id in endpoints:
-                delivery = _delivery(
-                    event.org_id,
-                    endpoint_id,
-                    event.id,
-                    event.type,
-                    uuid.uuid5(event.id, str(endpoint_id)),
-                )
-                await session.exec(
-                    insert(WebhookDelivery)
-                    .values(
-                        id=delivery.id,
-                        org_id=delivery.org_id,
-                        endpoint_id=delivery.endpoint_id,
-                        event_id=delivery.event_id,
-                        event_type=delivery.event_type,
-                        status=DeliveryStatus.PENDING,
-                        attempts=0,
-                        workflow_id=delivery.workflow_id,
-                        created_at=datetime.now(UTC),
-                    )
-                    .on_conflict_do_nothing(index_elements=["id"])
-                )
-                deliveries.append(delivery)
-    for delivery in deliveries:
-        await start_delivery(temporal, settings, delivery)
-    if events:
-        async with platform_session(maker) as session:
-            await session.exec(
-                update(WebhookEvent)
-                .where(col(WebhookEvent.id).in_([event.id for event in events]))
-                .values(dispatched_at=datetime.now(UTC))
-            )
     return len(events)
 
 
-async def dispatch_loop(maker: SessionMaker, temporal: Client, settings: Settings) -> None:
-    """Dispatch the outbox every ``webhook_dispatch_interval_seconds``, for as long as the API
-    runs (each API process runs one; a full batch is followed at once by the next)."""
-    while True:
-        try:
-            dispatched = await dispatch_pending(maker, temporal, settings)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("webhook dispatch failed; retrying")
-            dispatched = 0
-        if dispatched < DISPATCH_BATCH:
-            await asyncio.sleep(settings.webhook_dispatch_interval_seconds)
+async def _claim_events(session: AsyncSession) -> list[WebhookEvent]:
+    """The oldest undispatched events, locked. ``NO KEY`` because the deliveries written
+    meanwhile reference these rows: their foreign key check takes a key-share lock, which
+    ``FOR UPDATE`` would block."""
+    query = (
+        select(WebhookEvent)
+        .where(col(WebhookEvent.dispatched_at).is_(None))
+        .order_by(col(WebhookEvent.created_at))
+        .limit(DISPATCH_BATCH)
+        .with_for_update(skip_locked=True, key_share=True)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def _write_deliveries(
+    maker: SessionMaker, events: list[WebhookEvent]
+) -> list[WebhookDelivery]:
+    """One delivery per event and subscribed endpoint of the event's own organization, with
+    an id derived from both (a second round writes nothing new); committed on return."""
+    async with platform_session(maker) as session:
+        subscribers = await _subscribers(session, {event.org_id for event in events})
+        deliveries = [
+            _delivery(
+                event.org_id,
+                endpoint_id,
+                event.id,
+                event.type,
+                uuid.uuid5(event.id, str(endpoint_id)),
+            )
+            for event in events
+            for endpoint_id in subscribers.get((event.org_id, event.type), [])
+        ]
+        if deliveries:
+            now = datetime.now(UTC)
+            await session.exec(
+                insert(WebhookDelivery)
+                .values([_delivery_row(delivery, now) for delivery in deliveries])
+                .on_conflict_do_nothing(index_elements=["id"])
+            )
+    return deliveries
+
+
+async def _subscribers(
+    session: AsyncSession, org_ids: set[uuid.UUID]
+) -> dict[tuple[uuid.UUID, str], list[uuid.UUID]]:
+    """The enabled endpoints of these organizations by (organization, event type): one
+    query for a whole batch."""
+    rows = await session.exec(
+        select(WebhookEndpoint.id, WebhookEndpoint.org_id, WebhookEndpoint.event_types)
+        .where(
+            col(WebhookEndpoint.org_id).in_(org_ids),
+            col(WebhookEndpoint.enabled).is_(True),
+        )
+        .order_by(col(WebhookEndpoint.created_at), col(WebhookEndpoint.id))
+    )
+    found: dict[tuple[uuid.UUID, str], list[uuid.UUID]] = defaultdict(list)
+    for endpoint_id, org_id, event_types in rows.all():
+        for event_type in event_types:
+            found[(org_id, event_type)].append(endpoint_id)
+    return found
+
+
+def _delivery_row(delivery: WebhookDelivery, now: datetime) -> dict[str, object]:
+    return {
+        "id": delivery.id,
+        "org_id": delivery.org_id,
+        "endpoint_id": delivery.endpoint_id,
+        "event_id": delivery.event_id,
+        "event_type": delivery.event_type,
+        "status": DeliveryStatus.PENDING,
+        "attempts": 0,
+        "workflow_id": delivery.workflow_id,
+        "created_at": now,
+    }
+
+
+async def dispatch_loop(
+    maker: SessionMaker, temporal: Client, settings: Settings, hub: EventHub
+) -> None:
+    """Dispatch the outbox for as long as the API runs (each API process runs one): when
+    ``record_event`` notifies (``core.webhooks.CHANNEL``, which ``hub`` must listen on), and
+    every ``webhook_dispatch_fallback_seconds`` for a notification that went missing. A full
+    batch is followed at once by the next; a failed round is tried again soon."""
+    with hub.channel_waiter(CHANNEL) as woken:
+        while True:
+            woken.clear()  # before the round: a notification during it means another round
+            try:
+                dispatched = await dispatch_pending(maker, temporal, settings)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("webhook dispatch failed; retrying")
+                await _wait(
+                    woken, min(DISPATCH_RETRY_SECONDS, settings.webhook_dispatch_fallback_seconds)
+                )
+                continue
+            if dispatched < DISPATCH_BATCH:
+                await _wait(woken, settings.webhook_dispatch_fallback_seconds)
+
+
+async def _wait(woken: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(woken.wait(), seconds)
 
 
 def _delivery(
@@ -374,6 +444,14 @@ def _delivery(
         event_type=event_type,
         workflow_id=webhook_delivery_id(org_id, delivery_id),
     )
+
+
+def _keep_previous(endpoint: WebhookEndpoint, until: datetime | None) -> None:
+    """The current secret, still sealed as it is, becomes the previous one until ``until``
+    (None: no overlap)."""
+    endpoint.previous_sealed_secret = endpoint.sealed_secret if until else None
+    endpoint.previous_key_id = endpoint.key_id if until else None
+    endpoint.previous_secret_expires_at = until
 
 
 async def _endpoint(

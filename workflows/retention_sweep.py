@@ -33,6 +33,9 @@ class RetentionTotals:
     histories_deleted: int = 0
     erasures_resumed: int = 0
     recordings_deleted: int = 0
+    webhook_deliveries_deleted: int = 0
+    webhook_events_deleted: int = 0
+    webhook_secrets_forgotten: int = 0
 
 
 @dataclass
@@ -75,6 +78,9 @@ class RetentionSweepWorkflow:
             totals.histories_deleted += counts.histories_deleted
             totals.erasures_resumed += counts.erasures_resumed
             totals.recordings_deleted += counts.recordings_deleted
+            totals.webhook_deliveries_deleted += counts.webhook_deliveries_deleted
+            totals.webhook_events_deleted += counts.webhook_events_deleted
+            totals.webhook_secrets_forgotten += counts.webhook_secrets_forgotten
         if page.next_after is not None:
             workflow.continue_as_new(
                 RetentionSweepInput(

@@ -127,6 +127,7 @@ def build_workers(
         keyring,
         private_allowed=settings.private_urls_allowed,
         timeout=settings.webhook_timeout_seconds,
+        http_allowed=settings.is_local,
     )
     assignments[queues.webhooks] = (
         [WebhookDeliveryWorkflow],
@@ -181,6 +182,7 @@ def build_workers(
         client,
         storage,
         erasures=ContactErasureStarter(session_maker, client, queues.privacy),
+        webhook_log_retention_days=settings.webhook_log_retention_days,
     )
     privacy_workflows, privacy_activities = assignments.setdefault(queues.privacy, ([], []))
     privacy_workflows.extend([DataExportWorkflow, RetentionSweepWorkflow])

@@ -28,7 +28,9 @@ class DeliveryStatus(StrEnum):
 
 class WebhookEndpoint(OrgOwned, table=True):
     """A URL an organization receives events on. Its signing secret is sealed with the
-    organization's data key; it is shown once, when created or rotated."""
+    organization's data key; it is shown once, when created or rotated. After a rotation the
+    secret it replaced (still sealed as it was) signs too, until ``previous_secret_expires_at``,
+    so a receiver can switch over without refusing a delivery."""
 
     __tablename__ = "webhook_endpoints"
 
@@ -38,6 +40,11 @@ class WebhookEndpoint(OrgOwned, table=True):
     event_types: list[str] = json_field(list)
     sealed_secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     key_id: str = Field(max_length=64)  # the data key that sealed the secret
+    previous_sealed_secret: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary, nullable=True)
+    )
+    previous_key_id: str | None = Field(default=None, max_length=64)
+    previous_secret_expires_at: datetime | None = timestamp_field(nullable=True)
     enabled: bool = True
     consecutive_failures: int = 0
     disabled_reason: str | None = Field(default=None, max_length=200)

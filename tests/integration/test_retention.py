@@ -21,19 +21,26 @@ from temporalio.client import (
     ScheduleRange,
 )
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.testing import ActivityEnvironment
 
+from activities.retention import OrganizationRetention, RetentionActivities, SweepOrganization
 from core.db import SessionMaker, org_session
+from core.encryption import DataKeys
 from core.ids import RETENTION_SCHEDULE_ID, contact_erasure_id, conversation_workflow_id
 from core.models import (
     Call,
     Contact,
     Conversation,
     ConversationNote,
+    DeliveryStatus,
     Message,
     Organization,
     PrivacyRequest,
     PrivacyRequestKind,
     PrivacyRequestStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
     WidgetEvent,
 )
 from core.settings import Settings
@@ -43,6 +50,8 @@ from services.retention import ensure_retention_schedule, prepare_retention_sche
 from tests.factories import create_organization
 from tests.integration.call_helpers import record_call
 from tests.integration.knowledge_helpers import record_history
+from tests.integration.webhook_helpers import add_endpoint
+from tests.integration.webhook_helpers import add_event as add_webhook_event
 from workflows.retention_sweep import RetentionSweepInput, RetentionSweepWorkflow, RetentionTotals
 
 NOW = datetime.now(UTC)
@@ -351,3 +360,125 @@ async def test_the_sweep_restarts_an_erasure_left_without_its_workflow(
     assert remaining == {"Fresh"}
     # A second sweep finds nothing left to restart: the completed one is never run again.
     assert (await run_sweep(temporal_client, settings)).erasures_resumed == 0
+
+
+async def webhook_delivery(
+    maker: SessionMaker,
+    endpoint: WebhookEndpoint,
+    event: WebhookEvent,
+    age: timedelta,
+    replay_of: uuid.UUID | None = None,
+) -> uuid.UUID:
+    async with org_session(maker, endpoint.org_id) as session:
+        delivery = WebhookDelivery(
+            org_id=endpoint.org_id,
+            endpoint_id=endpoint.id,
+            event_id=event.id,
+            event_type=event.type,
+            status=DeliveryStatus.SUCCEEDED,
+            workflow_id=f"webhook-test-{uuid.uuid4()}",
+            replay_of=replay_of,
+            created_at=datetime.now(UTC) - age,
+        )
+        session.add(delivery)
+    return delivery.id
+
+
+async def webhook_event(
+    maker: SessionMaker, org_id: uuid.UUID, age: timedelta, *, dispatched: bool = True
+) -> WebhookEvent:
+    event = await add_webhook_event(maker, org_id, "document.ready", datetime.now(UTC) - age)
+    if dispatched:
+        async with org_session(maker, org_id) as session:
+            await session.exec(
+                update(WebhookEvent)
+                .where(col(WebhookEvent.id) == event.id)
+                .values(dispatched_at=event.created_at)
+            )
+    return event
+
+
+async def webhook_rows(maker: SessionMaker, org_id: uuid.UUID) -> tuple[set[Any], set[Any]]:
+    async with org_session(maker, org_id) as session:
+        events = set((await session.exec(select(WebhookEvent.id))).all())
+        deliveries = set((await session.exec(select(WebhookDelivery.id))).all())
+    return events, deliveries
+
+
+async def test_the_webhook_delivery_log_is_kept_for_the_retention_period(
+    worker: None,
+    settings: Settings,
+    session_maker: SessionMaker,
+    temporal_client: Client,
+    keyring: DataKeys,
+) -> None:
+    assert settings.webhook_log_retention_days == 30
+    org_id = await organization_with(session_maker)
+    endpoint = await add_endpoint(session_maker, keyring, org_id, ["document.ready"])
+    days = timedelta(days=1)
+    old = await webhook_event(session_maker, org_id, 40 * days)
+    for _ in range(3):
+        await webhook_delivery(session_maker, endpoint, old, 40 * days)
+    replayed = await webhook_event(session_maker, org_id, 40 * days)
+    first_try = await webhook_delivery(session_maker, endpoint, replayed, 40 * days)
+    replay = await webhook_delivery(session_maker, endpoint, replayed, 2 * days, first_try)
+    recent = await webhook_event(session_maker, org_id, 5 * days)
+    recent_delivery = await webhook_delivery(session_maker, endpoint, recent, 5 * days)
+    waiting = await webhook_event(session_maker, org_id, 40 * days, dispatched=False)
+    # Rotated secrets: one past its overlap, one in it.
+    rotated = await add_endpoint(session_maker, keyring, org_id, ["document.ready"])
+    overlapping = await add_endpoint(session_maker, keyring, org_id, ["document.ready"])
+    for row, expires in ((rotated, -days), (overlapping, days)):
+        async with org_session(session_maker, org_id) as session:
+            await session.exec(
+                update(WebhookEndpoint)
+                .where(col(WebhookEndpoint.id) == row.id)
+                .values(
+                    previous_sealed_secret=row.sealed_secret,
+                    previous_key_id=row.key_id,
+                    previous_secret_expires_at=datetime.now(UTC) + expires,
+                )
+            )
+
+    totals = await run_sweep(temporal_client, settings)
+
+    assert totals.webhook_deliveries_deleted == 4
+    assert totals.webhook_events_deleted == 1
+    assert totals.webhook_secrets_forgotten == 1
+    async with org_session(session_maker, org_id) as session:
+        previous = dict(
+            (
+                await session.exec(
+                    select(WebhookEndpoint.id, WebhookEndpoint.previous_sealed_secret)
+                )
+            ).all()
+        )
+    assert previous == {
+        endpoint.id: None,
+        rotated.id: None,
+        overlapping.id: overlapping.sealed_secret,
+    }
+    # A recent replay keeps the event it sends; an event not yet dispatched stays to go out.
+    assert await webhook_rows(session_maker, org_id) == (
+        {replayed.id, recent.id, waiting.id},
+        {replay, recent_delivery},
+    )
+    again = await run_sweep(temporal_client, settings)
+    assert (again.webhook_deliveries_deleted, again.webhook_events_deleted) == (0, 0)
+
+    # A shorter period, deleted in batches of one.
+    activities = RetentionActivities(
+        session_maker,
+        temporal_client,
+        create_storage(settings),
+        webhook_log_retention_days=3,
+        webhook_batch=1,
+    )
+    counts = await ActivityEnvironment().run(
+        activities.sweep_organization,
+        SweepOrganization(
+            retention=OrganizationRetention(org_id, 30, None), as_of=datetime.now(UTC)
+        ),
+    )
+    assert (counts.webhook_deliveries_deleted, counts.webhook_events_deleted) == (1, 1)
+    assert await webhook_rows(session_maker, org_id) == ({replayed.id, waiting.id}, {replay})

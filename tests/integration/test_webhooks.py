@@ -7,18 +7,13 @@ failures and disabling happen within the test; the product's defaults are 24 hou
 
 from __future__ import annotations
 
-import asyncio
-import json
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from aiohttp import web
 from sqlmodel import col, select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -26,15 +21,16 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.webhooks import DELIVERY_REFUSED, DeliveryRef, WebhookActivities
+from activities.webhooks import DELIVERY_REFUSED, NOT_HTTPS, DeliveryRef, WebhookActivities
 from agents.support.turn import Decision
 from core import metrics
 from core.db import SessionMaker, org_session, platform_session
-from core.encryption import DataKeys, seal
+from core.encryption import DataKeys, open_sealed, seal
 from core.ids import webhook_delivery_id
 from core.models import (
     AuditLogEntry,
     Call,
+    Contact,
     Organization,
     Role,
     WebhookDelivery,
@@ -43,9 +39,18 @@ from core.models import (
 )
 from core.settings import Environment, Settings
 from core.webhooks import new_secret
-from services.webhooks import WebhookError, checked_url, dispatch_pending
-from tests.conftest import RunningApi, free_port
-from tests.factories import member_headers
+from services.accounts import Principal
+from services.webhooks import (
+    HTTPS_REQUIRED,
+    EndpointChange,
+    EndpointInput,
+    WebhookError,
+    Webhooks,
+    checked_url,
+    dispatch_pending,
+)
+from tests.conftest import RunningApi
+from tests.factories import create_member, create_organization, member_headers
 from tests.integration.conversation_helpers import ScriptedAgent, configure, new_visitor
 from tests.integration.knowledge_helpers import (
     owner_headers,
@@ -53,6 +58,7 @@ from tests.integration.knowledge_helpers import (
     upload,
     wait_until_final,
 )
+from tests.integration.webhook_helpers import Receiver, eventually, serve_receiver
 
 pytestmark = pytest.mark.usefixtures("conversation_worker")
 
@@ -68,64 +74,17 @@ def settings(settings: Settings) -> Settings:
             "webhook_retry_maximum_seconds": 0.2,
             "webhook_delivery_window_seconds": WINDOW_SECONDS,
             "webhook_disable_after_failures": DISABLE_AFTER,
-            "webhook_dispatch_interval_seconds": 0.1,
+            "webhook_dispatch_fallback_seconds": 3600.0,  # woken by NOTIFY, or never
             # The abandoned-call sweep runs every second: a call.ended source.
             "voice_heartbeat_seconds": 0.5,
         }
     )
 
 
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: str
-
-    @property
-    def event(self) -> dict[str, Any]:
-        parsed: dict[str, Any] = json.loads(self.body)
-        return parsed
-
-
-@dataclass
-class Receiver:
-    """A local HTTP endpoint: records every request, answers the next scripted status
-    (then ``otherwise``)."""
-
-    url: str
-    answers: list[int] = field(default_factory=list)
-    otherwise: int = 200
-    received: list[Received] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.received.append(Received(dict(request.headers), await request.text()))
-        status = self.answers.pop(0) if self.answers else self.otherwise
-        return web.Response(status=status, text="ok" if status < 300 else "no")
-
-    def of_type(self, type: str) -> list[Received]:
-        return [r for r in self.received if r.event["type"] == type]
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    port = free_port()
-    found = Receiver(url=f"http://127.0.0.1:{port}/hooks")
-    app = web.Application()
-    app.router.add_post("/hooks", found.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
+    async with serve_receiver() as found:
         yield found
-    finally:
-        await runner.cleanup()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not hold in time")
-        await asyncio.sleep(0.1)
 
 
 async def register(
@@ -385,25 +344,83 @@ async def test_replay_sends_the_same_event_again_and_other_organizations_cannot(
     assert first.headers["webhook-id"] == again.headers["webhook-id"]
 
 
-async def test_rotating_the_secret_signs_with_the_new_one(
-    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+async def test_after_a_rotation_both_secrets_sign_until_the_overlap_ends(
+    api: RunningApi,
+    settings: Settings,
+    session_maker: SessionMaker,
+    receiver: Receiver,
+    keyring: DataKeys,
+    temporal_client: Client,
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
     async with api.client() as client:
         endpoint = await register(client, org_id, headers, receiver.url, ["conversation.created"])
-        rotated = await client.post(
-            f"/api/orgs/{org_id}/webhooks/{endpoint['id']}/secret", headers=headers
-        )
+        old = endpoint["secret"]
+        base = f"/api/orgs/{org_id}/webhooks/{endpoint['id']}"
+        rotated = await client.post(f"{base}/secret", headers=headers)
         assert rotated.status_code == 200, rotated.text
+        new = rotated.json()["secret"]
+        stored = await _endpoint_row(session_maker, org_id, endpoint["id"])
         visitor = await new_visitor(client, await public_key(session_maker, org_id))
         await visitor.start()
         await eventually(lambda: _has(receiver, "conversation.created"))
-    new = rotated.json()["secret"]
-    assert new != endpoint["secret"]
-    [request] = receiver.received
-    assert Webhook(new).verify(request.body, request.headers) == request.event
+
+        # The overlap is over (as if 24 hours had passed): the old secret signs no more.
+        async with org_session(session_maker, org_id) as session:
+            row = await session.get(WebhookEndpoint, uuid.UUID(endpoint["id"]))
+            assert row is not None
+            row.previous_secret_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+            session.add(row)
+        await visitor.start()
+        await eventually(lambda: _count(receiver, "conversation.created", 2))
+
+    assert new != old
+    # The replaced secret is kept sealed exactly as it was, for the overlap of the setting.
+    assert stored.previous_sealed_secret is not None
+    assert stored.previous_key_id is not None
+    key = await keyring.by_id(stored.previous_key_id)
+    assert open_sealed(key.key, stored.previous_sealed_secret, org_id.bytes).decode() == old
+    assert stored.previous_secret_expires_at is not None
+    overlap = stored.previous_secret_expires_at - datetime.now(UTC)
+    assert timedelta(hours=23, minutes=59) < overlap <= timedelta(hours=24)
+    during, after = receiver.of_type("conversation.created")
+    assert len(during.headers["webhook-signature"].split(" ")) == 2
+    # A receiver that knows only the old secret still verifies during the overlap ...
+    assert Webhook(old).verify(during.body, during.headers) == during.event
+    assert Webhook(new).verify(during.body, during.headers) == during.event
+    # ... and not after it.
+    assert len(after.headers["webhook-signature"].split(" ")) == 1
+    assert Webhook(new).verify(after.body, after.headers) == after.event
     with pytest.raises(WebhookVerificationError):
-        Webhook(endpoint["secret"]).verify(request.body, request.headers)
+        Webhook(old).verify(after.body, after.headers)
+
+    # Rotating again: the secret just replaced overlaps, the first one is gone; with no
+    # overlap configured, the replaced secret stops at once.
+    principal = Principal(org_id=org_id, role=Role.OWNER)
+    webhooks = Webhooks(session_maker, temporal_client, keyring, settings)
+    await webhooks.rotate_secret(principal, uuid.UUID(endpoint["id"]))
+    again = await _endpoint_row(session_maker, org_id, endpoint["id"])
+    assert again.previous_sealed_secret == stored.sealed_secret
+    abrupt = settings.model_copy(update={"webhook_secret_overlap_hours": 0})
+    await Webhooks(session_maker, temporal_client, keyring, abrupt).rotate_secret(
+        principal, uuid.UUID(endpoint["id"])
+    )
+    last = await _endpoint_row(session_maker, org_id, endpoint["id"])
+    assert (last.previous_sealed_secret, last.previous_key_id) == (None, None)
+    assert last.previous_secret_expires_at is None
+
+
+async def _endpoint_row(
+    maker: SessionMaker, org_id: uuid.UUID, endpoint_id: str
+) -> WebhookEndpoint:
+    async with org_session(maker, org_id) as session:
+        row = await session.get(WebhookEndpoint, uuid.UUID(endpoint_id))
+    assert row is not None
+    return row
+
+
+async def _count(receiver: Receiver, type: str, count: int) -> bool:
+    return len(receiver.of_type(type)) >= count
 
 
 async def test_urls_with_credentials_or_unknown_event_types_are_refused(
@@ -440,9 +457,11 @@ async def test_private_and_loopback_targets_are_refused_outside_local_mode(
         "http://[::1]/hooks",
     ):
         with pytest.raises(WebhookError) as refused:
-            await checked_url(url, private_allowed=production.private_urls_allowed)
+            await checked_url(
+                url, private_allowed=production.private_urls_allowed, http_allowed=True
+            )
         assert refused.value.status == 422
-    assert await checked_url("http://127.0.0.1/hooks", private_allowed=True)
+    assert await checked_url("http://127.0.0.1/hooks", private_allowed=True, http_allowed=True)
 
     # Registered while it resolved publicly; at delivery time the name answers a private
     # address: the connection is refused after resolution, and the delivery is not retried.
@@ -484,6 +503,72 @@ async def test_private_and_loopback_targets_are_refused_outside_local_mode(
         stored = await session.get(WebhookDelivery, delivery.id)
     assert stored is not None
     assert stored.last_error == "the address is on a private network"
+    assert stored.response_status is None
+
+
+async def test_outside_local_mode_only_https_targets_are_registered_or_delivered_to(
+    settings: Settings, session_maker: SessionMaker, keyring: DataKeys, temporal_client: Client
+) -> None:
+    production = settings.model_copy(update={"environment": Environment.PRODUCTION})
+    webhooks = Webhooks(session_maker, temporal_client, keyring, production)
+    org_id = (await create_organization(session_maker)).id
+    owner = await create_member(session_maker, org_id, Role.OWNER)
+    principal = Principal(org_id=org_id, role=Role.OWNER, member_id=owner.id)
+    public = "93.184.216.34"  # a public address needs no DNS here
+
+    with pytest.raises(WebhookError) as refused:
+        await webhooks.create_endpoint(
+            principal, EndpointInput(f"http://{public}/in", ["document.ready"])
+        )
+    assert refused.value.status == 422
+    assert refused.value.message == HTTPS_REQUIRED
+    assert "https://" in HTTPS_REQUIRED
+    created = await webhooks.create_endpoint(
+        principal, EndpointInput(f"https://{public}/in", ["document.ready"])
+    )
+    with pytest.raises(WebhookError) as changed:
+        await webhooks.update_endpoint(
+            principal, created.endpoint.id, EndpointChange(url=f"http://{public}/other")
+        )
+    assert changed.value.message == HTTPS_REQUIRED
+    # Allowing private addresses does not allow http: only local mode does.
+    lenient = production.model_copy(update={"allow_private_urls": True})
+    with pytest.raises(WebhookError):
+        await Webhooks(session_maker, temporal_client, keyring, lenient).create_endpoint(
+            principal, EndpointInput("http://10.0.0.7/in", ["document.ready"])
+        )
+    assert settings.is_local
+    local = await Webhooks(session_maker, temporal_client, keyring, settings).create_endpoint(
+        principal, EndpointInput("http://127.0.0.1:9/in", ["document.ready"])
+    )
+    assert local.endpoint.url == "http://127.0.0.1:9/in"
+
+    # Registered in local mode, delivered by an installation that is not: refused, once.
+    async with org_session(session_maker, org_id) as session:
+        event = WebhookEvent(org_id=org_id, type="document.ready", data={"document_id": "d"})
+        session.add(event)
+        await session.flush()
+        delivery = WebhookDelivery(
+            org_id=org_id,
+            endpoint_id=local.endpoint.id,
+            event_id=event.id,
+            event_type=event.type,
+            workflow_id="test",
+        )
+        session.add(delivery)
+    activities = WebhookActivities(
+        session_maker, keyring, private_allowed=True, timeout=5, http_allowed=False
+    )
+    with pytest.raises(ApplicationError) as failure:
+        await ActivityEnvironment().run(
+            activities.deliver_webhook, DeliveryRef(org_id=org_id, delivery_id=delivery.id)
+        )
+    assert failure.value.type == DELIVERY_REFUSED
+    assert failure.value.non_retryable
+    async with org_session(session_maker, org_id) as session:
+        stored = await session.get(WebhookDelivery, delivery.id)
+    assert stored is not None
+    assert stored.last_error == NOT_HTTPS
     assert stored.response_status is None
 
 
@@ -570,6 +655,42 @@ async def test_a_call_that_ends_is_announced_once_without_the_callers_number(
     }
     assert "5550123" not in ended.body
     assert [d["event_type"] for d in log] == ["call.ended"]
+
+
+async def test_erasing_a_caller_removes_the_end_of_a_call_that_had_no_conversation(
+    api: RunningApi, settings: Settings, session_maker: SessionMaker, receiver: Receiver
+) -> None:
+    """A call that ended before any conversation began is the caller's all the same: its
+    ``call.ended`` event and delivery go with the contact."""
+    org_id, headers = await owner_headers(settings, session_maker)
+    async with api.client() as client:
+        endpoint = await register(client, org_id, headers, receiver.url, ["call.ended"])
+        async with org_session(session_maker, org_id) as session:
+            contact = Contact(org_id=org_id, phone="+15550123")
+            session.add(contact)
+            await session.flush()
+            session.add(
+                Call(
+                    org_id=org_id,
+                    contact_id=contact.id,
+                    from_number="+15550123",
+                    to_number="+15550199",
+                    status="in-progress",
+                    stream_token_used_at=datetime.now(UTC) - timedelta(hours=1),
+                )
+            )
+
+        async def logged(count: int) -> bool:
+            log = await deliveries(client, org_id, headers, endpoint["id"])
+            return len(log) == count and all(d["status"] == "succeeded" for d in log)
+
+        await eventually(lambda: logged(1))
+        minor = await client.post(
+            f"/api/orgs/{org_id}/contacts/{contact.id}/report-minor", headers=headers
+        )
+        assert minor.status_code == 202, minor.text
+        await eventually(lambda: logged(0))
+    assert await _webhook_rows(session_maker, org_id) == {"events": 0, "deliveries": 0}
 
 
 async def test_an_admin_edits_disables_and_deletes_an_endpoint_with_its_log(

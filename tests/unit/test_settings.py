@@ -130,3 +130,10 @@ def test_a_refusal_does_not_print_the_secrets_it_was_given() -> None:
     with pytest.raises(ValidationError) as refused:
         Settings(api_host="0.0.0.0", secret_key="s3cr3t" * 8)
     assert "s3cr3t" not in str(refused.value)
+
+
+def test_the_webhook_delivery_log_outlives_the_delivery_window() -> None:
+    with pytest.raises(ValidationError, match="WEBHOOK_LOG_RETENTION_DAYS"):
+        Settings(webhook_log_retention_days=1, webhook_delivery_window_seconds=2 * 86400)
+    kept = Settings(webhook_log_retention_days=2, webhook_delivery_window_seconds=86400)
+    assert kept.webhook_log_retention_days == 2

@@ -58,3 +58,20 @@ def test_secrets_are_whsec_base64_of_24_random_bytes() -> None:
     assert first != second
     assert first.startswith("whsec_")
     assert len(base64.b64decode(first.removeprefix("whsec_"))) == 24
+
+
+def test_during_a_rotation_overlap_either_secret_verifies() -> None:
+    new, old, other = new_secret(), new_secret(), new_secret()
+    body = '{"id":"e3"}'
+    at = datetime.now(UTC)
+    headers = signature_headers(new, "msg_3", at, body, previous=old)
+    first, second = headers["webhook-signature"].split(" ")
+    assert first == signature_headers(new, "msg_3", at, body)["webhook-signature"]
+    assert second == signature_headers(old, "msg_3", at, body)["webhook-signature"]
+    assert Webhook(new).verify(body, headers) == {"id": "e3"}
+    assert Webhook(old).verify(body, headers) == {"id": "e3"}
+    with pytest.raises(WebhookVerificationError):
+        Webhook(other).verify(body, headers)
+    alone = signature_headers(new, "msg_3", at, body, previous=None)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(body, alone)
