@@ -4,7 +4,7 @@ A limit of ``limit`` hits per ``window_seconds`` is a GCRA bucket (the generic c
 algorithm): each key's row holds the time its bucket is empty again, each hit moves it on by
 window / limit, and a hit that would move it more than a window past now is refused with the
 seconds to wait. That is a sliding window in effect, kept in one timestamp per key, and
-``rate_limit_take()`` (migration 0010) takes it for several keys atomically in one round trip,
+``rate_limit_take()`` (migration 0011) takes it for several keys atomically in one round trip,
 with the database's clock, so every process sees the same budget.
 
 Keys are hashed with the installation's secret key before they reach the table: it never holds

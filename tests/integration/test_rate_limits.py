@@ -26,12 +26,16 @@ async def test_two_api_processes_spend_one_budget(
     other = strict.model_copy(update={"api_port": free_port()})
     organization = await create_organization(session_maker)
     keyed = {"x-perceptron-key": organization.public_key}
-    async with serve(strict, embedder) as first, serve(other, embedder) as second:
-        async with first.client() as one, second.client() as two:
-            answers = [
-                (await client.post("/api/widget/visitors", json={}, headers=keyed)).status_code
-                for client in (one, two, one, two, two)
-            ]
+    async with (
+        serve(strict, embedder) as first,
+        serve(other, embedder) as second,
+        first.client() as one,
+        second.client() as two,
+    ):
+        answers = [
+            (await client.post("/api/widget/visitors", json={}, headers=keyed)).status_code
+            for client in (one, two, one, two, two)
+        ]
     assert answers == [201, 201, 201, 429, 429], "the second process saw the first's visitors"
 
 
@@ -56,7 +60,8 @@ async def test_several_limits_are_taken_all_or_none(settings: Settings) -> None:
         address = store.limiter("address", 5, 60.0)
         assert await visitor.check("ada", cost=2) is None
         wait = await check_all((visitor, "ada"), (address, ADDRESS))
-        assert wait is not None and wait >= 1, "ada's own budget is spent"
+        assert wait is not None, "ada's own budget is spent"
+        assert wait >= 1
         # The address's budget was not touched by the refused request: all 5 remain.
         assert await address.check(ADDRESS, cost=5) is None
         assert await address.check(ADDRESS) is not None
