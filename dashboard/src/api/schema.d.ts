@@ -2373,7 +2373,7 @@ export interface components {
              * Event Types
              * @description Any of: conversation.created, conversation.resolved, message.created, handoff.requested, document.ready, document.failed, call.ended, export.ready, deletion.completed
              */
-            event_types: string[];
+            event_types: ("conversation.created" | "conversation.resolved" | "message.created" | "handoff.requested" | "document.ready" | "document.failed" | "call.ended" | "export.ready" | "deletion.completed")[];
             /** Url */
             url: string;
         };
@@ -2420,7 +2420,7 @@ export interface components {
              * Event Types
              * @description Any of: conversation.created, conversation.resolved, message.created, handoff.requested, document.ready, document.failed, call.ended, export.ready, deletion.completed
              */
-            event_types?: string[] | null;
+            event_types?: ("conversation.created" | "conversation.resolved" | "message.created" | "handoff.requested" | "document.ready" | "document.failed" | "call.ended" | "export.ready" | "deletion.completed")[] | null;
             /** Url */
             url?: string | null;
         };
