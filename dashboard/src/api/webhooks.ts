@@ -18,7 +18,7 @@ export type WebhookEventType = EndpointCreate["event_types"][number];
 export const DELIVERY_PAGE = 50;
 /** How often the delivery log is read again: often while a delivery is being tried. */
 export const POLL_PENDING_MS = 1500;
-export const POLL_IDLE_MS = 10_000;
+export const POLL_IDLE_MS = 5000;
 
 export const webhookKeys = {
   all: (orgId: string) => ["organization", orgId, "webhooks"] as const,

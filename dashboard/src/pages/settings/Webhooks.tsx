@@ -563,8 +563,8 @@ function DeliveryRow({
       <td className="numeric" data-testid="delivery-attempts">
         {delivery.attempts}
       </td>
-      <td className="nowrap">
-        <When at={delivery.created_at} />
+      <td className="delivery-time">
+        <When at={delivery.created_at} format="short" />
       </td>
       <td className="row-actions">
         <button
