@@ -50,6 +50,9 @@ class EndpointPublic(BaseModel):
     enabled: bool
     consecutive_failures: int
     disabled_reason: str | None
+    previous_secret_expires_at: datetime | None = Field(
+        description="After a rotation: until when the replaced secret also signs; else None"
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -33,6 +33,7 @@ function endpoint(overrides: Partial<WebhookEndpoint> = {}): WebhookEndpoint {
     enabled: true,
     consecutive_failures: 0,
     disabled_reason: null,
+    previous_secret_expires_at: null,
     created_at: "2026-01-02T10:00:00Z",
     updated_at: "2026-01-02T10:00:00Z",
     ...overrides,
@@ -212,6 +213,7 @@ describe("one webhook endpoint", () => {
         },
         [`POST ${BASE}/${E1}/secret`]: async (request) => {
           await recorded(writes, request);
+          current = { ...current, previous_secret_expires_at: new Date(Date.now() + 86_400_000).toISOString() };
           return json({ ...current, secret: "whsec_bmV3" });
         },
         [`DELETE ${BASE}/${E1}`]: async (request) => {
@@ -223,6 +225,7 @@ describe("one webhook endpoint", () => {
     );
     expect((await screen.findByTestId("endpoint-url")).textContent).toBe("https://crm.example/hooks");
     expect((await screen.findByTestId("deliveries-empty")).textContent).toBe(w.noDeliveries);
+    expect(screen.queryByTestId("previous-secret")).toBeNull(); // never rotated
     const save = screen.getByTestId("edit-save") as HTMLButtonElement;
     expect(save.disabled).toBe(true); // nothing changed yet
 
@@ -267,6 +270,8 @@ describe("one webhook endpoint", () => {
     expect((await screen.findByTestId("webhook-secret")).textContent).toBe("whsec_bmV3");
     expect(writes[3]).toEqual({ method: "POST", path: `${BASE}/${E1}/secret`, body: null });
     expect(screen.getByRole("region", { name: w.newSecretTitle })).toBeTruthy();
+    // The replaced secret signs beside it for a while: until when is said.
+    expect(screen.getByTestId("previous-secret").textContent).toMatch(/^The replaced secret also signs deliveries until /);
 
     // Deleting asks first, then goes back to the list.
     fireEvent.click(screen.getByRole("button", { name: w.remove }));

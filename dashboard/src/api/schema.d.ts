@@ -2400,6 +2400,11 @@ export interface components {
              */
             id: string;
             /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when the replaced secret also signs; else None
+             */
+            previous_secret_expires_at: string | null;
+            /**
              * Updated At
              * Format: date-time
              */
@@ -2446,6 +2451,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when the replaced secret also signs; else None
+             */
+            previous_secret_expires_at: string | null;
             /**
              * Secret
              * @description whsec_…: shown once; verify signatures with it

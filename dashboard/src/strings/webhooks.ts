@@ -61,9 +61,10 @@ export const webhooksStrings = {
   save: "Save changes",
   signing: "Signing secret",
   signingHint:
-    "Rotating makes a new secret, shown once. The current one stops signing at once: update your receiver right after.",
+    "Rotating makes a new secret, shown once. For a while after (24 hours unless your installation set another overlap), each delivery carries a second signature made with the secret it replaced, so your receiver can switch over without refusing any.",
+  previousSigns: (when: string) => `The replaced secret also signs deliveries until ${when}.`,
   rotate: "Rotate secret",
-  confirmRotate: "Rotate the secret? The current one stops working at once.",
+  confirmRotate: "Rotate the secret? A secret replaced earlier and still signing stops at once.",
   rotateConfirm: "Rotate",
   newSecretTitle: "New signing secret",
   remove: "Delete endpoint",

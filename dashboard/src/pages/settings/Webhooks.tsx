@@ -22,6 +22,7 @@ import {
 import { ApiError } from "../../api/client";
 import { Pill } from "../../components/Pill";
 import { When } from "../../components/When";
+import { formatDate } from "../../dates";
 import { strings } from "../../strings";
 import { ConfirmButton, NotLoaded, PageHead, SaveState, Secret, date, useCreated } from "./common";
 
@@ -398,6 +399,11 @@ function SigningSecret({ me, endpoint }: { me: Me; endpoint: WebhookEndpoint }) 
     <div className="card" role="region" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{w.signing}</h3>
       <p className="muted small">{w.signingHint}</p>
+      {endpoint.previous_secret_expires_at && Date.parse(endpoint.previous_secret_expires_at) > Date.now() ? (
+        <p className="small" data-testid="previous-secret">
+          {w.previousSigns(formatDate(endpoint.previous_secret_expires_at, "medium"))}
+        </p>
+      ) : null}
       <ConfirmButton
         label={w.rotate}
         question={w.confirmRotate}
