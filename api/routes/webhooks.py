@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from api.deps import OrgAdmin, StateDep
 from api.paging import PageSize
@@ -20,17 +20,22 @@ from services.webhooks import MAX_URL, EndpointChange, EndpointInput
 router = APIRouter(prefix="/api/orgs/{org_id}/webhooks", tags=["webhooks"], responses=MEMBER_ERRORS)
 
 EVENT_TYPES_HELP = "Any of: " + ", ".join(EVENT_TYPES)
+# The types a request may name, listed in the OpenAPI document (so the dashboard's generated
+# types know them); the service still refuses an unknown one with its own 422.
+EventTypeName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(EVENT_TYPES)})]
 
 
 class EndpointCreate(BaseModel):
     url: str = Field(min_length=1, max_length=MAX_URL)
-    event_types: list[str] = Field(min_length=1, max_length=20, description=EVENT_TYPES_HELP)
+    event_types: list[EventTypeName] = Field(
+        min_length=1, max_length=20, description=EVENT_TYPES_HELP
+    )
     description: str = Field(default="", max_length=200)
 
 
 class EndpointUpdate(BaseModel):
     url: str | None = Field(default=None, min_length=1, max_length=MAX_URL)
-    event_types: list[str] | None = Field(
+    event_types: list[EventTypeName] | None = Field(
         default=None, min_length=1, max_length=20, description=EVENT_TYPES_HELP
     )
     description: str | None = Field(default=None, max_length=200)
@@ -45,6 +50,9 @@ class EndpointPublic(BaseModel):
     enabled: bool
     consecutive_failures: int
     disabled_reason: str | None
+    previous_secret_expires_at: datetime | None = Field(
+        description="After a rotation: until when the replaced secret also signs; else None"
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -12,7 +12,7 @@ export const SECTION_ROLES: Record<string, readonly Role[]> = {
   knowledge: EVERYONE,
   analytics: ["owner", "admin", "operator"], // AnalyticsReader in api/routes/analytics.py
   simulations: MANAGERS, // OrgAdmin in api/routes/simulations.py
-  settings: MANAGERS, // organization settings, members, API keys: owner or admin
+  settings: MANAGERS, // organization settings, members, API keys, webhooks: owner or admin
   privacy: ["owner", "admin", "compliance"], // privacy requests and exports
 };
 

@@ -8,6 +8,7 @@ import { inboxStrings } from "./strings/inbox";
 import { analytics } from "./strings/analytics";
 import { phoneStrings } from "./strings/phone";
 import { simulationsStrings } from "./strings/simulations";
+import { webhooksStrings } from "./strings/webhooks";
 
 export const strings = {
   appName: "Perceptron",
@@ -116,6 +117,7 @@ export const strings = {
   conversationView,
   analytics,
   simulations: simulationsStrings,
+  webhooks: webhooksStrings,
 };
 
 export type Strings = typeof strings;

@@ -56,6 +56,7 @@ describe("role-gated navigation", () => {
       "Phone",
       "Members",
       "API keys",
+      "Webhooks",
       "Data retention",
     ]);
     expect(await screen.findByTestId("install-snippet")).toBeTruthy();

@@ -2373,7 +2373,7 @@ export interface components {
              * Event Types
              * @description Any of: conversation.created, conversation.resolved, message.created, handoff.requested, document.ready, document.failed, call.ended, export.ready, deletion.completed
              */
-            event_types: string[];
+            event_types: ("conversation.created" | "conversation.resolved" | "message.created" | "handoff.requested" | "document.ready" | "document.failed" | "call.ended" | "export.ready" | "deletion.completed")[];
             /** Url */
             url: string;
         };
@@ -2400,6 +2400,11 @@ export interface components {
              */
             id: string;
             /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when the replaced secret also signs; else None
+             */
+            previous_secret_expires_at: string | null;
+            /**
              * Updated At
              * Format: date-time
              */
@@ -2420,7 +2425,7 @@ export interface components {
              * Event Types
              * @description Any of: conversation.created, conversation.resolved, message.created, handoff.requested, document.ready, document.failed, call.ended, export.ready, deletion.completed
              */
-            event_types?: string[] | null;
+            event_types?: ("conversation.created" | "conversation.resolved" | "message.created" | "handoff.requested" | "document.ready" | "document.failed" | "call.ended" | "export.ready" | "deletion.completed")[] | null;
             /** Url */
             url?: string | null;
         };
@@ -2446,6 +2451,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when the replaced secret also signs; else None
+             */
+            previous_secret_expires_at: string | null;
             /**
              * Secret
              * @description whsec_…: shown once; verify signatures with it

@@ -1,4 +1,5 @@
-// The settings screens' strings (widget, conversations, members, API keys, data retention).
+// The settings screens' strings (widget, conversations, members, API keys, data retention);
+// Phone and Webhooks have their own modules (strings/phone.ts, strings/webhooks.ts).
 const roleNames: Record<string, string> = {
   owner: "Owner",
   admin: "Admin",
@@ -20,6 +21,7 @@ export const settingsStrings = {
     conversations: "Conversations",
     members: "Members",
     apiKeys: "API keys",
+    webhooks: "Webhooks",
     retention: "Data retention",
     phone: "Phone",
   },

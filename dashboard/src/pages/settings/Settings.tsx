@@ -8,6 +8,7 @@ import { ConversationSettings } from "./ConversationSettings";
 import { Members } from "./Members";
 import { PhoneSettings } from "./PhoneSettings";
 import { Retention } from "./Retention";
+import { WebhookEndpointPage, Webhooks } from "./Webhooks";
 import { WidgetSettings } from "./WidgetSettings";
 import { maySee } from "../../access";
 import { NoAccess } from "../NoAccess";
@@ -20,6 +21,7 @@ const PAGES = [
   { path: "phone", label: s.pages.phone },
   { path: "members", label: s.pages.members },
   { path: "api-keys", label: s.pages.apiKeys },
+  { path: "webhooks", label: s.pages.webhooks },
   { path: "retention", label: s.pages.retention },
 ] as const;
 
@@ -46,6 +48,8 @@ export default function Settings({ me }: { me: Me }) {
           <Route path="phone" element={<PhoneSettings me={me} />} />
           <Route path="members" element={<Members me={me} />} />
           <Route path="api-keys" element={<ApiKeys me={me} />} />
+          <Route path="webhooks" element={<Webhooks me={me} />} />
+          <Route path="webhooks/:endpointId" element={<WebhookEndpointPage me={me} />} />
           <Route path="retention" element={<Retention me={me} />} />
           <Route path="*" element={<p>{strings.notFound}</p>} />
         </Routes>
