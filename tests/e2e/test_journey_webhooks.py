@@ -12,54 +12,26 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import pytest
-from aiohttp import web
 from playwright.async_api import Browser, expect
 from standardwebhooks import Webhook
 
 from core.db import SessionMaker
 from core.models import Role
-from tests.conftest import RunningApi, free_port
+from tests.conftest import RunningApi
 from tests.e2e.browser import assert_accessible, signed_in_page
 from tests.factories import create_member, create_organization
 from tests.integration.conversation_helpers import new_visitor
+from tests.integration.webhook_helpers import Receiver, serve_receiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("worker", "built_dashboard")]
 
 
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: str
-
-
-@dataclass
-class Receiver:
-    """A local endpoint that answers 200 and keeps every request."""
-
-    url: str
-    received: list[Received] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.received.append(Received(dict(request.headers), await request.text()))
-        return web.Response(status=200, text="ok")
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    port = free_port()
-    found = Receiver(url=f"http://127.0.0.1:{port}/hooks")
-    app = web.Application()
-    app.router.add_post("/hooks", found.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
+    async with serve_receiver() as found:
         yield found
-    finally:
-        await runner.cleanup()
 
 
 async def test_an_admin_adds_an_endpoint_sees_a_signed_delivery_and_replays_it(

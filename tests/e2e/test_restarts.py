@@ -37,15 +37,25 @@ def _is_postgres(process: psutil.Process) -> bool:
 
 
 def _is_temporal(process: psutil.Process) -> bool:
-    return Path(process.cmdline()[0]).name == "temporal"
+    command = process.cmdline()
+    return bool(command) and Path(command[0]).name == "temporal"
 
 
 def _child(stack: Stack, which: Callable[[psutil.Process], bool]) -> psutil.Process:
     assert stack.process is not None
     children = psutil.Process(stack.process.pid).children()  # direct children only
-    found = [child for child in children if which(child)]
+    found = [child for child in children if _alive_and(which, child)]
     assert len(found) == 1, f"expected one such child, found {found}"
     return found[0]
+
+
+def _alive_and(which: Callable[[psutil.Process], bool], process: psutil.Process) -> bool:
+    """``which``, of a child that is not a killed one the supervisor has not reaped yet (a
+    zombie, whose command line is empty)."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE and which(process)
+    except psutil.Error:  # gone meanwhile
+        return False
 
 
 def _serves(stack: Stack, timeout: float = 240.0) -> None:
