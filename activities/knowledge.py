@@ -14,9 +14,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -56,6 +57,9 @@ class PreparedDocument:
     chunks: int
     unchanged: bool = False
     embedded: int = 0  # chunks already embedded (0..embedded-1)
+    # Embedded whole and marked ready by prepare_document: nothing is left to do. (A result
+    # recorded before this field existed reads False, and its workflow replays as it ran.)
+    finished: bool = False
 
 
 @dataclass
@@ -95,13 +99,12 @@ class KnowledgeActivities:
 
     @activity.defn
     async def prepare_document(self, ref: DocumentRef) -> PreparedDocument:
-        document = await self._load(ref)
-        await self._set_status(ref, DocumentStatus.PROCESSING)
+        document, status = await self._begin(ref)
         data, filename, content_type, fetched = await self._content(document)
         digest = hashlib.sha256(data).hexdigest()
         if (
             not ref.force
-            and document.status is DocumentStatus.READY
+            and status is DocumentStatus.READY
             and document.sha256 == digest
             and document.embedding_model == self._embedder.model_name
         ):
@@ -129,14 +132,20 @@ class KnowledgeActivities:
         )
         if not chunks:
             raise ApplicationError("no extractable text", type=EXTRACTION_ERROR, non_retryable=True)
-        await self._replace_chunks(
-            ref, chunks, extracted.title, extracted.content_type, digest, fetched
-        )
-        embedded = 0
+        vectors: list[list[float]] | None = None
         if len(chunks) <= ref.embed_first:
-            embedded = await self._embed_range(ref.org_id, ref.document_id, 0, len(chunks))
+            # Small enough to embed here: the chunks are stored with their vectors and the
+            # document is marked ready in the same transaction, so it costs one activity.
+            vectors = await self._embedder.embed_documents([c.embedding_text() for c in chunks])
+        await self._replace_chunks(
+            ref, chunks, extracted.title, extracted.content_type, digest, fetched, vectors
+        )
         log.info("document prepared", document_id=str(ref.document_id), chunks=len(chunks))
-        return PreparedDocument(chunks=len(chunks), embedded=embedded)
+        if vectors is None:
+            return PreparedDocument(chunks=len(chunks))
+        metrics.CHUNKS_EMBEDDED.inc(len(chunks))
+        metrics.DOCUMENTS.labels("ready").inc()
+        return PreparedDocument(chunks=len(chunks), embedded=len(chunks), finished=True)
 
     @activity.defn
     async def embed_chunks(self, batch: EmbedBatch) -> int:
@@ -222,16 +231,8 @@ class KnowledgeActivities:
             document = await session.get(KnowledgeDocument, ref.document_id)
             if document is None:
                 return  # deleted meanwhile: nothing left to mark
-            now = datetime.now(UTC)
-            if document.status not in {DocumentStatus.READY, DocumentStatus.FAILED}:
-                # Announced once, on the change: a retried finish finds it made already.
-                await record_event(
-                    session,
-                    ref.org_id,
-                    DOCUMENT_FAILED if outcome.status == "failed" else DOCUMENT_READY,
-                    {"document_id": str(ref.document_id)},
-                )
             if outcome.status == "failed":
+                await _announce_once(session, document, DOCUMENT_FAILED)
                 document.status = DocumentStatus.FAILED
                 document.failure_reason = (outcome.reason or "ingestion failed")[:1000]
                 await session.exec(
@@ -239,31 +240,35 @@ class KnowledgeActivities:
                 )
                 document.chunk_count = 0
                 document.chunks_embedded = 0
+                document.updated_at = datetime.now(UTC)
             else:
-                document.status = DocumentStatus.READY
-                document.failure_reason = None
-                document.embedding_model = self._embedder.model_name
-                document.ingested_at = now
-            document.updated_at = now
+                await self._mark_ready(session, document)
             session.add(document)
         metrics.DOCUMENTS.labels("failed" if outcome.status == "failed" else "ready").inc()
 
-    async def _load(self, ref: DocumentRef) -> KnowledgeDocument:
+    async def _begin(self, ref: DocumentRef) -> tuple[KnowledgeDocument, DocumentStatus]:
+        """The document, marked processing from now on (one transaction), and its status
+        before."""
         async with org_session(self._session_maker, ref.org_id) as session:
             document = await session.get(KnowledgeDocument, ref.document_id)
-        if document is None:
-            raise ApplicationError(
-                "the document was deleted", type=DOCUMENT_GONE, non_retryable=True
-            )
-        return document
+            if document is None:
+                raise ApplicationError(
+                    "the document was deleted", type=DOCUMENT_GONE, non_retryable=True
+                )
+            before = document.status
+            document.status = DocumentStatus.PROCESSING
+            document.updated_at = datetime.now(UTC)
+            session.add(document)
+        return document, before
 
-    async def _set_status(self, ref: DocumentRef, status: DocumentStatus) -> None:
-        async with org_session(self._session_maker, ref.org_id) as session:
-            document = await session.get(KnowledgeDocument, ref.document_id)
-            if document is not None:
-                document.status = status
-                document.updated_at = datetime.now(UTC)
-                session.add(document)
+    async def _mark_ready(self, session: AsyncSession, document: KnowledgeDocument) -> None:
+        await _announce_once(session, document, DOCUMENT_READY)
+        now = datetime.now(UTC)
+        document.status = DocumentStatus.READY
+        document.failure_reason = None
+        document.embedding_model = self._embedder.model_name
+        document.ingested_at = now
+        document.updated_at = now
 
     async def _content(
         self, document: KnowledgeDocument
@@ -300,8 +305,10 @@ class KnowledgeActivities:
         content_type: str,
         digest: str,
         fetched: dict[str, str | None],
+        vectors: list[list[float]] | None,
     ) -> None:
-        """Swap the document's chunks in one transaction: a retry never leaves duplicates."""
+        """Swap the document's chunks in one transaction: a retry never leaves duplicates.
+        With their ``vectors`` the chunks are complete, and the document is ready."""
         async with org_session(self._session_maker, ref.org_id) as session:
             document = await session.get(KnowledgeDocument, ref.document_id)
             if document is None:
@@ -311,28 +318,44 @@ class KnowledgeActivities:
             await session.exec(
                 delete(KnowledgeChunk).where(col(KnowledgeChunk.document_id) == ref.document_id)
             )
-            for chunk in chunks:
-                session.add(
-                    KnowledgeChunk(
-                        org_id=ref.org_id,
-                        document_id=ref.document_id,
-                        ordinal=chunk.ordinal,
-                        content=chunk.content,
-                        title=chunk.title[:500],
-                        section=chunk.section[:1000],
-                        token_count=chunk.token_count,
-                    )
-                )
+            embedded = vectors is not None
+            rows = [
+                {
+                    "id": uuid.uuid4(),
+                    "org_id": ref.org_id,
+                    "document_id": ref.document_id,
+                    "ordinal": chunk.ordinal,
+                    "content": chunk.content,
+                    "title": chunk.title[:500],
+                    "section": chunk.section[:1000],
+                    "token_count": chunk.token_count,
+                    "embedding": vectors[index] if vectors is not None else None,
+                    "embedding_model": self._embedder.model_name if embedded else None,
+                    "embedding_dimensions": self._embedder.dimensions,
+                }
+                for index, chunk in enumerate(chunks)
+            ]
+            # ORM bulk INSERT: one statement for all of them, not one object each.
+            await session.run_sync(lambda sync: Session.execute(sync, insert(KnowledgeChunk), rows))
             document.title = title[:500]
             document.content_type = content_type
             document.sha256 = digest
             document.chunk_count = len(chunks)
-            document.chunks_embedded = 0
+            document.chunks_embedded = len(chunks) if embedded else 0
             document.failure_reason = None
             document.etag = fetched.get("etag")
             document.last_modified = fetched.get("last_modified")
             document.updated_at = datetime.now(UTC)
+            if embedded:
+                await self._mark_ready(session, document)
             session.add(document)
+
+
+async def _announce_once(session: AsyncSession, document: KnowledgeDocument, event: str) -> None:
+    """The webhook event of a document's change to ready or failed, written once: a retried
+    activity finds the change made already."""
+    if document.status not in {DocumentStatus.READY, DocumentStatus.FAILED}:
+        await record_event(session, document.org_id, event, {"document_id": str(document.id)})
 
 
 def _filename_for(url: str, content_type: str) -> str:

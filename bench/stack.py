@@ -171,7 +171,7 @@ async def running_stack(
         # Payloads encrypted as in production: the codec's cost is part of every figure.
         keyring = create_keyring(settings, session_maker)
         client = await connect_temporal(settings, keyring)
-        model = embedder or LocalMiniLMEmbedder(intra_op_threads=settings.embedding_threads)
+        model = embedder or LocalMiniLMEmbedder(threads=settings.embedding_threads)
         storage = create_storage(settings)
         # Entered last, so stopped first: no activity outlives the database or Temporal.
         for worker in build_workers(

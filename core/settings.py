@@ -149,7 +149,11 @@ class Settings(BaseSettings):
     # The dashboard's "try it" box runs the whole answer path: per member, per API process.
     knowledge_tries_per_minute: int = Field(default=20, ge=1)
     embedding_batch_size: int = Field(default=64, ge=1, le=2048)
-    embedding_threads: int = Field(default=2, ge=1)
+    embedding_threads: int = Field(
+        default=2,
+        ge=1,
+        description="CPU threads of the local embedding model: batches run side by side, one each",
+    )
     embedding_model: str = Field(
         default="text-embedding-3-small",
         description="The OpenAI embedding model, used when OPENAI_API_KEY is set",

@@ -5,6 +5,8 @@ Rows and files are written here; the work (extracting, embedding) happens in wor
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from temporalio.client import (
     ScheduleActionStartWorkflow,
     ScheduleIntervalSpec,
     ScheduleSpec,
+    WorkflowFailureError,
     WorkflowHandle,
 )
 from temporalio.common import WorkflowIDReusePolicy
@@ -36,6 +39,10 @@ from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflo
 from workflows.reembed_knowledge import ReembedInput, ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 
+FINAL_STATUSES = {DocumentStatus.READY, DocumentStatus.FAILED}
+# A finished ingestion's workflow closes a moment after the document is marked: a re-ingest
+# in that moment waits for it this long.
+CLOSING_WAIT_SECONDS = 5.0
 ALLOWED_EXTENSIONS = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv"}
 
 
@@ -233,16 +240,35 @@ class KnowledgeBase:
 
     async def reingest(self, org_id: uuid.UUID, document_id: uuid.UUID) -> KnowledgeDocument:
         document = await self.get_document(org_id, document_id)
-        await self._start_ingestion(document, force=True)
+        before = document.status
+        # Pending before the workflow starts: written after, it could land on a document
+        # that the workflow has already finished, which would then stay pending.
+        pending = await self._set_status(org_id, document_id, DocumentStatus.PENDING)
+        try:
+            await self._start_ingestion(document, force=True, ended=before in FINAL_STATUSES)
+        except BaseException:
+            await self._set_status(org_id, document_id, before, only_if=DocumentStatus.PENDING)
+            raise
+        return pending or document
+
+    async def _set_status(
+        self,
+        org_id: uuid.UUID,
+        document_id: uuid.UUID,
+        status: DocumentStatus,
+        *,
+        only_if: DocumentStatus | None = None,
+    ) -> KnowledgeDocument | None:
         async with org_session(self._session_maker, org_id) as session:
             row = await session.get(KnowledgeDocument, document_id)
-            if row is not None:
-                row.status = DocumentStatus.PENDING
+            if row is None or (only_if is not None and row.status is not only_if):
+                return row
+            row.status = status
+            if status is DocumentStatus.PENDING:
                 row.failure_reason = None
-                row.updated_at = datetime.now(UTC)
-                session.add(row)
-                document = row
-        return document
+            row.updated_at = datetime.now(UTC)
+            session.add(row)
+        return row
 
     async def list_sources(self, org_id: uuid.UUID) -> list[SourceSummary]:
         """Every source of the organization, newest first, with its pages counted by status."""
@@ -332,23 +358,42 @@ class KnowledgeBase:
             raise KnowledgeError(409, "the knowledge base is being re-embedded already") from error
         return workflow_id
 
-    async def _start_ingestion(self, document: KnowledgeDocument, force: bool = False) -> None:
+    async def _start_ingestion(
+        self, document: KnowledgeDocument, force: bool = False, *, ended: bool = False
+    ) -> None:
+        """Start the document's workflow. ``ended``: its last ingestion is over (the document
+        is ready or failed), though its workflow may still be closing: wait for it a moment
+        rather than refuse."""
         try:
-            await self._temporal.start_workflow(
-                IngestDocumentWorkflow.run,
-                IngestDocumentInput(
-                    org_id=document.org_id,
-                    document_id=document.id,
-                    batch_size=self._settings.embedding_batch_size,
-                    force=force,
-                ),
-                id=ingest_document_id(document.org_id, document.id),
-                task_queue=self._settings.temporal.task_queues.ingestion,
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                search_attributes=search_attributes(document.org_id, "ingest"),
-            )
+            await self._start_workflow(document, force)
         except WorkflowAlreadyStartedError as error:
-            raise KnowledgeError(409, "this document is being ingested already") from error
+            if not ended:
+                raise KnowledgeError(409, "this document is being ingested already") from error
+            handle = self._temporal.get_workflow_handle(
+                ingest_document_id(document.org_id, document.id)
+            )
+            with contextlib.suppress(TimeoutError, WorkflowFailureError):
+                await asyncio.wait_for(handle.result(), CLOSING_WAIT_SECONDS)
+            try:
+                await self._start_workflow(document, force)
+            except WorkflowAlreadyStartedError as again:
+                raise KnowledgeError(409, "this document is being ingested already") from again
+
+    async def _start_workflow(self, document: KnowledgeDocument, force: bool) -> None:
+        await self._temporal.start_workflow(
+            IngestDocumentWorkflow.run,
+            IngestDocumentInput(
+                org_id=document.org_id,
+                document_id=document.id,
+                batch_size=self._settings.embedding_batch_size,
+                force=force,
+                prepare_locally=True,
+            ),
+            id=ingest_document_id(document.org_id, document.id),
+            task_queue=self._settings.temporal.task_queues.ingestion,
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            search_attributes=search_attributes(document.org_id, "ingest"),
+        )
 
     async def _cancel_ingestion(self, document: KnowledgeDocument) -> None:
         handle = self._temporal.get_workflow_handle(

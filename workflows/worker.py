@@ -209,6 +209,9 @@ def build_workers(
             activities=activities,
             interceptors=interceptors,
             max_concurrent_activities=8,
+            # prepare_document runs as a local activity: as many documents at once as
+            # activities, so their embeddings share model calls without crowding the machine.
+            max_concurrent_local_activities=16 if queue == queues.ingestion else 100,
             deployment_config=deployment_config(
                 settings,
                 # Conversations live for days: each stays on the version that started it.
