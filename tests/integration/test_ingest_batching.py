@@ -60,9 +60,8 @@ async def test_a_small_document_is_ingested_by_one_local_activity(
 ) -> None:
     org_id, headers = await owner_headers(settings, session_maker)
     async with api.client() as client:
-        response = await upload(
-            client, org_id, headers, "returns.md", ARTICLES["warranty-and-returns"].markdown.encode()
-        )
+        article = ARTICLES["warranty-and-returns"]
+        response = await upload(client, org_id, headers, "returns.md", article.markdown.encode())
         document = await wait_until_final(client, org_id, headers, response.json()["id"])
     assert document["status"] == "ready", document["failure_reason"]
     assert 0 < document["chunk_count"] <= BATCH
@@ -81,7 +80,8 @@ async def test_a_small_document_is_ingested_by_one_local_activity(
     assert all(chunk.embedding is not None for chunk in chunks)
     async with org_session(session_maker, org_id) as session:
         row = await session.get(KnowledgeDocument, uuid.UUID(document["id"]))
-    assert row is not None and row.chunks_embedded == row.chunk_count
+    assert row is not None
+    assert row.chunks_embedded == row.chunk_count
 
 
 async def test_a_long_document_is_embedded_in_batches_after_it_is_prepared(
