@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 import time
 import uuid
@@ -38,6 +37,7 @@ from core.db import SessionMaker, create_engine, create_session_maker, org_sessi
 from core.logging import configure_logging
 from core.models import DocumentStatus, KnowledgeDocument, Organization
 from core.payload_codec import create_keyring
+from core.ports import free_port
 from core.settings import Settings
 from core.storage import FileStorage, create_storage
 from core.temporal import connect_temporal
@@ -46,13 +46,6 @@ from services.knowledge import KnowledgeBase
 from workflows.worker import build_workers
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

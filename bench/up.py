@@ -13,7 +13,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import httpx
 import psutil
 
 from bench.framework import BenchResult, Metric, Options, p50
+from core.ports import free_ports
 
 PERCEPTRON = Path(sys.executable).parent / "perceptron"
 READY_LINE = "Perceptron is ready"
@@ -59,15 +59,6 @@ class UpFailedError(RuntimeError):
 class Timing:
     ready: float  # seconds from spawn to the ready line
     stop: float  # seconds from SIGTERM to exit
-
-
-def free_ports(count: int) -> list[int]:
-    """Loopback ports free right now; held open together so that they are all different."""
-    with contextlib.ExitStack() as stack:
-        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 class _Lines:

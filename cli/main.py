@@ -170,15 +170,29 @@ async def _run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    workers = contextlib.AsyncExitStack()
     try:
-        async with contextlib.AsyncExitStack() as stack:
-            for built in build_workers(client, settings, session_maker, keyring=keyring):
-                await stack.enter_async_context(built)
-            log.info("worker started", namespace=settings.resolved_namespace)
-            await stop.wait()
-            log.info("worker stopping")
+        for built in build_workers(client, settings, session_maker, keyring=keyring):
+            await workers.enter_async_context(built)
+        log.info("worker started", namespace=settings.resolved_namespace)
+        await stop.wait()
+        log.info("worker stopping")
     finally:
+        await _stop_workers(workers)
         await engine.dispose()
+
+
+# How long a stopping worker waits for its last tasks (the API gives requests as long). When
+# Temporal or the database is gone (the supervisor was killed), those tasks cannot finish:
+# the worker exits anyway, and Temporal hands them to another worker.
+WORKER_STOP_SECONDS = 10.0
+
+
+async def _stop_workers(workers: contextlib.AsyncExitStack) -> None:
+    try:
+        await asyncio.wait_for(workers.aclose(), WORKER_STOP_SECONDS)
+    except TimeoutError:
+        log.warning("worker stopped before its last tasks finished", seconds=WORKER_STOP_SECONDS)
 
 
 @app.command("make-current")

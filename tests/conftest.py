@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import socket
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +35,7 @@ from core.db import SessionMaker, create_engine, create_session_maker
 from core.encryption import DataKeys
 from core.logging import configure_logging
 from core.payload_codec import create_keyring
+from core.ports import free_port
 from core.settings import Settings
 from core.temporal import connect_temporal
 from core.temporal_config import load_temporal_config
@@ -43,13 +43,6 @@ from workflows.worker import build_workers
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_DATABASE = "perceptron_template"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session", autouse=True)

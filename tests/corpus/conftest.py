@@ -30,9 +30,10 @@ from cli.embedded.postgres import EmbeddedPostgres
 from core.db import SessionMaker, create_engine, create_session_maker
 from core.models import Role
 from core.payload_codec import create_keyring
+from core.ports import free_port
 from core.settings import Settings
 from core.temporal import connect_temporal
-from tests.conftest import REPO, TEMPLATE_DATABASE, RunningApi, free_port, serve
+from tests.conftest import REPO, TEMPLATE_DATABASE, RunningApi, serve
 from tests.factories import bearer, create_member, create_organization, session_token
 from workflows.worker import build_workers
 

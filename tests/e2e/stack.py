@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.conftest import free_port
+from core.ports import free_port
 
 PERCEPTRON = str(Path(sys.executable).parent / "perceptron")
 URL = re.compile(r"https?://\S+")

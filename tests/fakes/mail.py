@@ -12,7 +12,7 @@ from email.message import Message
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.conftest import free_port
+from core.ports import free_port
 
 
 @dataclass

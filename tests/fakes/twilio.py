@@ -41,8 +41,8 @@ from twilio.request_validator import RequestValidator
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from core.ports import free_port
 from services.voice.audio import read_wav, resample, ulaw_encode
-from tests.conftest import free_port
 
 SAMPLE_RATE = 8000
 FRAME_BYTES = 160

@@ -11,8 +11,9 @@ import pytest
 
 from core.db import SessionMaker
 from core.models import Role
+from core.ports import free_port
 from core.settings import Settings
-from tests.conftest import free_port, serve
+from tests.conftest import serve
 from tests.factories import bearer, create_member, create_organization, session_token
 from tests.integration.conversation_helpers import new_visitor, read_events, turn_done
 

@@ -16,8 +16,8 @@ import httpx
 import psutil
 
 from core.db import SessionMaker
+from core.ports import free_port
 from core.settings import Settings
-from tests.conftest import free_port
 from tests.factories import create_organization
 
 

@@ -26,8 +26,9 @@ from agents.providers.embeddings import LocalMiniLMEmbedder
 from agents.support.prompts import JUDGE_TOOL_NAME
 from core.db import SessionMaker
 from core.models import Call, CallOutcome, Message, MessageRole, Role
+from core.ports import free_port
 from core.settings import Settings
-from tests.conftest import free_port, serve
+from tests.conftest import serve
 from tests.factories import create_organization, member_headers
 from tests.fakes.deepgram import FakeDeepgram
 from tests.fakes.openai import FakeOpenAI

@@ -20,9 +20,10 @@ from core.encryption import DataKeys
 from core.ids import data_export_id
 from core.models import Role
 from core.payload_codec import ENCODING, KEY_ID, EncryptionCodec
+from core.ports import free_port
 from core.settings import Settings
 from services.accounts import set_platform_staff
-from tests.conftest import RunningApi, free_port, serve
+from tests.conftest import RunningApi, serve
 from tests.factories import bearer, create_member, create_organization, session_token
 
 CANARY = "canary-codec@example.com"

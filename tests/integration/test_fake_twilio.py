@@ -27,8 +27,8 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
+from core.ports import free_port
 from services.telephony import TwilioHttp
-from tests.conftest import free_port
 from tests.fakes.twilio import FRAME_BYTES, FakeTwilio
 
 ACCOUNT_SID = "AC" + "e" * 32

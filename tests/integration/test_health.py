@@ -15,8 +15,9 @@ import psutil
 import pytest
 
 from cli.embedded.postgres import EmbeddedPostgres
+from core.ports import free_port
 from core.settings import Settings
-from tests.conftest import RunningApi, free_port, serve
+from tests.conftest import RunningApi, serve
 
 
 async def test_ready_when_postgres_and_temporal_answer(api: RunningApi) -> None:

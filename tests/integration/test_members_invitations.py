@@ -17,9 +17,10 @@ from sqlmodel import col, select
 
 from core.db import SessionMaker, platform_session
 from core.models import AuditLogEntry, Invitation, Member, Role
+from core.ports import free_port
 from core.settings import AuthMode, Settings
 from services.identity import hash_secret
-from tests.conftest import RunningApi, free_port, serve
+from tests.conftest import RunningApi, serve
 from tests.factories import (
     bearer,
     create_member,

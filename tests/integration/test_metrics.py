@@ -19,9 +19,10 @@ from agents.support.turn import Decision
 from core import metrics
 from core.db import SessionMaker
 from core.encryption import DataKeys
+from core.ports import free_port
 from core.settings import MetricsAccess, Settings
 from core.temporal import connect_temporal, worker_runtime
-from tests.conftest import RunningApi, free_port, serve
+from tests.conftest import RunningApi, serve
 from tests.factories import create_organization
 from tests.integration.conversation_helpers import (
     ScriptedAgent,

@@ -12,8 +12,9 @@ from sqlalchemy import text
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from api.rate_limit import RateLimits, check_all
 from core.db import SessionMaker, create_engine
+from core.ports import free_port
 from core.settings import Settings
-from tests.conftest import free_port, serve
+from tests.conftest import serve
 from tests.factories import create_organization
 
 ADDRESS = "203.0.113.9"

@@ -28,8 +28,8 @@ from sqlmodel import select
 
 from core.db import SessionMaker, org_session
 from core.models import ConversationEvent, Message, MessageRole
+from core.ports import free_port
 from core.settings import Settings
-from tests.conftest import free_port
 from tests.factories import create_member, create_organization, session_token
 from tests.integration.conversation_helpers import configure
 from tests.integration.knowledge_helpers import upload, wait_until_final

@@ -20,10 +20,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from agents.providers.embeddings import LocalMiniLMEmbedder
 from core.db import SessionMaker
 from core.encryption import DataKeys
+from core.ports import free_port
 from core.settings import Settings
 from core.temporal import connect_temporal
 from core.tracing import configure_tracing
-from tests.conftest import free_port, serve
+from tests.conftest import serve
 from tests.factories import create_organization
 from tests.integration.conversation_helpers import new_visitor, read_events, turn_done
 from workflows.worker import build_workers

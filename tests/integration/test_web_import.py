@@ -19,7 +19,7 @@ from agents.knowledge.web import (
     same_site,
 )
 from agents.knowledge.web_client import web_client
-from tests.conftest import free_port
+from core.ports import free_port
 from tests.fakes.website import Website
 
 MB = 1024 * 1024

@@ -23,10 +23,11 @@ from core.models import (
     Organization,
     Role,
 )
+from core.ports import free_port
 from core.settings import AuthMode, Settings
 from services.identity import hash_secret
 from services.website import POLICY, privacy_policy
-from tests.conftest import RunningApi, free_port, serve
+from tests.conftest import RunningApi, serve
 from tests.factories import create_organization
 from tests.fakes.mail import MailInbox, smtp_server
 

@@ -18,8 +18,8 @@ from aiohttp import web
 from core.db import SessionMaker, org_session
 from core.encryption import DataKeys, seal
 from core.models import WebhookEndpoint, WebhookEvent
+from core.ports import free_port
 from core.webhooks import new_secret
-from tests.conftest import free_port
 
 
 @dataclass
