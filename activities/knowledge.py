@@ -318,7 +318,6 @@ class KnowledgeActivities:
             await session.exec(
                 delete(KnowledgeChunk).where(col(KnowledgeChunk.document_id) == ref.document_id)
             )
-            embedded = vectors is not None
             rows = [
                 {
                     "id": uuid.uuid4(),
@@ -330,7 +329,7 @@ class KnowledgeActivities:
                     "section": chunk.section[:1000],
                     "token_count": chunk.token_count,
                     "embedding": vectors[index] if vectors is not None else None,
-                    "embedding_model": self._embedder.model_name if embedded else None,
+                    "embedding_model": self._embedder.model_name if vectors is not None else None,
                     "embedding_dimensions": self._embedder.dimensions,
                 }
                 for index, chunk in enumerate(chunks)
@@ -341,12 +340,12 @@ class KnowledgeActivities:
             document.content_type = content_type
             document.sha256 = digest
             document.chunk_count = len(chunks)
-            document.chunks_embedded = len(chunks) if embedded else 0
+            document.chunks_embedded = len(chunks) if vectors is not None else 0
             document.failure_reason = None
             document.etag = fetched.get("etag")
             document.last_modified = fetched.get("last_modified")
             document.updated_at = datetime.now(UTC)
-            if embedded:
+            if vectors is not None:
                 await self._mark_ready(session, document)
             session.add(document)
 

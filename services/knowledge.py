@@ -35,7 +35,12 @@ from core.settings import Settings
 from core.storage import FileStorage, document_key
 from core.text import unstorable
 from services.errors import RefusedError
-from workflows.ingest_document import IngestDocumentInput, IngestDocumentWorkflow, IngestProgress
+from workflows.ingest_document import (
+    IngestDocumentInput,
+    IngestDocumentResult,
+    IngestDocumentWorkflow,
+    IngestProgress,
+)
 from workflows.reembed_knowledge import ReembedInput, ReembedKnowledgeWorkflow
 from workflows.sync_source import SyncKnowledgeSourceWorkflow, SyncSourceInput
 
@@ -210,12 +215,7 @@ class KnowledgeBase:
         """Live progress from the running workflow; from the row once it has finished."""
         if document.status in {DocumentStatus.PENDING, DocumentStatus.PROCESSING}:
             try:
-                handle: WorkflowHandle[IngestDocumentWorkflow, object] = (
-                    self._temporal.get_workflow_handle_for(
-                        IngestDocumentWorkflow.run,
-                        ingest_document_id(document.org_id, document.id),
-                    )
-                )
+                handle = self._ingestion(document)
                 # A query needs a worker to answer; never let a busy or absent worker stall
                 # the document list: fall back to the counts in the row.
                 return await handle.query(
@@ -369,11 +369,8 @@ class KnowledgeBase:
         except WorkflowAlreadyStartedError as error:
             if not ended:
                 raise KnowledgeError(409, "this document is being ingested already") from error
-            handle = self._temporal.get_workflow_handle(
-                ingest_document_id(document.org_id, document.id)
-            )
             with contextlib.suppress(TimeoutError, WorkflowFailureError):
-                await asyncio.wait_for(handle.result(), CLOSING_WAIT_SECONDS)
+                await asyncio.wait_for(self._ingestion(document).result(), CLOSING_WAIT_SECONDS)
             try:
                 await self._start_workflow(document, force)
             except WorkflowAlreadyStartedError as again:
@@ -395,12 +392,16 @@ class KnowledgeBase:
             search_attributes=search_attributes(document.org_id, "ingest"),
         )
 
-    async def _cancel_ingestion(self, document: KnowledgeDocument) -> None:
-        handle = self._temporal.get_workflow_handle(
-            ingest_document_id(document.org_id, document.id)
+    def _ingestion(
+        self, document: KnowledgeDocument
+    ) -> WorkflowHandle[IngestDocumentWorkflow, IngestDocumentResult]:
+        return self._temporal.get_workflow_handle_for(
+            IngestDocumentWorkflow.run, ingest_document_id(document.org_id, document.id)
         )
+
+    async def _cancel_ingestion(self, document: KnowledgeDocument) -> None:
         try:
-            await handle.cancel()
+            await self._ingestion(document).cancel()
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
                 raise

@@ -110,23 +110,18 @@ class IngestDocumentWorkflow:
         self, ref: DocumentRef, batch_size: int, *, locally: bool
     ) -> IngestDocumentResult:
         self._progress.stage = "extracting"
-        if locally:
-            # A local activity: it runs in the worker that holds this workflow task, with no
-            # activity task to schedule and dispatch. That halves the history (and Temporal's
-            # work) of the common case, one small document finished by this one call.
-            prepared = await workflow.execute_local_activity_method(
-                KnowledgeActivities.prepare_document,
-                ref,
-                start_to_close_timeout=timedelta(minutes=5),
-                retry_policy=PREPARE_RETRY,
-            )
-        else:
-            prepared = await workflow.execute_activity_method(
-                KnowledgeActivities.prepare_document,
-                ref,
-                start_to_close_timeout=timedelta(minutes=5),
-                retry_policy=PREPARE_RETRY,
-            )
+        # Locally: the activity runs in the worker that holds this workflow task, with no
+        # activity task to schedule and dispatch. That halves the history (and Temporal's
+        # work) of the common case, one small document finished by this one call.
+        execute = (
+            workflow.execute_local_activity_method if locally else workflow.execute_activity_method
+        )
+        prepared = await execute(
+            KnowledgeActivities.prepare_document,
+            ref,
+            start_to_close_timeout=timedelta(minutes=5),
+            retry_policy=PREPARE_RETRY,
+        )
         if prepared.unchanged:
             await self._finish(ref, DocumentOutcome(status="unchanged"))
             self._progress = IngestProgress("unchanged", prepared.chunks, prepared.chunks)
