@@ -1,4 +1,5 @@
-"""Ingestion activities: prepare (fetch or load, extract, chunk, store), embed a batch, finish.
+"""Ingestion activities: prepare (fetch or load, extract, chunk, store), embed a batch, finish;
+and for an import, prepare several small documents at once (``prepare_documents``).
 
 Each is idempotent: ``prepare_document`` replaces the document's chunks in one transaction,
 ``embed_chunks`` overwrites the vectors of its ordinal range, ``finish_document`` sets a
@@ -62,6 +63,39 @@ class PreparedDocument:
     finished: bool = False
 
 
+# A batched document too long for one embedding batch: its own workflow ingests it.
+ALONE = "alone"
+
+
+@dataclass
+class DocumentBatch:
+    org_id: uuid.UUID
+    document_ids: list[uuid.UUID]
+    embed_first: int  # a document of more chunks than this is left to be ingested alone
+
+
+@dataclass
+class BatchedDocument:
+    document_id: uuid.UUID
+    status: str  # ready, unchanged, failed, or ALONE
+    chunks: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A document read, extracted and chunked, not yet stored."""
+
+    chunks: list[Chunk]
+    title: str
+    content_type: str
+    digest: str
+    fetched: dict[str, str | None]
+
+    def texts(self) -> list[str]:
+        return [chunk.embedding_text() for chunk in self.chunks]
+
+
 @dataclass
 class EmbedBatch:
     org_id: uuid.UUID
@@ -99,6 +133,61 @@ class KnowledgeActivities:
 
     @activity.defn
     async def prepare_document(self, ref: DocumentRef) -> PreparedDocument:
+        read = await self._read(ref)
+        if isinstance(read, PreparedDocument):
+            return read
+        vectors: list[list[float]] | None = None
+        if len(read.chunks) <= ref.embed_first:
+            # Small enough to embed here: the chunks are stored with their vectors and the
+            # document is marked ready in the same transaction, so it costs one activity.
+            vectors = await self._embedder.embed_documents(read.texts())
+        return await self._store(ref, read, vectors)
+
+    @activity.defn
+    async def prepare_documents(self, batch: DocumentBatch) -> list[BatchedDocument]:
+        """Several small documents at once (a bulk import): each read, extracted and
+        chunked, all their chunks embedded in one call, then each stored and marked ready in
+        its own transaction. A bad document is marked failed with its reason and the rest go
+        on; one too long for a single batch is left to be ingested alone."""
+        done: list[BatchedDocument] = []
+        small: list[tuple[DocumentRef, _Read]] = []
+        for document_id in batch.document_ids:
+            ref = DocumentRef(batch.org_id, document_id, embed_first=batch.embed_first)
+            try:
+                read = await self._read(ref)
+            except ApplicationError as error:
+                if error.type not in NON_RETRYABLE_ERRORS:
+                    raise
+                await self._finish(ref, DocumentOutcome(status="failed", reason=error.message))
+                done.append(BatchedDocument(document_id, "failed", reason=error.message))
+                continue
+            if isinstance(read, PreparedDocument):
+                await self._finish(ref, DocumentOutcome(status="unchanged"))
+                done.append(BatchedDocument(document_id, "unchanged", chunks=read.chunks))
+            elif len(read.chunks) > batch.embed_first:
+                done.append(BatchedDocument(document_id, ALONE, chunks=len(read.chunks)))
+            else:
+                small.append((ref, read))
+        vectors = await self._embedder.embed_documents(
+            [text for _, read in small for text in read.texts()]
+        )
+        start = 0
+        for ref, read in small:
+            end = start + len(read.chunks)
+            try:
+                prepared = await self._store(ref, read, vectors[start:end])
+            except ApplicationError as error:  # deleted meanwhile
+                if error.type != DOCUMENT_GONE:
+                    raise
+                done.append(BatchedDocument(ref.document_id, "failed", reason=error.message))
+            else:
+                done.append(BatchedDocument(ref.document_id, "ready", chunks=prepared.chunks))
+            start = end
+        return done
+
+    async def _read(self, ref: DocumentRef) -> _Read | PreparedDocument:
+        """The document marked processing, fetched or loaded, extracted and chunked; or,
+        when its content is what is stored already, the PreparedDocument that says so."""
         document, status = await self._begin(ref)
         data, filename, content_type, fetched = await self._content(document)
         digest = hashlib.sha256(data).hexdigest()
@@ -132,20 +221,21 @@ class KnowledgeActivities:
         )
         if not chunks:
             raise ApplicationError("no extractable text", type=EXTRACTION_ERROR, non_retryable=True)
-        vectors: list[list[float]] | None = None
-        if len(chunks) <= ref.embed_first:
-            # Small enough to embed here: the chunks are stored with their vectors and the
-            # document is marked ready in the same transaction, so it costs one activity.
-            vectors = await self._embedder.embed_documents([c.embedding_text() for c in chunks])
+        return _Read(chunks, extracted.title, extracted.content_type, digest, fetched)
+
+    async def _store(
+        self, ref: DocumentRef, read: _Read, vectors: list[list[float]] | None
+    ) -> PreparedDocument:
+        """The chunks in place of the old ones; with their vectors, the document ready."""
         await self._replace_chunks(
-            ref, chunks, extracted.title, extracted.content_type, digest, fetched, vectors
+            ref, read.chunks, read.title, read.content_type, read.digest, read.fetched, vectors
         )
-        log.info("document prepared", document_id=str(ref.document_id), chunks=len(chunks))
+        log.info("document prepared", document_id=str(ref.document_id), chunks=len(read.chunks))
         if vectors is None:
-            return PreparedDocument(chunks=len(chunks))
-        metrics.CHUNKS_EMBEDDED.inc(len(chunks))
+            return PreparedDocument(chunks=len(read.chunks))
+        metrics.CHUNKS_EMBEDDED.inc(len(read.chunks))
         metrics.DOCUMENTS.labels("ready").inc()
-        return PreparedDocument(chunks=len(chunks), embedded=len(chunks), finished=True)
+        return PreparedDocument(chunks=len(read.chunks), embedded=len(read.chunks), finished=True)
 
     @activity.defn
     async def embed_chunks(self, batch: EmbedBatch) -> int:
@@ -227,6 +317,10 @@ class KnowledgeActivities:
 
     @activity.defn
     async def finish_document(self, ref: DocumentRef, outcome: DocumentOutcome) -> None:
+        await self._finish(ref, outcome)
+
+    async def _finish(self, ref: DocumentRef, outcome: DocumentOutcome) -> None:
+        """The document's final state: failed with its reason (its chunks gone), or ready."""
         async with org_session(self._session_maker, ref.org_id) as session:
             document = await session.get(KnowledgeDocument, ref.document_id)
             if document is None:

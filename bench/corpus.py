@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from core.db import SessionMaker, org_session
 from core.models import DocumentStatus, KnowledgeDocument
-from services.knowledge import KnowledgeBase
+from services.knowledge import INGEST_BATCH_DOCUMENTS, KnowledgeBase, Upload
 
 QUESTION_SET = Path(__file__).resolve().parent / "questions" / "arduino"
 QUESTIONS = QUESTION_SET / "retrieval.yaml"
@@ -157,22 +157,39 @@ async def ingest_articles(
     *,
     concurrency: int = 4,
     within: float = 1800.0,
+    bulk: bool = True,
 ) -> Ingested:
-    """Add every article through the knowledge base (one ingestion workflow each) and wait,
-    polling the database, until each has ended ready or failed."""
+    """Add every article through the knowledge base and wait, polling the database, until
+    each has ended ready or failed. ``bulk``: as an import does (``add_files``, one
+    IngestBatchWorkflow per few articles); else as single uploads do (``add_file``, one
+    IngestDocumentWorkflow each)."""
     paths: dict[uuid.UUID, str] = {}
     gate = asyncio.Semaphore(concurrency)
+    size = INGEST_BATCH_DOCUMENTS if bulk else 1
 
-    async def add(article: Article) -> None:
+    async def add(group: Sequence[Article]) -> None:
         async with gate:
-            data = await asyncio.to_thread(article.read)
-            added = await knowledge.add_file(org_id, article.file.name, "text/markdown", data)
-        if added.duplicate:
-            raise RuntimeError(f"{article.path} has the same content as an article added before")
-        paths[added.document.id] = article.path
+            data = [await asyncio.to_thread(article.read) for article in group]
+            if bulk:
+                added = await knowledge.add_files(
+                    org_id,
+                    [
+                        Upload(article.file.name, "text/markdown", content)
+                        for article, content in zip(group, data, strict=True)
+                    ],
+                )
+            else:
+                added = [
+                    await knowledge.add_file(org_id, group[0].file.name, "text/markdown", data[0])
+                ]
+        for article, one in zip(group, added, strict=True):
+            if one.duplicate:
+                raise RuntimeError(f"{article.path} has the same content as an article before")
+            paths[one.document.id] = article.path
 
     started = time.perf_counter()
-    await asyncio.gather(*(add(article) for article in articles))
+    groups = [articles[start : start + size] for start in range(0, len(articles), size)]
+    await asyncio.gather(*(add(group) for group in groups))
     deadline = started + within
     while True:
         counts = await status_counts(session_maker, org_id)

@@ -14,7 +14,7 @@ from core.storage import create_storage
 from core.temporal import connect_temporal, connect_temporal_admin, ensure_namespace
 from services.accounts import bootstrap_default_organization, create_sign_in_link
 from services.demo import demo_articles
-from services.knowledge import KnowledgeBase
+from services.knowledge import KnowledgeBase, Upload
 
 log = get_logger(__name__)
 
@@ -60,8 +60,10 @@ async def seed_demo_knowledge(settings: Settings, maker: SessionMaker, org_id: u
     """The demo shop's help center, so the widget on the demo page answers out of the box."""
     temporal = await connect_temporal(settings, create_keyring(settings, maker))
     knowledge = KnowledgeBase(maker, create_storage(settings), temporal, settings)
-    for path in demo_articles():
-        await knowledge.add_file(org_id, path.name, "text/markdown", path.read_bytes())
+    await knowledge.add_files(
+        org_id,
+        [Upload(path.name, "text/markdown", path.read_bytes()) for path in demo_articles()],
+    )
     log.info("demo knowledge base seeded", documents=len(demo_articles()))
 
 

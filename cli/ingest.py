@@ -17,7 +17,13 @@ from core.payload_codec import create_keyring
 from core.settings import Settings
 from core.storage import create_storage
 from core.temporal import connect_temporal
-from services.knowledge import ALLOWED_EXTENSIONS, KnowledgeBase, KnowledgeError
+from services.knowledge import (
+    ALLOWED_EXTENSIONS,
+    INGEST_BATCH_DOCUMENTS,
+    KnowledgeBase,
+    KnowledgeError,
+    Upload,
+)
 
 FINAL = {DocumentStatus.READY, DocumentStatus.FAILED}
 
@@ -73,14 +79,22 @@ async def _add(
         return [created]
     files = await asyncio.to_thread(_files_under, Path(source))
     added = []
-    for file in files:
-        content_type = mimetypes.guess_type(file.name)[0]
-        data = await asyncio.to_thread(file.read_bytes)
-        result = await knowledge.add_file(org_id, file.name, content_type, data)
-        if result.duplicate:
-            typer.echo(f"already in the knowledge base: {file}")
-        else:
-            added.append(result.document)
+    # An import: a few files at a time are read and ingested together (IngestBatchWorkflow).
+    for start in range(0, len(files), INGEST_BATCH_DOCUMENTS):
+        group = files[start : start + INGEST_BATCH_DOCUMENTS]
+        uploads = [
+            Upload(
+                file.name,
+                mimetypes.guess_type(file.name)[0],
+                await asyncio.to_thread(file.read_bytes),
+            )
+            for file in group
+        ]
+        for file, result in zip(group, await knowledge.add_files(org_id, uploads), strict=True):
+            if result.duplicate:
+                typer.echo(f"already in the knowledge base: {file}")
+            else:
+                added.append(result.document)
     return added
 
 

@@ -20,6 +20,10 @@ def ingest_document_id(org_id: uuid.UUID, document_id: uuid.UUID) -> str:
     return f"ingest-{org_id}-{document_id}"
 
 
+def ingest_batch_id(org_id: uuid.UUID, batch_id: uuid.UUID) -> str:
+    return f"ingest-batch-{org_id}-{batch_id}"
+
+
 def sync_source_id(org_id: uuid.UUID, source_id: uuid.UUID) -> str:
     return f"sync-{org_id}-{source_id}"
 

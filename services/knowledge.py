@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
@@ -29,12 +30,19 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from agents.knowledge.web import FetchError, ensure_public_address, normalize_url
 from core.db import SessionMaker, org_session
-from core.ids import ingest_document_id, reembed_id, search_attributes, sync_source_id
+from core.ids import (
+    ingest_batch_id,
+    ingest_document_id,
+    reembed_id,
+    search_attributes,
+    sync_source_id,
+)
 from core.models import DocumentStatus, KnowledgeDocument, KnowledgeSource, SourceKind
 from core.settings import Settings
 from core.storage import FileStorage, document_key
 from core.text import unstorable
 from services.errors import RefusedError
+from workflows.ingest_batch import IngestBatchInput, IngestBatchWorkflow
 from workflows.ingest_document import (
     IngestDocumentInput,
     IngestDocumentResult,
@@ -48,6 +56,10 @@ FINAL_STATUSES = {DocumentStatus.READY, DocumentStatus.FAILED}
 # A finished ingestion's workflow closes a moment after the document is marked: a re-ingest
 # in that moment waits for it this long.
 CLOSING_WAIT_SECONDS = 5.0
+# Documents per IngestBatchWorkflow of a bulk import: enough that Temporal's and the
+# database's work per document is a fraction of a single upload's, few enough that one
+# local activity stays short (about a second of embedding for support articles).
+INGEST_BATCH_DOCUMENTS = 8
 ALLOWED_EXTENSIONS = {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".csv"}
 
 
@@ -59,6 +71,15 @@ class KnowledgeError(RefusedError):
 class Added:
     document: KnowledgeDocument
     duplicate: bool
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file of a bulk import."""
+
+    filename: str
+    content_type: str | None
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,54 @@ class KnowledgeBase:
     ) -> Added:
         """Store an upload and start its ingestion. The same content twice is not embedded
         twice: the existing document is returned instead."""
+        name = self._checked(filename, data)
+        digest = hashlib.sha256(data).hexdigest()
+        document, duplicate = await self._store_file(org_id, name, content_type, data, digest)
+        if not duplicate:
+            await self._start_ingestion(document)
+        return Added(document, duplicate=duplicate)
+
+    async def add_files(self, org_id: uuid.UUID, files: Sequence[Upload]) -> list[Added]:
+        """Store several uploads (a bulk import) and ingest the new ones together, in
+        batches of ``INGEST_BATCH_DOCUMENTS``, one IngestBatchWorkflow each. Every file is
+        checked before any is stored: one refused file refuses the import."""
+        names = [self._checked(upload.filename, upload.data) for upload in files]
+        added: list[Added] = []
+        batch: list[uuid.UUID] = []
+        batch_id = ingest_batch_id(org_id, uuid.uuid4())
+        for name, upload in zip(names, files, strict=True):
+            digest = hashlib.sha256(upload.data).hexdigest()
+            document, duplicate = await self._store_file(
+                org_id, name, upload.content_type, upload.data, digest, workflow_id=batch_id
+            )
+            added.append(Added(document, duplicate=duplicate))
+            if duplicate:
+                continue
+            batch.append(document.id)
+            if len(batch) == INGEST_BATCH_DOCUMENTS:
+                await self._start_batch(org_id, batch_id, batch)
+                batch, batch_id = [], ingest_batch_id(org_id, uuid.uuid4())
+        if batch:
+            await self._start_batch(org_id, batch_id, batch)
+        return added
+
+    async def _start_batch(
+        self, org_id: uuid.UUID, workflow_id: str, document_ids: list[uuid.UUID]
+    ) -> None:
+        await self._temporal.start_workflow(
+            IngestBatchWorkflow.run,
+            IngestBatchInput(
+                org_id=org_id,
+                document_ids=document_ids,
+                batch_size=self._settings.embedding_batch_size,
+            ),
+            id=workflow_id,
+            task_queue=self._settings.temporal.task_queues.ingestion,
+            search_attributes=search_attributes(org_id, "ingest"),
+        )
+
+    def _checked(self, filename: str, data: bytes) -> str:
+        """The upload's file name, or a KnowledgeError saying why it cannot be stored."""
         name = PurePath(filename or "document").name
         if unstorable(name) is not None:
             raise KnowledgeError(422, "the file name holds characters that cannot be stored")
@@ -104,14 +173,17 @@ class KnowledgeBase:
             raise KnowledgeError(
                 413, f"the file is larger than the {self._settings.max_upload_mb} MB limit"
             )
-        digest = hashlib.sha256(data).hexdigest()
-        document, duplicate = await self._store_file(org_id, name, content_type, data, digest)
-        if not duplicate:
-            await self._start_ingestion(document)
-        return Added(document, duplicate=duplicate)
+        return name
 
     async def _store_file(
-        self, org_id: uuid.UUID, name: str, content_type: str | None, data: bytes, digest: str
+        self,
+        org_id: uuid.UUID,
+        name: str,
+        content_type: str | None,
+        data: bytes,
+        digest: str,
+        *,
+        workflow_id: str | None = None,
     ) -> tuple[KnowledgeDocument, bool]:
         """The file, then its row, in one unit: if the row's commit fails, the file goes.
         Content already stored returns that document (and True)."""
@@ -138,7 +210,7 @@ class KnowledgeBase:
                     sha256=digest,
                 )
                 document.storage_key = document_key(org_id, document.id, name)
-                document.workflow_id = ingest_document_id(org_id, document.id)
+                document.workflow_id = workflow_id or ingest_document_id(org_id, document.id)
                 # The file first: a row never points at a file that was not written.
                 await self._storage.put(document.storage_key, data)
                 written = document.storage_key

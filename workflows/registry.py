@@ -6,6 +6,7 @@ from workflows.account_deletion import AccountDeletionWorkflow, MemberDeletionWo
 from workflows.contact_erasure import ContactErasureWorkflow
 from workflows.conversation import ConversationWorkflow
 from workflows.data_export import DataExportWorkflow
+from workflows.ingest_batch import IngestBatchWorkflow
 from workflows.ingest_document import IngestDocumentWorkflow
 from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.retention_sweep import RetentionSweepWorkflow
@@ -19,6 +20,7 @@ ALL_WORKFLOWS: list[type] = [
     ContactErasureWorkflow,
     ConversationWorkflow,
     DataExportWorkflow,
+    IngestBatchWorkflow,
     IngestDocumentWorkflow,
     MemberDeletionWorkflow,
     ReembedKnowledgeWorkflow,

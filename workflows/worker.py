@@ -37,6 +37,7 @@ from workflows.account_deletion import AccountDeletionWorkflow, MemberDeletionWo
 from workflows.contact_erasure import ContactErasureWorkflow
 from workflows.conversation import ConversationWorkflow
 from workflows.data_export import DataExportWorkflow
+from workflows.ingest_batch import IngestBatchWorkflow
 from workflows.ingest_document import IngestDocumentWorkflow
 from workflows.reembed_knowledge import ReembedKnowledgeWorkflow
 from workflows.retention_sweep import RetentionSweepWorkflow
@@ -102,12 +103,14 @@ def build_workers(
         queues.ingestion: (
             [
                 IngestDocumentWorkflow,
+                IngestBatchWorkflow,
                 SyncKnowledgeSourceWorkflow,
                 ReembedKnowledgeWorkflow,
                 SimulationWorkflow,
             ],
             [
                 knowledge.prepare_document,
+                knowledge.prepare_documents,
                 knowledge.embed_chunks,
                 knowledge.finish_document,
                 knowledge.stale_documents,
@@ -209,9 +212,12 @@ def build_workers(
             activities=activities,
             interceptors=interceptors,
             max_concurrent_activities=8,
-            # prepare_document runs as a local activity: as many documents at once as
-            # activities, so their embeddings share model calls without crowding the machine.
+            # prepare_document(s) runs as a local activity: as many at once as activities,
+            # so their embeddings share model calls without crowding the machine. As many
+            # workflow tasks: a task whose local activity waits for a slot past 8 s is
+            # heartbeaten (three more history events, two more calls to Temporal).
             max_concurrent_local_activities=16 if queue == queues.ingestion else 100,
+            max_concurrent_workflow_tasks=16 if queue == queues.ingestion else 100,
             deployment_config=deployment_config(
                 settings,
                 # Conversations live for days: each stays on the version that started it.
