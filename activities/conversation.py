@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
@@ -129,6 +130,7 @@ class ConversationActivities:
 
     async def _store_message(self, message: StoreMessage) -> None:
         async with org_session(self._session_maker, message.org_id) as session:
+            now = datetime.now(UTC)
             inserted = await session.exec(
                 insert(Message)
                 .values(
@@ -140,16 +142,24 @@ class ConversationActivities:
                     author_member_id=message.author_member_id,
                     citations=[],
                     trail={},
-                    created_at=datetime.now(UTC),
+                    created_at=now,
                 )
                 .on_conflict_do_nothing(index_elements=["id"])
                 .returning(col(Message.id))
             )
             if inserted.first() is None:
                 return  # stored by an earlier attempt, event included
-            stored = await session.get(Message, message.message_id)
-            assert stored is not None
-            await self._touch(session, message.conversation_id)
+            await self._touch(session, message.conversation_id, now)
+            stored = Message(
+                id=message.message_id,
+                org_id=message.org_id,
+                conversation_id=message.conversation_id,
+                role=MessageRole(message.role),
+                content=message.text,
+                author_member_id=message.author_member_id,
+                citations=[],
+                created_at=now,
+            )
             await append_event(
                 session,
                 message.org_id,
@@ -211,27 +221,16 @@ class ConversationActivities:
                 return TurnResult(decision="answer", message_id=message_id)  # already done
             started = time.perf_counter()
             turn = await self._turn_input(session, request)
-            if activity.info().attempt > 1:
-                await append_event(
-                    session,
-                    request.org_id,
-                    request.conversation_id,
-                    "turn.restarted",
-                    {"turn_id": str(request.visitor_message_id)},
-                )
-            await append_event(
-                session,
-                request.org_id,
-                request.conversation_id,
-                "turn.started",
-                {"turn_id": str(request.visitor_message_id)},
-            )
-        stream = _TokenStream(self._session_maker, request)
+        # The turn's start is announced while the agent begins, not before: it is written by
+        # the time the first token is (the stream waits for it), but no longer on its way.
+        announced = asyncio.create_task(self._announce_start(request))
+        stream = _TokenStream(self._session_maker, request, announced)
         ticker = asyncio.create_task(_heartbeat_while_alive())
         try:
             outcome = await self._agent.run_turn(turn, stream.write)
         except Exception as error:
             if not _is_model_failure(error):
+                await asyncio.gather(announced, return_exceptions=True)
                 raise
             log.warning("model unavailable", error_type=type(error).__name__)
             outcome = TurnOutcome(
@@ -245,27 +244,64 @@ class ConversationActivities:
             )
         finally:
             ticker.cancel()
+        await announced
         await stream.close()
         await self._store_answer(request, message_id, outcome)
         _count_turn(outcome, time.perf_counter() - started)
         return TurnResult(decision=outcome.decision.value, message_id=message_id)
 
+    async def _announce_start(self, request: TurnRequest) -> None:
+        """``turn.started`` on the conversation's stream (after ``turn.restarted`` when this
+        is a retry: the visitor's screen drops what the failed attempt showed)."""
+        turn = {"turn_id": str(request.visitor_message_id)}
+        async with org_session(self._session_maker, request.org_id) as session:
+            if activity.info().attempt > 1:
+                await append_event(
+                    session, request.org_id, request.conversation_id, "turn.restarted", turn
+                )
+            await append_event(
+                session, request.org_id, request.conversation_id, "turn.started", turn
+            )
+
     async def _turn_input(self, session: Any, request: TurnRequest) -> TurnInput:
-        now = datetime.now(UTC)
-        question = await session.get(Message, request.visitor_message_id)
-        organization = await session.get(Organization, request.org_id)
-        conversation = await session.get(Conversation, request.conversation_id)
-        earlier = (
+        """What the agent needs, in two queries (this is on the way of every answer): the
+        conversation with its organization and whether a call is live on it, then the
+        question with the messages before it."""
+        live_call = (
+            select(Call.id)
+            .where(
+                Call.conversation_id == request.conversation_id,
+                col(Call.stream_token_used_at).is_not(None),
+                col(Call.ended_at).is_(None),
+            )
+            .exists()
+        )
+        found = (
+            await session.exec(
+                select(Conversation, Organization, live_call)
+                .join(Organization, col(Organization.id) == Conversation.org_id)
+                .where(col(Conversation.id) == request.conversation_id)
+            )
+        ).first()
+        conversation, organization, call_live = found if found is not None else (None, None, False)
+        asked_at = (
+            select(Message.created_at)
+            .where(col(Message.id) == request.visitor_message_id)
+            .scalar_subquery()
+        )
+        messages = (
             await session.exec(
                 select(Message)
                 .where(
                     Message.conversation_id == request.conversation_id,
-                    col(Message.created_at) < (question.created_at if question else now),
+                    col(Message.created_at) <= asked_at,
                 )
                 .order_by(col(Message.created_at).desc())
-                .limit(HISTORY_MESSAGES)
+                .limit(HISTORY_MESSAGES + 1)
             )
         ).all()
+        question = next((m for m in messages if m.id == request.visitor_message_id), None)
+        earlier = [m for m in messages if m.id != request.visitor_message_id][:HISTORY_MESSAGES]
         history = [
             HistoryMessage(role=message.role.value, content=message.content)
             for message in reversed(earlier)
@@ -277,31 +313,16 @@ class ConversationActivities:
             history=history,
             dissatisfaction=request.dissatisfaction,
             organization_name=organization.name if organization else "the company",
-            spoken=await self._spoken(session, conversation),
+            # Read aloud: a phone or voice conversation, or a chat with a live call on it
+            # (the widget's microphone in an open chat).
+            spoken=conversation is not None
+            and (conversation.channel is not Channel.CHAT or bool(call_live)),
             operating_point=(
                 OrganizationSettings.of(organization.settings, organization.id).answer_threshold
                 if organization
                 else None
             ),
         )
-
-    async def _spoken(self, session: Any, conversation: Conversation | None) -> bool:
-        """The answer will be read aloud: a phone or voice conversation, or a chat with a
-        live call on it (the widget's microphone in an open chat)."""
-        if conversation is None:
-            return False
-        if conversation.channel is not Channel.CHAT:
-            return True
-        live = await session.exec(
-            select(Call.id)
-            .where(
-                Call.conversation_id == conversation.id,
-                col(Call.stream_token_used_at).is_not(None),
-                col(Call.ended_at).is_(None),
-            )
-            .limit(1)
-        )
-        return live.first() is not None
 
     async def _store_answer(
         self, request: TurnRequest, message_id: uuid.UUID, outcome: TurnOutcome
@@ -349,13 +370,17 @@ class ConversationActivities:
                 },
             )
 
-    async def _touch(self, session: Any, conversation_id: uuid.UUID) -> None:
-        conversation = await session.get(Conversation, conversation_id)
-        if conversation is not None:
-            now = datetime.now(UTC)
-            conversation.last_message_at = now
-            conversation.updated_at = now
-            session.add(conversation)
+    async def _touch(
+        self, session: Any, conversation_id: uuid.UUID, now: datetime | None = None
+    ) -> None:
+        """The conversation's last message is now. A statement, not a loaded object: this is
+        on the way of every visitor message."""
+        now = now or datetime.now(UTC)
+        await session.exec(
+            update(Conversation)
+            .where(col(Conversation.id) == conversation_id)
+            .values(last_message_at=now, updated_at=now)
+        )
 
 
 def _count_turn(outcome: TurnOutcome, seconds: float) -> None:
@@ -388,9 +413,12 @@ class _TokenStream:
     50 ms later even if no further token comes (a model that pauses mid-answer does not hold
     back the words it has already given)."""
 
-    def __init__(self, session_maker: SessionMaker, request: TurnRequest) -> None:
+    def __init__(
+        self, session_maker: SessionMaker, request: TurnRequest, announced: asyncio.Task[None]
+    ) -> None:
         self._session_maker = session_maker
         self._request = request
+        self._announced = announced  # the turn's start: written before any token
         self._buffer: list[str] = []
         self._last_flush = 0.0
         self._lock = asyncio.Lock()
@@ -412,6 +440,7 @@ class _TokenStream:
         async with self._lock:
             if not self._buffer:
                 return
+            await self._announced
             text = "".join(self._buffer)
             self._buffer.clear()
             self._last_flush = time.monotonic()

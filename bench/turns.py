@@ -56,6 +56,8 @@ import yaml
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
@@ -517,10 +519,11 @@ async def measure_turns(turns: int) -> BenchResult:
         timings: list[TurnTiming] = []
         cpu_started = CpuClock.read()
         started = time.perf_counter()
-        while len(timings) < turns:
-            async with conversation(client, setup.public_key) as chat:
-                for _ in range(min(MESSAGES_PER_CONVERSATION, turns - len(timings))):
-                    timings.append(await chat.say(question(len(timings))))
+        with StatementCounter() as statements:
+            while len(timings) < turns:
+                async with conversation(client, setup.public_key) as chat:
+                    for _ in range(min(MESSAGES_PER_CONVERSATION, turns - len(timings))):
+                        timings.append(await chat.say(question(len(timings))))
         wall = time.perf_counter() - started
         cpu = CpuClock.read() - cpu_started
         load_after = load_average()
@@ -529,7 +532,29 @@ async def measure_turns(turns: int) -> BenchResult:
                 f"the model script went astray: {setup.model.unscripted} unscripted requests, "
                 f"{setup.model.pending_replies} replies left"
             )
-    return turns_result(timings, baseline, wall, cpu, load_before, load_after)
+    result = turns_result(timings, baseline, wall, cpu, load_before, load_after)
+    result.metrics.append(
+        Metric("sql_statements_per_turn", statements.count / len(timings), "statements")
+    )
+    return result
+
+
+class StatementCounter:
+    """SQL statements this process sends (API, workers and the stream's reads) while the
+    block runs: unlike times on a shared machine, the count does not wobble."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def _count(self, *_: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        event.listen(Engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(Engine, "before_cursor_execute", self._count)
 
 
 def turns_result(

@@ -197,10 +197,16 @@ class Conversations:
     ) -> Any:
         """How the conversation's workflow starts (by its first message or signal); refused
         when the conversation has ended. One transaction reads the conversation and its
-        organization's settings: this is on the way of every visitor message."""
+        organization's settings (one query): this is on the way of every visitor message."""
         async with org_session(self._session_maker, org_id) as session:
-            conversation = await session.get(Conversation, conversation_id)
-            organization = await session.get(Organization, org_id)
+            found = (
+                await session.exec(
+                    select(Conversation, Organization)
+                    .join(Organization, col(Organization.id) == Conversation.org_id)
+                    .where(col(Conversation.id) == conversation_id)
+                )
+            ).first()
+        conversation, organization = found if found is not None else (None, None)
         if conversation is None or contact_id not in (None, conversation.contact_id):
             raise ConversationError(404, "no such conversation")
         if conversation.status is ConversationStatus.CLOSED:

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, EmailStr, Field
-from sqlmodel import select
+from sqlalchemy import and_
+from sqlmodel import col, select
 
 from activities.conversation import message_json
 from api.deps import StateDep
@@ -126,12 +127,25 @@ async def current_visitor(
         claims = state.visitor_tokens.verify(credential)
     except InvalidTokenError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="invalid visitor token") from error
+    # One query on the way of every visitor call: the organization, and its contact if it
+    # still exists.
     async with platform_session(state.session_maker) as session:
-        organization = await session.get(Organization, claims.org_id)
-        contact = await session.get(Contact, claims.contact_id)
+        found = (
+            await session.exec(
+                select(Organization, Contact)
+                .outerjoin(
+                    Contact,
+                    and_(
+                        col(Contact.id) == claims.contact_id, col(Contact.org_id) == Organization.id
+                    ),
+                )
+                .where(col(Organization.id) == claims.org_id)
+            )
+        ).first()
+    organization, contact = found if found is not None else (None, None)
     if organization is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="invalid visitor token")
-    if contact is None or contact.org_id != organization.id:
+    if contact is None:
         # The contact was erased (a privacy request): its token dies with it.
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, detail="this visitor no longer exists: start again"
