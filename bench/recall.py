@@ -7,11 +7,12 @@ tenants' rows and the organization filter relies on pgvector's iterative scan. T
 with binary COPY into ``knowledge_chunks`` with the index dropped, then the index is rebuilt
 from its own definition (the migration's: m=16, ef_construction=64, cosine), which is timed.
 
-Each of 200 held-out query vectors runs twice through ``Retriever._nearest``, the product's own
-query (iterative scan relaxed_order, ef_search 100, the organization filter, top 10): once as
-is, once with ``SET LOCAL enable_indexscan = off``, which is exact. EXPLAIN checks that the
-first plan uses the HNSW index and the second does not. Recall@10 is the share of the exact
-top 10 that the index returns. No embedder and no Temporal are needed.
+Each of 200 held-out query vectors runs twice through the product's own query (``Retriever``'s
+vector search: iterative scan relaxed_order, ef_search 100, the organization filter, top 10
+with their documents): once as is, once with ``SET LOCAL enable_indexscan = off``, which is
+exact. EXPLAIN checks that the first plan uses the HNSW index and the second does not.
+Recall@10 is the share of the exact top 10 that the index returns. No embedder and no
+Temporal are needed.
 """
 
 from __future__ import annotations
@@ -233,9 +234,11 @@ class Searcher:
         self, org_id: uuid.UUID, vector: list[float], *, exact: bool
     ) -> list[uuid.UUID]:
         async with org_session(self.session_maker, org_id) as session:
+            await self.retriever._tune_search(session)
             if exact:
                 await (await session.connection()).execute(text(EXACT))
-            return await self.retriever._nearest(session, vector, K)
+            passages = await self.retriever._load(session, vector, limit=K)
+            return [passage.chunk_id for passage in passages]
 
 
 @asynccontextmanager
@@ -260,10 +263,10 @@ async def plan(
     async with captured_statements(engine) as seen:
         await searcher.nearest(org_id, vector, exact=exact)
     statement, parameters = next((s, p) for s, p in seen if "knowledge_chunks" in s)
-    settings = [s for s, _ in seen if s.startswith("SET LOCAL")]
+    settings = [(s, p) for s, p in seen if s.startswith(("SET LOCAL", "SELECT set_config"))]
     async with engine.connect() as connection, connection.begin():
-        for setting in settings:
-            await connection.exec_driver_sql(setting)
+        for setting, setting_parameters in settings:
+            await connection.exec_driver_sql(setting, setting_parameters)
         rows = (await connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)).all()
     return "\n".join(str(row[0]) for row in rows)
 

@@ -230,21 +230,29 @@ class Retriever:
         mode = mode or self._default_mode
         vector = await self._embedder.embed_query(query)
         async with org_session(self._session_maker, org_id) as session:
-            candidates = CANDIDATES if mode is SearchMode.HYBRID else k
-            by_vector = await self._nearest(session, vector, candidates)
-            if mode is SearchMode.HYBRID:
-                by_keyword = await self._keyword(session, query, CANDIDATES)
-                ranked = _reciprocal_rank_fusion([by_vector, by_keyword])[:k]
-            else:
-                ranked = by_vector[:k]
-            return await self._load(session, ranked, vector)
+            await self._tune_search(session)
+            if mode is not SearchMode.HYBRID:
+                # The nearest passages with their documents, in one query.
+                return await self._load(session, vector, limit=k)
+            by_vector = await self._nearest(session, vector, CANDIDATES)
+            by_keyword = await self._keyword(session, query, CANDIDATES)
+            ranked = _reciprocal_rank_fusion([by_vector, by_keyword])[:k]
+            return await self._load(session, vector, chunk_ids=ranked)
+
+    async def _tune_search(self, session: AsyncSession) -> None:
+        """HNSW settings for this transaction, in one statement."""
+        connection = await session.connection()
+        await connection.execute(
+            text(
+                "SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), "
+                "set_config('hnsw.ef_search', :ef_search, true)"
+            ),
+            {"ef_search": str(int(self._ef_search))},
+        )
 
     async def _nearest(
         self, session: AsyncSession, vector: list[float], limit: int
     ) -> list[uuid.UUID]:
-        connection = await session.connection()
-        await connection.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-        await connection.execute(text(f"SET LOCAL hnsw.ef_search = {int(self._ef_search)}"))
         distance = KnowledgeChunk.embedding.cosine_distance(vector)
         rows = (
             await session.exec(
@@ -277,24 +285,42 @@ class Retriever:
         return list(rows)
 
     async def _load(
-        self, session: AsyncSession, chunk_ids: list[uuid.UUID], vector: list[float]
+        self,
+        session: AsyncSession,
+        vector: list[float],
+        *,
+        chunk_ids: list[uuid.UUID] | None = None,
+        limit: int = 0,
     ) -> list[RetrievedPassage]:
-        if not chunk_ids:
+        """The passages of ``chunk_ids`` in that order, or (without them) the ``limit``
+        nearest ones, nearest first, with their documents' titles and addresses."""
+        if chunk_ids is not None and not chunk_ids:
             return []
         distance = KnowledgeChunk.embedding.cosine_distance(vector)
-        rows = (
-            await session.exec(
-                select(
-                    KnowledgeChunk,
-                    KnowledgeDocument.title,
-                    KnowledgeDocument.source_url,
-                    distance.label("distance"),
-                )
-                .join(KnowledgeDocument, col(KnowledgeDocument.id) == KnowledgeChunk.document_id)
-                .where(col(KnowledgeChunk.id).in_(chunk_ids))
+        statement = select(
+            KnowledgeChunk,
+            KnowledgeDocument.title,
+            KnowledgeDocument.source_url,
+            distance.label("distance"),
+        ).join(KnowledgeDocument, col(KnowledgeDocument.id) == KnowledgeChunk.document_id)
+        if chunk_ids is not None:
+            statement = statement.where(col(KnowledgeChunk.id).in_(chunk_ids))
+        else:
+            # The nearest ids in a subquery of their own, so its ORDER BY ... LIMIT is what
+            # the HNSW index answers, whatever the join.
+            nearest = (
+                select(KnowledgeChunk.id)
+                .where(KnowledgeChunk.embedding_model == self._embedder.model_name)
+                .order_by(distance)
+                .limit(limit)
+                .subquery()
             )
-        ).all()
+            statement = statement.join(nearest, nearest.c.id == KnowledgeChunk.id)
+        rows = (await session.exec(statement)).all()
         found = {row[0].id: row for row in rows}
+        if chunk_ids is None:
+            # relaxed_order may return rows slightly out of order: sort by the exact distance.
+            chunk_ids = [row[0].id for row in sorted(rows, key=lambda row: float(row[3]))]
         passages: list[RetrievedPassage] = []
         for chunk_id in chunk_ids:
             if chunk_id not in found:
