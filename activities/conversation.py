@@ -131,35 +131,27 @@ class ConversationActivities:
     async def _store_message(self, message: StoreMessage) -> None:
         async with org_session(self._session_maker, message.org_id) as session:
             now = datetime.now(UTC)
+            row: dict[str, Any] = {
+                "id": message.message_id,
+                "org_id": message.org_id,
+                "conversation_id": message.conversation_id,
+                "role": MessageRole(message.role),
+                "content": message.text,
+                "author_member_id": message.author_member_id,
+                "citations": [],
+                "trail": {},
+                "created_at": now,
+            }
             inserted = await session.exec(
                 insert(Message)
-                .values(
-                    id=message.message_id,
-                    org_id=message.org_id,
-                    conversation_id=message.conversation_id,
-                    role=MessageRole(message.role),
-                    content=message.text,
-                    author_member_id=message.author_member_id,
-                    citations=[],
-                    trail={},
-                    created_at=now,
-                )
+                .values(**row)
                 .on_conflict_do_nothing(index_elements=["id"])
                 .returning(col(Message.id))
             )
             if inserted.first() is None:
                 return  # stored by an earlier attempt, event included
             await self._touch(session, message.conversation_id, now)
-            stored = Message(
-                id=message.message_id,
-                org_id=message.org_id,
-                conversation_id=message.conversation_id,
-                role=MessageRole(message.role),
-                content=message.text,
-                author_member_id=message.author_member_id,
-                citations=[],
-                created_at=now,
-            )
+            stored = Message(**row)  # as stored: its event needs no read back
             await append_event(
                 session,
                 message.org_id,
