@@ -219,24 +219,29 @@ class ConversationActivities:
         stream = _TokenStream(self._session_maker, request, announced)
         ticker = asyncio.create_task(_heartbeat_while_alive())
         try:
-            outcome = await self._agent.run_turn(turn, stream.write)
-        except Exception as error:
-            if not _is_model_failure(error):
-                await asyncio.gather(announced, return_exceptions=True)
-                raise
-            log.warning("model unavailable", error_type=type(error).__name__)
-            outcome = TurnOutcome(
-                decision=Decision.HANDOFF,
-                text=APOLOGY,
-                citations=[],
-                reason=f"the language model failed: {type(error).__name__}",
-                trail={"error": type(error).__name__},
-                model="unavailable",
-                prompt_version="",
-            )
+            try:
+                outcome = await self._agent.run_turn(turn, stream.write)
+            except Exception as error:
+                if not _is_model_failure(error):
+                    raise
+                log.warning("model unavailable", error_type=type(error).__name__)
+                outcome = TurnOutcome(
+                    decision=Decision.HANDOFF,
+                    text=APOLOGY,
+                    citations=[],
+                    reason=f"the language model failed: {type(error).__name__}",
+                    trail={"error": type(error).__name__},
+                    model="unavailable",
+                    prompt_version="",
+                )
+            await announced
+        except BaseException:
+            # The attempt is over (an error, or cancelled): its announcement goes with it.
+            announced.cancel()
+            await asyncio.gather(announced, return_exceptions=True)
+            raise
         finally:
             ticker.cancel()
-        await announced
         await stream.close()
         await self._store_answer(request, message_id, outcome)
         _count_turn(outcome, time.perf_counter() - started)

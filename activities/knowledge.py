@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,6 +41,7 @@ log = get_logger(__name__)
 EXTRACTION_ERROR = "ExtractionError"
 FETCH_ERROR = "FetchError"
 DOCUMENT_GONE = "DocumentGone"
+DOCUMENT_MOVED = "the document was deleted or re-ingested during the import"
 NON_RETRYABLE_ERRORS = [EXTRACTION_ERROR, FETCH_ERROR, DOCUMENT_GONE]
 
 
@@ -180,6 +182,10 @@ class KnowledgeActivities:
                 if error.type != DOCUMENT_GONE:
                     raise
                 done.append(BatchedDocument(ref.document_id, "failed", reason=error.message))
+            except IntegrityError:
+                # Deleted between its read and its insert, or its chunks written meanwhile
+                # by another ingestion of it: this document is left to that; the rest go on.
+                done.append(BatchedDocument(ref.document_id, "failed", reason=DOCUMENT_MOVED))
             else:
                 done.append(BatchedDocument(ref.document_id, "ready", chunks=prepared.chunks))
             start = end

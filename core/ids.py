@@ -24,6 +24,10 @@ def ingest_batch_id(org_id: uuid.UUID, batch_id: uuid.UUID) -> str:
     return f"ingest-batch-{org_id}-{batch_id}"
 
 
+def is_ingest_batch_id(org_id: uuid.UUID, workflow_id: str | None) -> bool:
+    return (workflow_id or "").startswith(f"ingest-batch-{org_id}-")
+
+
 def sync_source_id(org_id: uuid.UUID, source_id: uuid.UUID) -> str:
     return f"sync-{org_id}-{source_id}"
 

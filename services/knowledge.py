@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
+from sqlalchemy import update
 from sqlmodel import col, func, select
 from temporalio.client import (
     Client,
@@ -33,6 +34,7 @@ from core.db import SessionMaker, org_session
 from core.ids import (
     ingest_batch_id,
     ingest_document_id,
+    is_ingest_batch_id,
     reembed_id,
     search_attributes,
     sync_source_id,
@@ -127,23 +129,48 @@ class KnowledgeBase:
         added: list[Added] = []
         batch: list[uuid.UUID] = []
         batch_id = ingest_batch_id(org_id, uuid.uuid4())
-        for name, upload in zip(names, files, strict=True):
-            digest = hashlib.sha256(upload.data).hexdigest()
-            document, duplicate = await self._store_file(
-                org_id, name, upload.content_type, upload.data, digest, workflow_id=batch_id
-            )
-            added.append(Added(document, duplicate=duplicate))
-            if duplicate:
-                continue
-            batch.append(document.id)
-            if len(batch) == INGEST_BATCH_DOCUMENTS:
+        try:
+            for name, upload in zip(names, files, strict=True):
+                digest = hashlib.sha256(upload.data).hexdigest()
+                document, duplicate = await self._store_file(
+                    org_id, name, upload.content_type, upload.data, digest, workflow_id=batch_id
+                )
+                added.append(Added(document, duplicate=duplicate))
+                if duplicate:
+                    continue
+                batch.append(document.id)
+                if len(batch) == INGEST_BATCH_DOCUMENTS:
+                    started, batch = batch, []
+                    await self._start_batch(org_id, batch_id, started)
+                    batch_id = ingest_batch_id(org_id, uuid.uuid4())
+        finally:
+            # What was stored is ingested even when a later file could not be stored.
+            if batch:
                 await self._start_batch(org_id, batch_id, batch)
-                batch, batch_id = [], ingest_batch_id(org_id, uuid.uuid4())
-        if batch:
-            await self._start_batch(org_id, batch_id, batch)
         return added
 
     async def _start_batch(
+        self, org_id: uuid.UUID, workflow_id: str, document_ids: list[uuid.UUID]
+    ) -> None:
+        """Start the batch's workflow. If it cannot start, its documents are marked failed
+        with a reason, so the same files can be imported again (a pending row with no
+        workflow would count as already there)."""
+        try:
+            await self._start_batch_workflow(org_id, workflow_id, document_ids)
+        except BaseException:
+            async with org_session(self._session_maker, org_id) as session:
+                await session.exec(
+                    update(KnowledgeDocument)
+                    .where(col(KnowledgeDocument.id).in_(document_ids))
+                    .values(
+                        status=DocumentStatus.FAILED,
+                        failure_reason="the import could not be queued for ingestion: try again",
+                        updated_at=datetime.now(UTC),
+                    )
+                )
+            raise
+
+    async def _start_batch_workflow(
         self, org_id: uuid.UUID, workflow_id: str, document_ids: list[uuid.UUID]
     ) -> None:
         await self._temporal.start_workflow(
@@ -285,7 +312,9 @@ class KnowledgeBase:
 
     async def progress(self, document: KnowledgeDocument) -> IngestProgress:
         """Live progress from the running workflow; from the row once it has finished."""
-        if document.status in {DocumentStatus.PENDING, DocumentStatus.PROCESSING}:
+        if document.status in {DocumentStatus.PENDING, DocumentStatus.PROCESSING} and not (
+            _in_import(document)  # its batch's workflow answers no per-document query
+        ):
             try:
                 handle = self._ingestion(document)
                 # A query needs a worker to answer; never let a busy or absent worker stall
@@ -313,6 +342,8 @@ class KnowledgeBase:
     async def reingest(self, org_id: uuid.UUID, document_id: uuid.UUID) -> KnowledgeDocument:
         document = await self.get_document(org_id, document_id)
         before = document.status
+        if _in_import(document) and before not in FINAL_STATUSES:
+            raise KnowledgeError(409, "this document is being ingested already")
         # Pending before the workflow starts: written after, it could land on a document
         # that the workflow has already finished, which would then stay pending.
         pending = await self._set_status(org_id, document_id, DocumentStatus.PENDING)
@@ -505,3 +536,8 @@ class KnowledgeBase:
             ),
             trigger_immediately=True,
         )
+
+
+def _in_import(document: KnowledgeDocument) -> bool:
+    """Ingested by its import's IngestBatchWorkflow rather than a workflow of its own."""
+    return is_ingest_batch_id(document.org_id, document.workflow_id)

@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import col, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from agents.knowledge.documents import Chunk
 from agents.providers.embeddings import LocalMiniLMEmbedder
@@ -177,3 +178,45 @@ async def test_a_refused_file_refuses_the_import_before_anything_is_stored(
     assert refused.value.status == 415
     assert "picture.png" in str(refused.value)
     assert await _documents(session_maker, org_id) == []
+
+
+async def test_an_import_that_cannot_be_queued_fails_its_documents_so_they_can_be_imported_again(
+    knowledge: KnowledgeBase, session_maker: SessionMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org_id = (await create_organization(session_maker)).id
+    uploads = [Upload("hours.md", "text/markdown", b"# Hours\n\nWe open at nine.")]
+
+    async def unreachable(*_: object) -> None:
+        raise RPCError("Temporal is not answering", RPCStatusCode.UNAVAILABLE, b"")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(knowledge, "_start_batch_workflow", unreachable)
+        with pytest.raises(RPCError):
+            await knowledge.add_files(org_id, uploads)
+    [stranded] = await _documents(session_maker, org_id)
+    assert stranded.status is DocumentStatus.FAILED
+    assert stranded.failure_reason == "the import could not be queued for ingestion: try again"
+
+    [again] = await knowledge.add_files(org_id, uploads)  # not "already there"
+    assert not again.duplicate
+    documents = await _all_final(session_maker, org_id, 2)
+    assert {d.status for d in documents} == {DocumentStatus.FAILED, DocumentStatus.READY}
+
+
+async def test_a_document_of_a_running_import_is_not_ingested_twice(
+    knowledge: KnowledgeBase, session_maker: SessionMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org_id = (await create_organization(session_maker)).id
+
+    async def queued(*_: object) -> None:
+        return None  # its batch waits in Temporal's queue: the document stays pending
+
+    monkeypatch.setattr(knowledge, "_start_batch_workflow", queued)
+    [added] = await knowledge.add_files(
+        org_id, [Upload("hours.md", "text/markdown", b"# Hours\n\nWe open at nine.")]
+    )
+    with pytest.raises(KnowledgeError) as refused:
+        await knowledge.reingest(org_id, added.document.id)
+    assert refused.value.status == 409
+    progress = await knowledge.progress(added.document)  # read from the row, no query
+    assert progress.stage == "pending"
