@@ -15,6 +15,7 @@ from sqlalchemy import func, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.db import refuse_other_organization
 from core.models import ConversationEvent
 from core.webhooks import conversation_webhook, record_event
 
@@ -32,6 +33,7 @@ async def append_event(
     data: dict[str, Any],
 ) -> int:
     """Also writes the webhook event it announces, if any, in the same transaction."""
+    refuse_other_organization(session, org_id)  # a statement, which no flush guard sees
     webhook = conversation_webhook(type, data)
     if webhook is not None:
         kind, payload = webhook
@@ -60,8 +62,9 @@ async def append_event(
         inserted.c.id,
         func.pg_notify(CHANNEL, func.concat(f"{org_id}:{conversation_id}:", inserted.c.id)),
     )
-    connection = await session.connection()
-    event_id: int = (await connection.execute(announced)).scalar_one()
+    # Through the session, not its connection: pending rows are flushed first (and checked
+    # by the tenant guard), so the event never precedes what it announces.
+    event_id: int = (await session.exec(announced)).one()[0]
     return event_id
 
 

@@ -138,6 +138,14 @@ def _organization_column(cls: type[OrgOwned] | type[Organization]) -> Any:
     return Organization.id if cls is Organization else cls.org_id  # type: ignore[union-attr]  # SQLModel metaclass hides org_id from mypy
 
 
+def refuse_other_organization(session: AsyncSession, org_id: uuid.UUID) -> None:
+    """For rows written by a statement rather than an object (which ``before_flush`` checks):
+    an organization's session writes only its own organization's rows."""
+    info = session.sync_session.info
+    if not info.get(PLATFORM_KEY) and info.get(ORG_KEY) != org_id:
+        raise UnscopedQueryError("a row of another organization cannot be written here")
+
+
 @event.listens_for(TenantSession, "before_flush")
 def _refuse_rows_of_other_organizations(session: Session, _: Any, __: Any) -> None:
     info = session.info

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import delete, inspect, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel, col, func, select
 
+from core.conversation_events import append_event
 from core.db import SessionMaker, UnscopedQueryError, org_session
 from core.models import (
     Contact,
+    ConversationEvent,
     DataKey,
     DeletionReceipt,
     Member,
@@ -143,3 +147,15 @@ async def _all_columns(connection: AsyncConnection) -> list[str]:
         ]
 
     return await connection.run_sync(collect)
+
+
+async def test_an_event_of_another_organization_is_refused_before_it_is_written(
+    session_maker: SessionMaker,
+) -> None:
+    mine = await create_organization(session_maker)
+    theirs = await create_organization(session_maker)
+    with pytest.raises(UnscopedQueryError):
+        async with org_session(session_maker, mine.id) as session:
+            await append_event(session, theirs.id, uuid.uuid4(), "token", {"text": "hi"})
+    async with org_session(session_maker, theirs.id) as session:
+        assert (await session.exec(select(func.count()).select_from(ConversationEvent))).one() == 0
